@@ -1,0 +1,49 @@
+package io.eventpipe.common.deadletter;
+
+import java.util.Objects;
+
+/**
+ * A record that could not become a clean event: the original key and value bytes, where they came from, and why.
+ * A Flink POJO, so it travels without Kryo.
+ */
+public class DeadLetter {
+    public byte[] key;
+    public byte[] value;
+    public String topic;
+    public int partition;
+    public long offset;
+    public long timestamp;
+    public Reason reason;
+    public String message;
+
+    public DeadLetter() {}
+
+    public static DeadLetter of(RawRecord raw, Reason reason, String message) {
+        DeadLetter d = new DeadLetter();
+        d.key = raw.key;
+        d.value = raw.value;
+        d.topic = raw.topic;
+        d.partition = raw.partition;
+        d.offset = raw.offset;
+        d.timestamp = raw.timestamp;
+        d.reason = reason;
+        d.message = message;
+        return d;
+    }
+
+    @Override
+    public String toString() {
+        return "DeadLetter{" + topic + "/" + partition + "@" + offset + " " + reason + ": " + message + "}";
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof DeadLetter d && topic.equals(d.topic) && partition == d.partition && offset == d.offset
+                && reason == d.reason;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(topic, partition, offset, reason);
+    }
+}

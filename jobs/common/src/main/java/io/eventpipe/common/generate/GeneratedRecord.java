@@ -1,0 +1,19 @@
+package io.eventpipe.common.generate;
+
+import io.eventpipe.common.deadletter.Reason;
+
+/**
+ * One record made by the {@link EventGenerator}, with what the ingest job must do with it.
+ *
+ * @param key record key (the event id for well-formed events)
+ * @param value record value in the generator's format
+ * @param timestamp the Kafka record timestamp to send it with
+ * @param id the event id ("" where the record has none)
+ * @param expected CLEAN for a first occurrence of a valid event, DUPLICATE for a repeat of one, DEAD_LETTER for bad
+ * @param reason for DEAD_LETTER, why
+ */
+public record GeneratedRecord(byte[] key, byte[] value, long timestamp, String id, Expected expected, Reason reason) {
+
+    /** What the job should do with a generated record. */
+    public enum Expected { CLEAN, DUPLICATE, DEAD_LETTER }
+}

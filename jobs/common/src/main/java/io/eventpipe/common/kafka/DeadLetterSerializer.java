@@ -1,0 +1,36 @@
+package io.eventpipe.common.kafka;
+
+import io.eventpipe.common.deadletter.DeadLetter;
+import io.eventpipe.common.deadletter.DeadLetterHeaders;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+
+import java.nio.charset.StandardCharsets;
+
+/** Dead letters: the original key and value bytes untouched, the reason and origin as headers. */
+public final class DeadLetterSerializer implements KafkaRecordSerializationSchema<DeadLetter> {
+    private static final long serialVersionUID = 1L;
+    private final String topic;
+
+    public DeadLetterSerializer(String topic) {
+        this.topic = topic;
+    }
+
+    @Override
+    public ProducerRecord<byte[], byte[]> serialize(DeadLetter d, KafkaSinkContext context, Long timestamp) {
+        RecordHeaders h = new RecordHeaders();
+        h.add(DeadLetterHeaders.REASON, utf8(d.reason.name()));
+        h.add(DeadLetterHeaders.MESSAGE, utf8(d.message));
+        h.add(DeadLetterHeaders.SOURCE_TOPIC, utf8(d.topic));
+        h.add(DeadLetterHeaders.SOURCE_PARTITION, utf8(Integer.toString(d.partition)));
+        h.add(DeadLetterHeaders.SOURCE_OFFSET, utf8(Long.toString(d.offset)));
+        h.add(DeadLetterHeaders.SOURCE_TIMESTAMP, utf8(Long.toString(d.timestamp)));
+        // Timestamped now, not with the original time: topic retention then counts from when the letter was written.
+        return new ProducerRecord<>(topic, null, null, d.key, d.value, h);
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,75 @@
+package io.eventpipe.common.kafka;
+
+import io.eventpipe.common.config.Secrets;
+
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+
+/**
+ * How to reach the Kafka cluster: bootstrap servers plus client properties that pass through to every consumer,
+ * producer and admin client (security settings, tuning). {@link #toString()} masks secrets.
+ *
+ * @param bootstrapServers {@code host:port,...}
+ * @param clientProperties properties given under {@code kafka.properties}
+ * @param requestTimeout how long start-up checks wait for the brokers
+ * @param transactionMaxTimeout the brokers' {@code transaction.max.timeout.ms}
+ */
+public record KafkaConnection(
+        String bootstrapServers,
+        Map<String, String> clientProperties,
+        Duration requestTimeout,
+        Duration transactionMaxTimeout) implements Serializable {
+
+    /**
+     * Properties the jobs set themselves; giving them under {@code kafka.properties} would silently break a
+     * guarantee, so configuration rejects them and says where they belong.
+     */
+    public static final Map<String, String> MANAGED = Map.ofEntries(
+            Map.entry("bootstrap.servers", "set kafka.bootstrap-servers"),
+            Map.entry("isolation.level", "jobs always read with read_committed"),
+            Map.entry("transactional.id", "set the sink's transactional-id-prefix"),
+            Map.entry("enable.auto.commit", "offsets are committed on checkpoints"),
+            Map.entry("group.id", "set source.group-id"),
+            Map.entry("auto.offset.reset", "set source.starting-offsets"),
+            Map.entry("transaction.timeout.ms", "set sink.transaction-timeout"),
+            Map.entry("enable.idempotence", "exactly-once sinks need it on"),
+            Map.entry("key.serializer", "the jobs serialize records themselves"),
+            Map.entry("value.serializer", "the jobs serialize records themselves"),
+            Map.entry("key.deserializer", "the jobs deserialize records themselves"),
+            Map.entry("value.deserializer", "the jobs deserialize records themselves"));
+
+    public KafkaConnection {
+        clientProperties = Map.copyOf(clientProperties);
+    }
+
+    /** The pass-through properties plus bootstrap servers, for any client. */
+    public Properties clientConfig() {
+        Properties p = new Properties();
+        p.putAll(clientProperties);
+        p.setProperty("bootstrap.servers", bootstrapServers);
+        return p;
+    }
+
+    /** Producer settings for sinks: batching and compression unless overridden. */
+    public Properties producerConfig(Duration transactionTimeout) {
+        Properties p = clientConfig();
+        p.putIfAbsent("linger.ms", "20");
+        p.putIfAbsent("compression.type", "lz4");
+        p.setProperty("transaction.timeout.ms", Long.toString(transactionTimeout.toMillis()));
+        return p;
+    }
+
+    /** The producer's {@code max.request.size}: the largest record a sink can write. */
+    public long maxRequestSize() {
+        return Long.parseLong(clientProperties.getOrDefault("max.request.size", "1048576"));
+    }
+
+    @Override
+    public String toString() {
+        return "KafkaConnection{bootstrapServers=" + bootstrapServers
+                + ", clientProperties=" + Secrets.masked(new TreeMap<>(clientProperties)) + "}";
+    }
+}

@@ -1,0 +1,9 @@
+package io.eventpipe.common.serde;
+
+/** How events are encoded on the input topic. */
+public enum EventFormat {
+    /** Avro single-object encoding (marker, schema fingerprint, body) of any envelope version in {@code schemas/}. */
+    AVRO,
+    /** One JSON object per record: {@code {"id", "time", "type", "source", "payload", "headers"}}. */
+    JSON
+}

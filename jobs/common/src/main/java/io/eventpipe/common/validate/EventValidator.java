@@ -1,0 +1,110 @@
+package io.eventpipe.common.validate;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.eventpipe.common.deadletter.DeadLetter;
+import io.eventpipe.common.deadletter.DeadLetterHeaders;
+import io.eventpipe.common.deadletter.RawRecord;
+import io.eventpipe.common.deadletter.Reason;
+import io.eventpipe.common.serde.DecodeException;
+import io.eventpipe.common.serde.EnvelopeSchemas;
+import io.eventpipe.common.serde.EventDecoder;
+import io.eventpipe.schema.Event;
+
+import java.util.regex.Pattern;
+
+/**
+ * Decodes and validates one record. Every check depends only on the record itself (event time is compared with the
+ * Kafka record timestamp, never the wall clock), so a replay after a failure gives the same answer. Not
+ * thread-safe; build one per task in {@code open()}.
+ */
+public final class EventValidator {
+    public static final int MAX_ID_LENGTH = 256;
+    public static final Pattern TYPE_PATTERN = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+
+    private final ValidationRules rules;
+    private final EventDecoder decoder;
+    private final PayloadContracts contracts;
+    private final ObjectMapper json = new ObjectMapper();
+    private final long futureSkewMillis;
+    private final long maxAgeMillis;
+
+    public EventValidator(ValidationRules rules, EnvelopeSchemas schemas, PayloadContracts contracts) {
+        this.rules = rules;
+        this.decoder = new EventDecoder(rules.format(), schemas);
+        this.contracts = contracts;
+        this.futureSkewMillis = rules.maxFutureSkew().toMillis();
+        this.maxAgeMillis = rules.maxAge().toMillis();
+    }
+
+    public static EventValidator create(ValidationRules rules) {
+        return new EventValidator(rules, EnvelopeSchemas.load(), PayloadContracts.load());
+    }
+
+    /** Outcome of {@link #check}: exactly one of the two fields is set. */
+    public static final class Outcome {
+        public Event event;
+        public DeadLetter deadLetter;
+    }
+
+    /** Fills {@code out} with the event, or with a dead letter naming the first rule the record breaks. */
+    public Outcome check(RawRecord raw, Outcome out) {
+        out.event = null;
+        out.deadLetter = null;
+        if (raw.size() > rules.maxRecordBytes()) {
+            return reject(out, raw, Reason.TOO_LARGE,
+                    "record of " + raw.size() + " bytes exceeds the limit of " + rules.maxRecordBytes());
+        }
+        Event event;
+        try {
+            event = decoder.decode(raw.value);
+        } catch (DecodeException e) {
+            return reject(out, raw, Reason.UNDECODABLE, e.getMessage());
+        }
+        if (event.getId().isBlank()) {
+            return reject(out, raw, Reason.MISSING_FIELD, "id is empty");
+        }
+        if (event.getType().isBlank()) {
+            return reject(out, raw, Reason.MISSING_FIELD, "type is empty");
+        }
+        if (event.getId().length() > MAX_ID_LENGTH) {
+            return reject(out, raw, Reason.INVALID_FIELD, "id is longer than " + MAX_ID_LENGTH + " characters");
+        }
+        if (!TYPE_PATTERN.matcher(event.getType()).matches()) {
+            return reject(out, raw, Reason.INVALID_FIELD, "type must match " + TYPE_PATTERN.pattern());
+        }
+        long time = event.getTime().toEpochMilli();
+        if (time > raw.timestamp + futureSkewMillis) {
+            return reject(out, raw, Reason.TIME_IN_FUTURE, "event time " + event.getTime()
+                    + " is more than " + rules.maxFutureSkew() + " after the record timestamp " + raw.timestamp);
+        }
+        if (time < raw.timestamp - maxAgeMillis) {
+            return reject(out, raw, Reason.TIME_TOO_OLD, "event time " + event.getTime()
+                    + " is more than " + rules.maxAge() + " before the record timestamp " + raw.timestamp);
+        }
+        JsonNode payload;
+        try {
+            payload = json.readTree(event.getPayload());
+        } catch (JsonProcessingException e) {
+            return reject(out, raw, Reason.PAYLOAD_NOT_JSON, "payload is not JSON: " + e.getOriginalMessage());
+        }
+        if (payload == null || payload.isMissingNode()) {
+            return reject(out, raw, Reason.PAYLOAD_NOT_JSON, "payload is empty");
+        }
+        String violations = contracts.violations(event.getType(), payload, 3);
+        if (violations != null) {
+            return reject(out, raw, Reason.PAYLOAD_CONTRACT, "payload breaks the " + event.getType()
+                    + " contract: " + violations);
+        }
+        out.event = event;
+        return out;
+    }
+
+    private static Outcome reject(Outcome out, RawRecord raw, Reason reason, String message) {
+        String m = message.length() <= DeadLetterHeaders.MAX_MESSAGE_CHARS
+                ? message : message.substring(0, DeadLetterHeaders.MAX_MESSAGE_CHARS);
+        out.deadLetter = DeadLetter.of(raw, reason, m);
+        return out;
+    }
+}

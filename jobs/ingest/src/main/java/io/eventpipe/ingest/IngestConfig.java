@@ -1,0 +1,184 @@
+package io.eventpipe.ingest;
+
+import io.eventpipe.common.config.Option;
+import io.eventpipe.common.config.Settings;
+import io.eventpipe.common.deadletter.DeadLetterHeaders;
+import io.eventpipe.common.job.JobRuntime;
+import io.eventpipe.common.kafka.KafkaConnection;
+import io.eventpipe.common.kafka.KafkaOptions;
+import io.eventpipe.common.kafka.StartingOffsets;
+import io.eventpipe.common.serde.EventFormat;
+import io.eventpipe.common.validate.ValidationRules;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The ingest job's configuration, parsed once and validated as a whole. See {@code docs/configuration.md}.
+ *
+ * @param runtime parallelism, checkpoints, state backend, restarts
+ * @param kafka brokers and client properties
+ * @param preflight whether to check topics and permissions at start-up
+ * @param inputTopic raw events
+ * @param cleanTopic valid, deduplicated events
+ * @param dlqTopic dead letters
+ * @param groupId consumer group (offsets committed on checkpoints, for monitoring and first start)
+ * @param startingOffsets where to start without a checkpoint
+ * @param validation decoding and validation rules
+ * @param maxOutOfOrderness watermark delay behind the largest event time seen
+ * @param idleness a source partition without records for this long stops holding back the watermark
+ * @param dedupTtl how long an id is remembered
+ * @param cleanTransactionalIdPrefix transactional id prefix of the clean sink
+ * @param dlqTransactionalIdPrefix transactional id prefix of the dead-letter sink
+ * @param transactionTimeout Kafka transaction timeout of both sinks
+ * @param lakePath Parquet lake root URI, or null when the lake is disabled
+ */
+public record IngestConfig(
+        JobRuntime runtime,
+        KafkaConnection kafka,
+        boolean preflight,
+        String inputTopic,
+        String cleanTopic,
+        String dlqTopic,
+        String groupId,
+        StartingOffsets startingOffsets,
+        ValidationRules validation,
+        Duration maxOutOfOrderness,
+        Duration idleness,
+        Duration dedupTtl,
+        String cleanTransactionalIdPrefix,
+        String dlqTransactionalIdPrefix,
+        Duration transactionTimeout,
+        String lakePath) {
+
+    public static final Option<String> JOB_NAME = Option.string("job.name", "eventpipe-ingest",
+            "Flink job name; also the default consumer group and the base of transactional id prefixes.");
+    public static final Option<String> INPUT_TOPIC = Option.string("topics.input", "events", "Topic of raw events.");
+    public static final Option<String> CLEAN_TOPIC = Option.string("topics.clean", "events.clean",
+            "Topic of valid, deduplicated events (Avro single-object encoding, key = id).");
+    public static final Option<String> DLQ_TOPIC = Option.string("topics.dlq", "events.dlq",
+            "Dead-letter topic: original bytes plus reason headers.");
+    public static final Option<String> GROUP_ID = Option.string("source.group-id", null,
+            "Consumer group id; default: the job name.");
+    public static final Option<StartingOffsets> STARTING_OFFSETS = Option.choice("source.starting-offsets",
+            StartingOffsets.class, StartingOffsets.COMMITTED_OR_EARLIEST,
+            "Where to start reading when there is no checkpoint or savepoint.");
+    public static final Option<EventFormat> FORMAT = Option.choice("source.format", EventFormat.class,
+            EventFormat.AVRO, "Input encoding: avro (single-object encoding) or json.");
+    public static final Option<Duration> MAX_OUT_OF_ORDERNESS = Option.duration("source.max-out-of-orderness",
+            "5s", "Watermark delay behind the largest event time seen.");
+    public static final Option<Duration> IDLENESS = Option.duration("source.idleness", "30s",
+            "A partition without records for this long no longer holds back the watermark.");
+    public static final Option<Long> MAX_RECORD_BYTES = Option.bytes("validation.max-record-bytes", "1000000",
+            "Largest key plus value accepted; larger records are dead-lettered as TOO_LARGE.");
+    public static final Option<Duration> MAX_FUTURE_SKEW = Option.duration("validation.max-future-skew", "5min",
+            "Largest allowed lead of event time over the Kafka record timestamp.");
+    public static final Option<Duration> MAX_AGE = Option.duration("validation.max-age", "7d",
+            "Largest allowed lag of event time behind the Kafka record timestamp.");
+    public static final Option<Duration> DEDUP_TTL = Option.duration("dedup.ttl", "24h",
+            "How long an event id is remembered; a repeat within it is dropped.");
+    public static final Option<String> CLEAN_TX_PREFIX = Option.string("sink.clean.transactional-id-prefix", null,
+            "Transactional id prefix of the clean sink; default <job.name>-clean. Keep it stable across upgrades.");
+    public static final Option<String> DLQ_TX_PREFIX = Option.string("sink.dlq.transactional-id-prefix", null,
+            "Transactional id prefix of the dead-letter sink; default <job.name>-dlq.");
+    public static final Option<Duration> TRANSACTION_TIMEOUT = Option.duration("sink.transaction-timeout", "10min",
+            "Kafka transaction timeout; must exceed checkpoint.interval + checkpoint.timeout and not exceed "
+                    + "kafka.transaction-max-timeout.");
+    public static final Option<Boolean> LAKE_ENABLED = Option.bool("lake.enabled", true,
+            "Write clean events to the Parquet lake.");
+    public static final Option<String> LAKE_PATH = Option.string("lake.path", null,
+            "Lake root, e.g. file:///data/lake or s3://bucket/lake; required when the lake is enabled.");
+
+    public static List<Option<?>> options() {
+        List<Option<?>> all = new ArrayList<>(List.of(JOB_NAME, JobRuntime.parallelismOption(),
+                JobRuntime.maxParallelismOption(), JobRuntime.CHECKPOINT_INTERVAL, JobRuntime.CHECKPOINT_TIMEOUT,
+                JobRuntime.CHECKPOINT_DIR, JobRuntime.STATE_BACKEND, JobRuntime.RESTART_ATTEMPTS,
+                JobRuntime.RESTART_DELAY, INPUT_TOPIC, CLEAN_TOPIC, DLQ_TOPIC, GROUP_ID, STARTING_OFFSETS, FORMAT,
+                MAX_OUT_OF_ORDERNESS, IDLENESS, MAX_RECORD_BYTES, MAX_FUTURE_SKEW, MAX_AGE, DEDUP_TTL,
+                CLEAN_TX_PREFIX, DLQ_TX_PREFIX, TRANSACTION_TIMEOUT, LAKE_ENABLED, LAKE_PATH));
+        all.addAll(KafkaOptions.ALL);
+        return all;
+    }
+
+    public static List<String> sections() {
+        return List.of(KafkaOptions.PROPERTIES_SECTION);
+    }
+
+    /** Reads and validates; throws {@link io.eventpipe.common.config.ConfigException} listing every problem. */
+    public static IngestConfig from(Settings s) {
+        String name = s.get(JOB_NAME);
+        JobRuntime runtime = new JobRuntime(name, s.get(JobRuntime.parallelismOption()),
+                s.get(JobRuntime.maxParallelismOption()), s.get(JobRuntime.CHECKPOINT_INTERVAL),
+                s.get(JobRuntime.CHECKPOINT_TIMEOUT), s.get(JobRuntime.CHECKPOINT_DIR), s.get(JobRuntime.STATE_BACKEND),
+                s.get(JobRuntime.RESTART_ATTEMPTS), s.get(JobRuntime.RESTART_DELAY));
+        KafkaConnection kafka = KafkaOptions.read(s);
+        ValidationRules rules = new ValidationRules(s.get(FORMAT), orZero(s.get(MAX_RECORD_BYTES)),
+                s.get(MAX_FUTURE_SKEW), s.get(MAX_AGE));
+        String group = s.get(GROUP_ID);
+        String cleanPrefix = s.get(CLEAN_TX_PREFIX);
+        String dlqPrefix = s.get(DLQ_TX_PREFIX);
+        boolean lake = Boolean.TRUE.equals(s.get(LAKE_ENABLED));
+        String lakePath = lake ? s.require(LAKE_PATH) : null;
+        IngestConfig c = new IngestConfig(runtime, kafka, Boolean.TRUE.equals(s.get(KafkaOptions.PREFLIGHT)),
+                s.get(INPUT_TOPIC), s.get(CLEAN_TOPIC), s.get(DLQ_TOPIC), group != null ? group : name,
+                s.get(STARTING_OFFSETS), rules, s.get(MAX_OUT_OF_ORDERNESS), s.get(IDLENESS), s.get(DEDUP_TTL),
+                cleanPrefix != null ? cleanPrefix : name + "-clean", dlqPrefix != null ? dlqPrefix : name + "-dlq",
+                s.get(TRANSACTION_TIMEOUT), lakePath);
+        c.crossCheck(s);
+        s.check(options(), sections());
+        return c;
+    }
+
+    private static long orZero(Long v) {
+        return v == null ? 0 : v;
+    }
+
+    /** Rules that span several keys. Only runs the checks whose inputs parsed. */
+    private void crossCheck(Settings s) {
+        if (inputTopic != null && cleanTopic != null && dlqTopic != null
+                && new HashSet<>(List.of(inputTopic, cleanTopic, dlqTopic)).size() < 3) {
+            s.problem("topics.input, topics.clean, topics.dlq: must be three different topics (got '" + inputTopic
+                    + "', '" + cleanTopic + "', '" + dlqTopic + "')");
+        }
+        if (cleanTransactionalIdPrefix != null && cleanTransactionalIdPrefix.equals(dlqTransactionalIdPrefix)) {
+            s.problem("sink.clean.transactional-id-prefix, sink.dlq.transactional-id-prefix: both are '"
+                    + cleanTransactionalIdPrefix + "'; each transactional sink needs its own prefix, or the sinks "
+                    + "abort each other's transactions");
+        }
+        Duration interval = runtime.checkpointInterval();
+        Duration ckTimeout = runtime.checkpointTimeout();
+        if (transactionTimeout != null && interval != null && ckTimeout != null
+                && transactionTimeout.compareTo(interval.plus(ckTimeout)) <= 0) {
+            s.problem("sink.transaction-timeout: " + s.shown(TRANSACTION_TIMEOUT.key()) + " must exceed "
+                    + "checkpoint.interval + checkpoint.timeout (" + interval.plus(ckTimeout)
+                    + "), or transactions may expire before their checkpoint commits them");
+        }
+        if (transactionTimeout != null && kafka.transactionMaxTimeout() != null
+                && transactionTimeout.compareTo(kafka.transactionMaxTimeout()) > 0) {
+            s.problem("sink.transaction-timeout: " + transactionTimeout + " exceeds kafka.transaction-max-timeout ("
+                    + kafka.transactionMaxTimeout() + "); the brokers would refuse the transactions");
+        }
+        if (validation.maxRecordBytes() > 0) {
+            long needed = validation.maxRecordBytes() + DeadLetterHeaders.MAX_OVERHEAD_BYTES;
+            if (needed > kafka.maxRequestSize()) {
+                s.problem("validation.max-record-bytes: " + validation.maxRecordBytes() + " plus "
+                        + DeadLetterHeaders.MAX_OVERHEAD_BYTES + " bytes of dead-letter headers exceeds the "
+                        + "producer's max.request.size (" + kafka.maxRequestSize() + "); raise "
+                        + "kafka.properties.max.request.size or lower the limit, or oversized records could not "
+                        + "be dead-lettered");
+            }
+        }
+    }
+
+    public boolean lakeEnabled() {
+        return lakePath != null;
+    }
+
+    /** Which topics the job uses and how, for start-up checks. */
+    public Set<String> topics() {
+        return Set.of(inputTopic, cleanTopic, dlqTopic);
+    }
+}

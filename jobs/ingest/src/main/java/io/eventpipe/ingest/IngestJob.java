@@ -1,0 +1,76 @@
+package io.eventpipe.ingest;
+
+import io.eventpipe.common.config.ConfigException;
+import io.eventpipe.common.config.JobArgs;
+import io.eventpipe.common.deadletter.DeadLetter;
+import io.eventpipe.common.deadletter.RawRecord;
+import io.eventpipe.common.kafka.DeadLetterSerializer;
+import io.eventpipe.common.kafka.EventSerializer;
+import io.eventpipe.common.kafka.KafkaPreflight;
+import io.eventpipe.common.kafka.KafkaPreflight.TopicUse;
+import io.eventpipe.common.kafka.KafkaSinks;
+import io.eventpipe.common.kafka.RawRecordDeserializer;
+import io.eventpipe.ingest.lake.LakeSink;
+import io.eventpipe.schema.Event;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.common.acl.AclOperation;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+
+/**
+ * Entry point of the ingest job: {@code flink run eventpipe-ingest-job.jar --config ingest.yaml [--set k=v]...}.
+ */
+public final class IngestJob {
+    private static final Logger LOG = LoggerFactory.getLogger(IngestJob.class);
+
+    private IngestJob() {}
+
+    public static void main(String[] args) throws Exception {
+        IngestConfig config;
+        try {
+            config = IngestConfig.from(JobArgs.parse(args).load());
+        } catch (ConfigException e) {
+            LOG.error(e.getMessage());
+            throw e;
+        }
+        if (config.preflight()) {
+            preflight(config);
+        }
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
+                config.runtime().toConfiguration());
+        addTo(env, config);
+        env.execute(config.runtime().jobName());
+    }
+
+    /** Runs the start-up checks against the configured cluster. */
+    public static void preflight(IngestConfig config) {
+        KafkaPreflight.check(config.kafka(), List.of(
+                new TopicUse("topics.input", config.inputTopic(), AclOperation.READ),
+                new TopicUse("topics.clean", config.cleanTopic(), AclOperation.WRITE),
+                new TopicUse("topics.dlq", config.dlqTopic(), AclOperation.WRITE)));
+    }
+
+    /** Builds the production connectors and adds the job to {@code env}. */
+    public static void addTo(StreamExecutionEnvironment env, IngestConfig config) {
+        KafkaSource<RawRecord> source = KafkaSource.<RawRecord>builder()
+                .setBootstrapServers(config.kafka().bootstrapServers())
+                .setProperties(config.kafka().clientConfig())
+                .setTopics(config.inputTopic())
+                .setGroupId(config.groupId())
+                .setStartingOffsets(config.startingOffsets().initializer())
+                .setDeserializer(new RawRecordDeserializer())
+                .setProperty("isolation.level", "read_committed")
+                .setProperty("commit.offsets.on.checkpoint", "true")
+                .build();
+        Sink<Event> clean = KafkaSinks.exactlyOnce(config.kafka(), new EventSerializer(config.cleanTopic()),
+                config.cleanTransactionalIdPrefix(), config.transactionTimeout());
+        Sink<DeadLetter> dlq = KafkaSinks.exactlyOnce(config.kafka(), new DeadLetterSerializer(config.dlqTopic()),
+                config.dlqTransactionalIdPrefix(), config.transactionTimeout());
+        Sink<Event> lake = config.lakeEnabled() ? LakeSink.create(config.lakePath()) : null;
+        IngestTopology.build(env, config, source, clean, dlq, lake);
+    }
+}

@@ -1,0 +1,61 @@
+package io.eventpipe.ingest.functions;
+
+import io.eventpipe.common.deadletter.DeadLetter;
+import io.eventpipe.common.deadletter.RawRecord;
+import io.eventpipe.common.deadletter.Reason;
+import io.eventpipe.common.validate.EventValidator;
+import io.eventpipe.common.validate.ValidationRules;
+import io.eventpipe.schema.Event;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * Decodes and validates each raw record once. Valid events go downstream as Avro records; everything else goes to
+ * the {@link #DEAD_LETTERS} side output with its original bytes and a reason. Never throws on bad input.
+ */
+public final class DecodeValidateFunction extends ProcessFunction<RawRecord, Event> {
+    private static final long serialVersionUID = 1L;
+
+    public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters") {};
+
+    private final ValidationRules rules;
+    private transient EventValidator validator;
+    private transient EventValidator.Outcome outcome;
+    private transient Counter eventsIn;
+    private transient Map<Reason, Counter> deadLettered;
+
+    public DecodeValidateFunction(ValidationRules rules) {
+        this.rules = rules;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        validator = EventValidator.create(rules);
+        outcome = new EventValidator.Outcome();
+        MetricGroup group = getRuntimeContext().getMetricGroup().addGroup("eventpipe");
+        eventsIn = group.counter("eventsIn");
+        deadLettered = new EnumMap<>(Reason.class);
+        for (Reason r : Reason.values()) {
+            deadLettered.put(r, group.addGroup("reason", r.name()).counter("deadLettered"));
+        }
+    }
+
+    @Override
+    public void processElement(RawRecord raw, Context ctx, Collector<Event> out) {
+        eventsIn.inc();
+        validator.check(raw, outcome);
+        if (outcome.event != null) {
+            out.collect(outcome.event);
+        } else {
+            deadLettered.get(outcome.deadLetter.reason).inc();
+            ctx.output(DEAD_LETTERS, outcome.deadLetter);
+        }
+    }
+}

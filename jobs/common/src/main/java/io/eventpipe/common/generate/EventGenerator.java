@@ -8,9 +8,11 @@ import io.eventpipe.schema.Event;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
@@ -28,8 +30,8 @@ public final class EventGenerator {
 
     /**
      * @param format wire format of the values
-     * @param duplicateShare share of records that repeat an earlier record (same bytes)
-     * @param badSharePerKind share of records of each bad kind in {@code badKinds}
+     * @param duplicateShare share of records that repeat an earlier valid record (same bytes)
+     * @param badSharePerKind share of records of each bad kind in {@code badKinds} (a fifth of them repeats)
      * @param badKinds which kinds of bad records to make
      * @param oversizeBytes size of TOO_LARGE records (must exceed the job's validation.max-record-bytes)
      * @param seed random seed
@@ -52,7 +54,8 @@ public final class EventGenerator {
     private final Settings settings;
     private final Random random;
     private final EventEncoder encoder;
-    private final List<GeneratedRecord> recent = new ArrayList<>();
+    private final List<GeneratedRecord> recentClean = new ArrayList<>();
+    private final Map<Reason, List<GeneratedRecord>> recentBad = new EnumMap<>(Reason.class);
     private final Reason[] kinds;
 
     public EventGenerator(Settings settings) {
@@ -60,32 +63,43 @@ public final class EventGenerator {
         this.random = new Random(settings.seed());
         this.encoder = new EventEncoder(settings.format());
         this.kinds = settings.badKinds().toArray(new Reason[0]);
+        for (Reason r : kinds) {
+            recentBad.put(r, new ArrayList<>());
+        }
     }
 
     /** The next record, timestamped {@code nowMillis}. */
     public GeneratedRecord next(long nowMillis) {
         double roll = random.nextDouble();
-        if (roll < settings.duplicateShare() && !recent.isEmpty()) {
-            GeneratedRecord original = recent.get(random.nextInt(recent.size()));
-            var expected = original.expected() == GeneratedRecord.Expected.DEAD_LETTER
-                    ? GeneratedRecord.Expected.DEAD_LETTER : GeneratedRecord.Expected.DUPLICATE;
-            // the same bytes again: a producer retry, with its original timestamp
-            return new GeneratedRecord(original.key(), original.value(), original.timestamp(), original.id(),
-                    expected, original.reason());
+        if (roll < settings.duplicateShare() && !recentClean.isEmpty()) {
+            // the same bytes again, as a producer retry sends them
+            return repeat(recentClean.get(random.nextInt(recentClean.size())), GeneratedRecord.Expected.DUPLICATE);
         }
         roll -= settings.duplicateShare();
-        int kind = (int) (roll / settings.badSharePerKind());
-        GeneratedRecord r = kind < kinds.length && roll >= 0 ? bad(kinds[kind], nowMillis) : clean(nowMillis);
-        remember(r);
-        return r;
+        int kind = roll < 0 ? kinds.length : (int) (roll / settings.badSharePerKind());
+        if (kind >= kinds.length) {
+            return remember(recentClean, clean(nowMillis));
+        }
+        // A share of bad records are repeats too: every occurrence must be dead-lettered, not deduplicated.
+        List<GeneratedRecord> sameKind = recentBad.get(kinds[kind]);
+        if (!sameKind.isEmpty() && random.nextInt(5) == 0) {
+            return repeat(sameKind.get(random.nextInt(sameKind.size())), GeneratedRecord.Expected.DEAD_LETTER);
+        }
+        return remember(sameKind, bad(kinds[kind], nowMillis));
     }
 
-    private void remember(GeneratedRecord r) {
+    private static GeneratedRecord repeat(GeneratedRecord original, GeneratedRecord.Expected expected) {
+        return new GeneratedRecord(original.key(), original.value(), original.timestamp(), original.id(), expected,
+                original.reason());
+    }
+
+    private GeneratedRecord remember(List<GeneratedRecord> recent, GeneratedRecord r) {
         if (recent.size() < 1000) {
             recent.add(r);
         } else {
             recent.set(random.nextInt(recent.size()), r);
         }
+        return r;
     }
 
     private GeneratedRecord clean(long now) {

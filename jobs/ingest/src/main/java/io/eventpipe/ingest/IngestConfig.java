@@ -10,6 +10,8 @@ import io.eventpipe.common.kafka.StartingOffsets;
 import io.eventpipe.common.serde.EventFormat;
 import io.eventpipe.common.validate.ValidationRules;
 
+import org.apache.flink.util.TimeUtils;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -152,14 +154,15 @@ public record IngestConfig(
         Duration ckTimeout = runtime.checkpointTimeout();
         if (transactionTimeout != null && interval != null && ckTimeout != null
                 && transactionTimeout.compareTo(interval.plus(ckTimeout)) <= 0) {
-            s.problem("sink.transaction-timeout: " + s.shown(TRANSACTION_TIMEOUT.key()) + " must exceed "
-                    + "checkpoint.interval + checkpoint.timeout (" + interval.plus(ckTimeout)
+            s.problem("sink.transaction-timeout: '" + format(transactionTimeout) + "' must exceed "
+                    + "checkpoint.interval + checkpoint.timeout (" + format(interval.plus(ckTimeout))
                     + "), or transactions may expire before their checkpoint commits them");
         }
         if (transactionTimeout != null && kafka.transactionMaxTimeout() != null
                 && transactionTimeout.compareTo(kafka.transactionMaxTimeout()) > 0) {
-            s.problem("sink.transaction-timeout: " + transactionTimeout + " exceeds kafka.transaction-max-timeout ("
-                    + kafka.transactionMaxTimeout() + "); the brokers would refuse the transactions");
+            s.problem("sink.transaction-timeout: '" + format(transactionTimeout) + "' exceeds "
+                    + "kafka.transaction-max-timeout (" + format(kafka.transactionMaxTimeout())
+                    + "); the brokers would refuse the transactions");
         }
         if (validation.maxRecordBytes() > 0) {
             long needed = validation.maxRecordBytes() + DeadLetterHeaders.MAX_OVERHEAD_BYTES;
@@ -171,6 +174,10 @@ public record IngestConfig(
                         + "be dead-lettered");
             }
         }
+    }
+
+    private static String format(Duration d) {
+        return TimeUtils.formatWithHighestUnit(d);
     }
 
     public boolean lakeEnabled() {

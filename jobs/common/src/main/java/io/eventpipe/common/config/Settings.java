@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Function;
@@ -181,13 +180,37 @@ public final class Settings {
         }
     }
 
+    /** The closest known key, if one is within two edits: catches typos such as {@code dedup.tll}. */
     private static String suggestion(String key, Collection<Option<?>> options) {
-        String last = key.substring(key.lastIndexOf('.') + 1).toLowerCase(Locale.ROOT);
-        return options.stream()
-                .filter(o -> o.key().endsWith("." + last) || o.key().equals(last))
-                .map(o -> " (did you mean " + o.key() + "?)")
-                .findFirst()
-                .orElse("");
+        String best = null;
+        int bestDistance = 3;
+        for (Option<?> o : options) {
+            int d = distance(key, o.key());
+            if (d < bestDistance) {
+                best = o.key();
+                bestDistance = d;
+            }
+        }
+        return best == null ? "" : " (did you mean " + best + "?)";
+    }
+
+    private static int distance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int subst = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                cur[j] = Math.min(subst, Math.min(prev[j] + 1, cur[j - 1] + 1));
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
     }
 
     /** The value as written, masked where the key names a secret. */

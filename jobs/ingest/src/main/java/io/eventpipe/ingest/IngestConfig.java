@@ -7,6 +7,7 @@ import io.eventpipe.common.job.JobRuntime;
 import io.eventpipe.common.kafka.KafkaConnection;
 import io.eventpipe.common.kafka.KafkaOptions;
 import io.eventpipe.common.kafka.StartingOffsets;
+import io.eventpipe.common.kafka.TopicLayout;
 import io.eventpipe.common.serde.EventFormat;
 import io.eventpipe.common.validate.ValidationRules;
 
@@ -16,7 +17,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * The ingest job's configuration, parsed once and validated as a whole. See {@code docs/configuration.md}.
@@ -37,6 +37,7 @@ import java.util.Set;
  * @param dlqTransactionalIdPrefix transactional id prefix of the dead-letter sink
  * @param transactionTimeout Kafka transaction timeout of both sinks
  * @param lakePath Parquet lake root URI, or null when the lake is disabled
+ * @param topicLayout partitions, replication and retention of the topics, for the topics command
  */
 public record IngestConfig(
         JobRuntime runtime,
@@ -54,7 +55,8 @@ public record IngestConfig(
         String cleanTransactionalIdPrefix,
         String dlqTransactionalIdPrefix,
         Duration transactionTimeout,
-        String lakePath) {
+        String lakePath,
+        TopicLayout topicLayout) {
 
     public static final Option<String> JOB_NAME = Option.string("job.name", "eventpipe-ingest",
             "Flink job name; also the default consumer group and the base of transactional id prefixes.");
@@ -102,6 +104,7 @@ public record IngestConfig(
                 MAX_OUT_OF_ORDERNESS, IDLENESS, MAX_RECORD_BYTES, MAX_FUTURE_SKEW, MAX_AGE, DEDUP_TTL,
                 CLEAN_TX_PREFIX, DLQ_TX_PREFIX, TRANSACTION_TIMEOUT, LAKE_ENABLED, LAKE_PATH));
         all.addAll(KafkaOptions.ALL);
+        all.addAll(TopicLayout.OPTIONS);
         return all;
     }
 
@@ -128,7 +131,7 @@ public record IngestConfig(
                 s.get(INPUT_TOPIC), s.get(CLEAN_TOPIC), s.get(DLQ_TOPIC), group != null ? group : name,
                 s.get(STARTING_OFFSETS), rules, s.get(MAX_OUT_OF_ORDERNESS), s.get(IDLENESS), s.get(DEDUP_TTL),
                 cleanPrefix != null ? cleanPrefix : name + "-clean", dlqPrefix != null ? dlqPrefix : name + "-dlq",
-                s.get(TRANSACTION_TIMEOUT), lakePath);
+                s.get(TRANSACTION_TIMEOUT), lakePath, TopicLayout.read(s));
         c.crossCheck(s);
         s.check(options(), sections());
         return c;
@@ -184,8 +187,4 @@ public record IngestConfig(
         return lakePath != null;
     }
 
-    /** Which topics the job uses and how, for start-up checks. */
-    public Set<String> topics() {
-        return Set.of(inputTopic, cleanTopic, dlqTopic);
-    }
 }

@@ -49,7 +49,13 @@ public final class Settings {
 
     /** Reads a YAML file (may be null) and applies {@code key=value} overrides in order. */
     public static Settings load(Path file, List<String> overrides, Function<String, String> env) {
-        Map<String, String> flat = new TreeMap<>();
+        return load(Map.of(), file, overrides, env);
+    }
+
+    /** Like {@link #load(Path, List, Function)} over a base of values that the file and overrides replace. */
+    public static Settings load(Map<String, String> base, Path file, List<String> overrides,
+            Function<String, String> env) {
+        Map<String, String> flat = new TreeMap<>(base);
         List<String> early = new ArrayList<>();
         if (file != null) {
             try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {

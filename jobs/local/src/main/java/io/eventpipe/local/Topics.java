@@ -1,0 +1,115 @@
+package io.eventpipe.local;
+
+import io.eventpipe.common.kafka.KafkaConnection;
+import io.eventpipe.common.kafka.TopicLayout;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/** Creates the job's topics with their layout, or checks that existing ones match it. */
+public final class Topics {
+    /** One topic and the retention it should have. */
+    public record Spec(String name, Duration retention) {}
+
+    private final KafkaConnection kafka;
+    private final TopicLayout layout;
+
+    public Topics(KafkaConnection kafka, TopicLayout layout) {
+        this.kafka = kafka;
+        this.layout = layout;
+    }
+
+    private Admin admin() {
+        return Admin.create(kafka.clientConfig());
+    }
+
+    private long timeoutMs() {
+        return kafka.requestTimeout().toMillis();
+    }
+
+    /** Creates each missing topic; returns one line per topic saying what happened. */
+    public List<String> create(List<Spec> specs) throws Exception {
+        List<String> report = new ArrayList<>();
+        try (Admin admin = admin()) {
+            for (Spec spec : specs) {
+                NewTopic t = new NewTopic(spec.name(), layout.partitions(), (short) layout.replicationFactor())
+                        .configs(Map.of("min.insync.replicas", Integer.toString(layout.minInsyncReplicas()),
+                                "retention.ms", Long.toString(spec.retention().toMillis())));
+                try {
+                    admin.createTopics(List.of(t)).all().get(timeoutMs(), TimeUnit.MILLISECONDS);
+                    report.add("created " + spec.name() + ": " + layout.partitions() + " partitions, replication "
+                            + layout.replicationFactor() + ", min.insync.replicas " + layout.minInsyncReplicas()
+                            + ", retention " + org.apache.flink.util.TimeUtils.formatWithHighestUnit(spec.retention()));
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw new IllegalStateException("cannot create topic " + spec.name() + ": "
+                                + e.getCause().getMessage(), e.getCause());
+                    }
+                    report.add("exists  " + spec.name() + " (left as it is; run 'topics check' to compare)");
+                }
+            }
+        }
+        return report;
+    }
+
+    /** Problems of existing topics against the layout; empty when all match. */
+    public List<String> check(List<Spec> specs) throws Exception {
+        List<String> problems = new ArrayList<>();
+        try (Admin admin = admin()) {
+            for (Spec spec : specs) {
+                TopicDescription d;
+                try {
+                    d = admin.describeTopics(List.of(spec.name())).topicNameValues().get(spec.name())
+                            .get(timeoutMs(), TimeUnit.MILLISECONDS);
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                        problems.add(spec.name() + ": does not exist");
+                        continue;
+                    }
+                    throw new IllegalStateException("cannot describe " + spec.name() + ": "
+                            + e.getCause().getMessage(), e.getCause());
+                }
+                if (d.partitions().size() < layout.partitions()) {
+                    problems.add(spec.name() + ": " + d.partitions().size() + " partitions, expected at least "
+                            + layout.partitions());
+                }
+                int replicas = d.partitions().get(0).replicas().size();
+                if (replicas < layout.replicationFactor()) {
+                    problems.add(spec.name() + ": replication factor " + replicas + ", expected "
+                            + layout.replicationFactor());
+                }
+                ConfigResource res = new ConfigResource(ConfigResource.Type.TOPIC, spec.name());
+                Config config = admin.describeConfigs(List.of(res)).all().get(timeoutMs(), TimeUnit.MILLISECONDS)
+                        .get(res);
+                int minIsr = Integer.parseInt(value(config, "min.insync.replicas"));
+                if (minIsr < layout.minInsyncReplicas()) {
+                    problems.add(spec.name() + ": min.insync.replicas " + minIsr + ", expected "
+                            + layout.minInsyncReplicas());
+                }
+                long retention = Long.parseLong(value(config, "retention.ms"));
+                if (retention >= 0 && retention < spec.retention().toMillis()) {
+                    problems.add(spec.name() + ": retention.ms " + retention + ", expected at least "
+                            + spec.retention().toMillis());
+                }
+            }
+        }
+        return problems;
+    }
+
+    private static String value(Config config, String name) {
+        ConfigEntry e = config.get(name);
+        return e == null || e.value() == null ? "-1" : e.value();
+    }
+}

@@ -1,0 +1,150 @@
+package io.eventpipe.local;
+
+import io.eventpipe.common.serde.EnvelopeSchemas;
+import io.eventpipe.common.serde.EventDecoder;
+import io.eventpipe.common.serde.EventFormat;
+import io.eventpipe.common.testing.KafkaBrokerExtension;
+import io.eventpipe.schema.Event;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The command-line tools as a user runs them: the local run, the producer and the topics command. */
+class LocalToolsIT {
+    @RegisterExtension
+    static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
+
+    @TempDir
+    Path tmp;
+
+    /** Runs {@code eventpipe args...} in this JVM; returns exit code and what it printed. */
+    private static Result eventpipe(String... args) {
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        PrintStream capture = new PrintStream(buf, true, StandardCharsets.UTF_8);
+        System.setOut(capture);
+        System.setErr(capture);
+        try {
+            int code = new CommandLine(new Main()).execute(args);
+            return new Result(code, buf.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+    }
+
+    private record Result(int code, String output) {}
+
+    private static long number(String output, String label) {
+        Matcher m = Pattern.compile("  " + Pattern.quote(label) + " +([0-9,]+)").matcher(output);
+        assertThat(m.find()).as("'%s' in%n%s", label, output).isTrue();
+        return Long.parseLong(m.group(1).replace(",", ""));
+    }
+
+    @Test
+    void localRunShowsEventsFlowingAndASummaryThatAddsUp() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Path data = tmp.resolve("local");
+        Result r = eventpipe("run", "--duration", "25s", "--rate", "200", "--web-port", Integer.toString(port),
+                "--data-dir", data.toString(), "--status-interval", "2s");
+        assertThat(r.code()).as(r.output()).isZero();
+        assertThat(r.output()).contains("Flink web UI: http://localhost:" + port).contains("Summary");
+        assertThat(r.output().lines().filter(l -> l.matches("\\[\\d\\d:\\d\\d] produced .*")).count())
+                .isGreaterThanOrEqualTo(3);
+        long produced = number(r.output(), "produced");
+        long clean = number(r.output(), "clean (committed)");
+        long dups = number(r.output(), "duplicates dropped");
+        long dead = number(r.output(), "dead-lettered");
+        assertThat(produced).isGreaterThan(1000);
+        assertThat(clean).isPositive();
+        assertThat(dups).isPositive();
+        assertThat(dead).isPositive();
+        assertThat(clean + dups + dead).as(r.output()).isEqualTo(produced);
+        assertThat(RunCommand.lakeFiles(data.resolve("lake"))).isPositive();
+    }
+
+    @Test
+    void produceSendsEveryLineOrNothing() throws Exception {
+        KAFKA.createTopic("produce.ok", 2);
+        Path good = tmp.resolve("good.jsonl");
+        Files.write(good, List.of(
+                "{\"id\":\"e-1\",\"time\":\"2026-11-27T10:00:00Z\",\"type\":\"page.viewed\",\"source\":\"web\","
+                        + "\"payload\":{\"path\":\"/\"}}",
+                "",
+                "{\"id\":\"e-2\",\"time\":1795000000000,\"type\":\"user.signed_up\",\"source\":\"web\","
+                        + "\"payload\":{\"userId\":\"u-1\"},\"headers\":{\"traceId\":\"abc\"}}"));
+        Result ok = eventpipe("produce", "--bootstrap-servers", KAFKA.bootstrapServers(), "--topic", "produce.ok",
+                "--file", good.toString());
+        assertThat(ok.code()).as(ok.output()).isZero();
+        assertThat(ok.output()).contains("sent 2 events to produce.ok");
+        EventDecoder decoder = new EventDecoder(EventFormat.AVRO, EnvelopeSchemas.load());
+        List<String> ids = new ArrayList<>();
+        for (var rec : KAFKA.readCommitted("produce.ok")) {
+            Event e = decoder.decode(rec.value());
+            assertThat(new String(rec.key(), StandardCharsets.UTF_8)).isEqualTo(e.getId());
+            ids.add(e.getId());
+        }
+        assertThat(ids).containsExactlyInAnyOrder("e-1", "e-2");
+
+        KAFKA.createTopic("produce.bad", 1);
+        Path bad = tmp.resolve("bad.jsonl");
+        Files.write(bad, List.of(
+                "{\"id\":\"e-1\",\"time\":\"2026-11-27T10:00:00Z\",\"type\":\"t\",\"source\":\"s\",\"payload\":{}}",
+                "{\"id\":\"e-2\",\"time\":\"yesterday\",\"type\":\"t\",\"source\":\"s\",\"payload\":{}}"));
+        Result rejected = eventpipe("produce", "--bootstrap-servers", KAFKA.bootstrapServers(), "--topic",
+                "produce.bad", "--file", bad.toString());
+        assertThat(rejected.code()).isEqualTo(1);
+        assertThat(rejected.output()).contains("bad.jsonl:2: field 'time'").contains("nothing was sent");
+        assertThat(KAFKA.readCommitted("produce.bad")).isEmpty();
+    }
+
+    @Test
+    void topicsAreCreatedWithTheirLayoutAndChecked() {
+        String[] common = {"--set", "kafka.bootstrap-servers=" + KAFKA.bootstrapServers(), "--set",
+                "topics.input=t.events", "--set", "topics.clean=t.clean", "--set", "topics.dlq=t.dlq", "--set",
+                "topics.replication-factor=1", "--set", "topics.min-insync-replicas=1", "--set", "lake.enabled=false"};
+        Result created = eventpipe(concat(new String[] {"topics", "create"}, common));
+        assertThat(created.code()).as(created.output()).isZero();
+        assertThat(created.output()).contains("created t.events: 6 partitions").contains("created t.dlq")
+                .contains("retention 30 d");
+        Result again = eventpipe(concat(new String[] {"topics", "create"}, common));
+        assertThat(again.output()).contains("exists  t.events");
+
+        Result checked = eventpipe(concat(new String[] {"topics", "check"}, common));
+        assertThat(checked.code()).as(checked.output()).isZero();
+        Result mismatch = eventpipe(concat(new String[] {"topics", "check", "--set", "topics.partitions=12",
+                "--set", "topics.retention=60d"}, common));
+        assertThat(mismatch.code()).isEqualTo(1);
+        assertThat(mismatch.output()).contains("MISMATCH t.events: 6 partitions, expected at least 12")
+                .contains("MISMATCH t.clean: retention.ms 604800000, expected at least 5184000000");
+        Result badConfig = eventpipe(concat(new String[] {"topics", "check", "--set", "topics.partitions=many"},
+                common));
+        assertThat(badConfig.code()).isEqualTo(2);
+        assertThat(badConfig.output()).contains("topics.partitions: 'many' must be a whole number");
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] out = new String[a.length + b.length];
+        System.arraycopy(a, 0, out, 0, a.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+}

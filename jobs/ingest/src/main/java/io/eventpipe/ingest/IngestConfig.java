@@ -85,9 +85,10 @@ public record IngestConfig(
     public static final Option<Duration> DEDUP_TTL = Option.duration("dedup.ttl", "24h",
             "How long an event id is remembered; a repeat within it is dropped.");
     public static final Option<String> CLEAN_TX_PREFIX = Option.string("sink.clean.transactional-id-prefix", null,
-            "Transactional id prefix of the clean sink; default <job.name>-clean. Keep it stable across upgrades.");
+            "Transactional id prefix of the clean sink; default: job.name + \"-clean\". "
+                    + "Keep it stable across upgrades.");
     public static final Option<String> DLQ_TX_PREFIX = Option.string("sink.dlq.transactional-id-prefix", null,
-            "Transactional id prefix of the dead-letter sink; default <job.name>-dlq.");
+            "Transactional id prefix of the dead-letter sink; default: job.name + \"-dlq\".");
     public static final Option<Duration> TRANSACTION_TIMEOUT = Option.duration("sink.transaction-timeout", "10min",
             "Kafka transaction timeout; must exceed checkpoint.interval + checkpoint.timeout and not exceed "
                     + "kafka.transaction-max-timeout.");

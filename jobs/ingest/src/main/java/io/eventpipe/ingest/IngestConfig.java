@@ -11,8 +11,6 @@ import io.eventpipe.common.kafka.TopicLayout;
 import io.eventpipe.common.serde.EventFormat;
 import io.eventpipe.common.validate.ValidationRules;
 
-import org.apache.flink.util.TimeUtils;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -98,10 +96,8 @@ public record IngestConfig(
             "Lake root, e.g. file:///data/lake or s3://bucket/lake; required when the lake is enabled.");
 
     public static List<Option<?>> options() {
-        List<Option<?>> all = new ArrayList<>(List.of(JOB_NAME, JobRuntime.parallelismOption(),
-                JobRuntime.maxParallelismOption(), JobRuntime.CHECKPOINT_INTERVAL, JobRuntime.CHECKPOINT_TIMEOUT,
-                JobRuntime.CHECKPOINT_DIR, JobRuntime.STATE_BACKEND, JobRuntime.RESTART_ATTEMPTS,
-                JobRuntime.RESTART_DELAY, INPUT_TOPIC, CLEAN_TOPIC, DLQ_TOPIC, GROUP_ID, STARTING_OFFSETS, FORMAT,
+        List<Option<?>> all = new ArrayList<>(JobRuntime.options());
+        all.addAll(List.of(JOB_NAME, INPUT_TOPIC, CLEAN_TOPIC, DLQ_TOPIC, GROUP_ID, STARTING_OFFSETS, FORMAT,
                 MAX_OUT_OF_ORDERNESS, IDLENESS, MAX_RECORD_BYTES, MAX_FUTURE_SKEW, MAX_AGE, DEDUP_TTL,
                 CLEAN_TX_PREFIX, DLQ_TX_PREFIX, TRANSACTION_TIMEOUT, LAKE_ENABLED, LAKE_PATH));
         all.addAll(KafkaOptions.ALL);
@@ -116,10 +112,7 @@ public record IngestConfig(
     /** Reads and validates; throws {@link io.eventpipe.common.config.ConfigException} listing every problem. */
     public static IngestConfig from(Settings s) {
         String name = s.get(JOB_NAME);
-        JobRuntime runtime = new JobRuntime(name, s.get(JobRuntime.parallelismOption()),
-                s.get(JobRuntime.maxParallelismOption()), s.get(JobRuntime.CHECKPOINT_INTERVAL),
-                s.get(JobRuntime.CHECKPOINT_TIMEOUT), s.get(JobRuntime.CHECKPOINT_DIR), s.get(JobRuntime.STATE_BACKEND),
-                s.get(JobRuntime.RESTART_ATTEMPTS), s.get(JobRuntime.RESTART_DELAY));
+        JobRuntime runtime = JobRuntime.read(s, name);
         KafkaConnection kafka = KafkaOptions.read(s);
         ValidationRules rules = new ValidationRules(s.get(FORMAT), orZero(s.get(MAX_RECORD_BYTES)),
                 s.get(MAX_FUTURE_SKEW), s.get(MAX_AGE));
@@ -149,25 +142,9 @@ public record IngestConfig(
             s.problem("topics.input, topics.clean, topics.dlq: must be three different topics (got '" + inputTopic
                     + "', '" + cleanTopic + "', '" + dlqTopic + "')");
         }
-        if (cleanTransactionalIdPrefix != null && cleanTransactionalIdPrefix.equals(dlqTransactionalIdPrefix)) {
-            s.problem("sink.clean.transactional-id-prefix, sink.dlq.transactional-id-prefix: both are '"
-                    + cleanTransactionalIdPrefix + "'; each transactional sink needs its own prefix, or the sinks "
-                    + "abort each other's transactions");
-        }
-        Duration interval = runtime.checkpointInterval();
-        Duration ckTimeout = runtime.checkpointTimeout();
-        if (transactionTimeout != null && interval != null && ckTimeout != null
-                && transactionTimeout.compareTo(interval.plus(ckTimeout)) <= 0) {
-            s.problem("sink.transaction-timeout: '" + format(transactionTimeout) + "' must exceed "
-                    + "checkpoint.interval + checkpoint.timeout (" + format(interval.plus(ckTimeout))
-                    + "), or transactions may expire before their checkpoint commits them");
-        }
-        if (transactionTimeout != null && kafka.transactionMaxTimeout() != null
-                && transactionTimeout.compareTo(kafka.transactionMaxTimeout()) > 0) {
-            s.problem("sink.transaction-timeout: '" + format(transactionTimeout) + "' exceeds "
-                    + "kafka.transaction-max-timeout (" + format(kafka.transactionMaxTimeout())
-                    + "); the brokers would refuse the transactions");
-        }
+        KafkaOptions.checkDistinctPrefixes(s, CLEAN_TX_PREFIX.key(), cleanTransactionalIdPrefix,
+                DLQ_TX_PREFIX.key(), dlqTransactionalIdPrefix);
+        KafkaOptions.checkTransactionTimeout(s, TRANSACTION_TIMEOUT.key(), transactionTimeout, runtime, kafka);
         if (validation.maxRecordBytes() > 0) {
             long needed = validation.maxRecordBytes() + DeadLetterHeaders.MAX_OVERHEAD_BYTES;
             if (needed > kafka.maxRequestSize()) {
@@ -178,10 +155,6 @@ public record IngestConfig(
                         + "be dead-lettered");
             }
         }
-    }
-
-    private static String format(Duration d) {
-        return TimeUtils.formatWithHighestUnit(d);
     }
 
     public boolean lakeEnabled() {

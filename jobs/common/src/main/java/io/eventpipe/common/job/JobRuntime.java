@@ -1,6 +1,7 @@
 package io.eventpipe.common.job;
 
 import io.eventpipe.common.config.Option;
+import io.eventpipe.common.config.Settings;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
@@ -11,6 +12,7 @@ import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
  * How a job runs on Flink: parallelism, checkpoints, state backend, restarts. {@link #toConfiguration()} also fixes
@@ -59,6 +61,22 @@ public record JobRuntime(
             "Fixed-delay restart attempts before the job fails; 0 = Flink's default (exponential backoff).");
     public static final Option<Duration> RESTART_DELAY = Option.duration("restart.delay", "10s",
             "Delay between fixed-delay restart attempts.");
+
+    /** The runtime options every job has. */
+    public static List<Option<?>> options() {
+        return List.of(parallelismOption(), maxParallelismOption(), CHECKPOINT_INTERVAL, CHECKPOINT_TIMEOUT,
+                CHECKPOINT_DIR, STATE_BACKEND, RESTART_ATTEMPTS, RESTART_DELAY);
+    }
+
+    public static JobRuntime read(Settings s, String jobName) {
+        return new JobRuntime(jobName, orZero(s.get(parallelismOption())), orZero(s.get(maxParallelismOption())),
+                s.get(CHECKPOINT_INTERVAL), s.get(CHECKPOINT_TIMEOUT), s.get(CHECKPOINT_DIR), s.get(STATE_BACKEND),
+                orZero(s.get(RESTART_ATTEMPTS)), s.get(RESTART_DELAY));
+    }
+
+    private static int orZero(Integer v) {
+        return v == null ? 0 : v;
+    }
 
     public Configuration toConfiguration() {
         Configuration c = new Configuration();

@@ -2,6 +2,8 @@ package io.eventpipe.common.kafka;
 
 import io.eventpipe.common.config.Option;
 import io.eventpipe.common.config.Settings;
+import io.eventpipe.common.job.JobRuntime;
+import org.apache.flink.util.TimeUtils;
 
 import java.time.Duration;
 import java.util.List;
@@ -25,6 +27,49 @@ public final class KafkaOptions {
             PREFLIGHT);
 
     private KafkaOptions() {}
+
+    /**
+     * A sink's Kafka transaction must outlive the checkpoint that commits it, and the brokers must accept its
+     * timeout.
+     */
+    public static void checkTransactionTimeout(Settings s, String key, Duration timeout, JobRuntime runtime,
+            KafkaConnection kafka) {
+        Duration interval = runtime.checkpointInterval();
+        Duration ckTimeout = runtime.checkpointTimeout();
+        if (timeout != null && interval != null && ckTimeout != null
+                && timeout.compareTo(interval.plus(ckTimeout)) <= 0) {
+            s.problem(key + ": '" + format(timeout) + "' must exceed checkpoint.interval + checkpoint.timeout ("
+                    + format(interval.plus(ckTimeout)) + "), or transactions may expire before their checkpoint "
+                    + "commits them");
+        }
+        if (timeout != null && kafka.transactionMaxTimeout() != null
+                && timeout.compareTo(kafka.transactionMaxTimeout()) > 0) {
+            s.problem(key + ": '" + format(timeout) + "' exceeds kafka.transaction-max-timeout ("
+                    + format(kafka.transactionMaxTimeout()) + "); the brokers would refuse the transactions");
+        }
+    }
+
+    /**
+     * Each transactional sink needs its own prefix, or the sinks abort each other's transactions.
+     *
+     * @param keyPrefixPairs config key, prefix, config key, prefix, ...
+     */
+    public static void checkDistinctPrefixes(Settings s, String... keyPrefixPairs) {
+        Map<String, String> seen = new java.util.HashMap<>();
+        for (int i = 0; i + 1 < keyPrefixPairs.length; i += 2) {
+            String key = keyPrefixPairs[i];
+            String prefix = keyPrefixPairs[i + 1];
+            String other = prefix == null ? null : seen.putIfAbsent(prefix, key);
+            if (other != null) {
+                s.problem(other + ", " + key + ": both are '" + prefix + "'; each transactional sink needs its own "
+                        + "prefix, or the sinks abort each other's transactions");
+            }
+        }
+    }
+
+    private static String format(Duration d) {
+        return TimeUtils.formatWithHighestUnit(d);
+    }
 
     public static KafkaConnection read(Settings s) {
         Map<String, String> props = s.section(PROPERTIES_SECTION);

@@ -1,0 +1,183 @@
+package io.eventpipe.aggregate;
+
+import io.eventpipe.aggregate.functions.MetricSpec;
+import io.eventpipe.aggregate.sinks.PostgresSettings;
+import io.eventpipe.common.config.Option;
+import io.eventpipe.common.config.Settings;
+import io.eventpipe.common.job.JobRuntime;
+import io.eventpipe.common.kafka.KafkaConnection;
+import io.eventpipe.common.kafka.KafkaOptions;
+import io.eventpipe.common.kafka.StartingOffsets;
+import io.eventpipe.common.kafka.TopicLayout;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The aggregate job's configuration, parsed once and validated as a whole. See {@code docs/configuration.md}.
+ *
+ * @param runtime parallelism, checkpoints, state backend, restarts
+ * @param kafka brokers and client properties
+ * @param preflight whether to check topics and permissions at start-up
+ * @param inputTopic clean events (read with read_committed)
+ * @param resultsTopic window results
+ * @param lateTopic events too late for their window
+ * @param dlqTopic records on the input that are not events
+ * @param groupId consumer group
+ * @param startingOffsets where to start without a checkpoint
+ * @param maxOutOfOrderness watermark delay behind the largest event time seen
+ * @param idleness a partition without records for this long stops holding back the watermark
+ * @param windowSize tumbling window length
+ * @param allowedLateness how long after a window's end late events still update it
+ * @param metrics per event type, numeric aggregates of its payload
+ * @param resultsTransactionalIdPrefix transactional id prefix of the results sink
+ * @param lateTransactionalIdPrefix transactional id prefix of the late sink
+ * @param dlqTransactionalIdPrefix transactional id prefix of the dead-letter sink
+ * @param transactionTimeout Kafka transaction timeout of the sinks
+ * @param postgres database connection and batching
+ * @param topicLayout partitions, replication and retention, for the topics command
+ */
+public record AggregateConfig(
+        JobRuntime runtime,
+        KafkaConnection kafka,
+        boolean preflight,
+        String inputTopic,
+        String resultsTopic,
+        String lateTopic,
+        String dlqTopic,
+        String groupId,
+        StartingOffsets startingOffsets,
+        Duration maxOutOfOrderness,
+        Duration idleness,
+        Duration windowSize,
+        Duration allowedLateness,
+        Map<String, List<MetricSpec>> metrics,
+        String resultsTransactionalIdPrefix,
+        String lateTransactionalIdPrefix,
+        String dlqTransactionalIdPrefix,
+        Duration transactionTimeout,
+        PostgresSettings postgres,
+        TopicLayout topicLayout) {
+
+    public static final Option<String> JOB_NAME = Option.string("job.name", "eventpipe-aggregate",
+            "Flink job name; also the default consumer group and the base of transactional id prefixes.");
+    public static final Option<String> INPUT_TOPIC = Option.string("topics.clean", "events.clean",
+            "Topic of clean events written by the ingest job; read with read_committed.");
+    public static final Option<String> RESULTS_TOPIC = Option.string("topics.results", "events.stats",
+            "Window results as JSON, key = window start|type|source; compaction keeps the latest of each window.");
+    public static final Option<String> LATE_TOPIC = Option.string("topics.late", "events.late",
+            "Events later than their window's allowed lateness, with the reason as headers.");
+    public static final Option<String> DLQ_TOPIC = Option.string("topics.dlq", "events.dlq",
+            "Dead letters: records on the clean topic that are not events.");
+    public static final Option<String> GROUP_ID = Option.string("source.group-id", null,
+            "Consumer group id; default: the job name.");
+    public static final Option<StartingOffsets> STARTING_OFFSETS = Option.choice("source.starting-offsets",
+            StartingOffsets.class, StartingOffsets.COMMITTED_OR_EARLIEST,
+            "Where to start reading when there is no checkpoint or savepoint.");
+    public static final Option<Duration> MAX_OUT_OF_ORDERNESS = Option.duration("source.max-out-of-orderness",
+            "5s", "Watermark delay behind the largest event time seen.");
+    public static final Option<Duration> IDLENESS = Option.duration("source.idleness", "30s",
+            "A partition without records for this long no longer holds back the watermark, so windows still close.");
+    public static final Option<Duration> WINDOW_SIZE = Option.duration("window.size", "1min",
+            "Length of the event-time tumbling windows.");
+    public static final Option<Duration> ALLOWED_LATENESS = Option.duration("window.allowed-lateness", "1min",
+            "After a window's end, late events still update it (the row is written again) for this long; later "
+                    + "ones go to topics.late.");
+    /** {@code aggregate.metrics.<type>: sum(field), min(field), max(field)}. */
+    public static final String METRICS_SECTION = "aggregate.metrics";
+    public static final Option<String> RESULTS_TX_PREFIX = Option.string("sink.results.transactional-id-prefix",
+            null, "Transactional id prefix of the results sink; default: job.name + \"-results\".");
+    public static final Option<String> LATE_TX_PREFIX = Option.string("sink.late.transactional-id-prefix", null,
+            "Transactional id prefix of the late-events sink; default: job.name + \"-late\".");
+    public static final Option<String> DLQ_TX_PREFIX = Option.string("sink.dlq.transactional-id-prefix", null,
+            "Transactional id prefix of the dead-letter sink; default: job.name + \"-dlq\".");
+    public static final Option<Duration> TRANSACTION_TIMEOUT = Option.duration("sink.transaction-timeout", "10min",
+            "Kafka transaction timeout; must exceed checkpoint.interval + checkpoint.timeout and not exceed "
+                    + "kafka.transaction-max-timeout.");
+    public static final Option<String> PG_URL = Option.string("postgres.url", null,
+            "JDBC URL of the results database, e.g. jdbc:postgresql://db:5432/analytics.");
+    public static final Option<String> PG_USER = Option.string("postgres.user", null, "Database user.");
+    public static final Option<String> PG_PASSWORD = Option.string("postgres.password", null,
+            "Database password; give it as ${ENV_VAR}. Never logged.");
+    public static final Option<Integer> PG_BATCH_SIZE = Option.integer("postgres.batch-size", 1, 500,
+            "Rows per batch; batches are also flushed on every checkpoint.");
+    public static final Option<Duration> PG_BATCH_INTERVAL = Option.duration("postgres.batch-interval", "1s",
+            "Longest a row waits in a batch.");
+    public static final Option<Integer> PG_MAX_RETRIES = Option.integer("postgres.max-retries", 0, 3,
+            "Retries of a failed batch before the job fails and restarts (see restart.*).");
+    public static final Option<Boolean> PG_CREATE_TABLE = Option.bool("postgres.create-table", true,
+            "Create the results table at start-up when it is missing.");
+
+    public static List<Option<?>> options() {
+        List<Option<?>> all = new ArrayList<>(JobRuntime.options());
+        all.addAll(List.of(JOB_NAME, INPUT_TOPIC, RESULTS_TOPIC, LATE_TOPIC, DLQ_TOPIC, GROUP_ID, STARTING_OFFSETS,
+                MAX_OUT_OF_ORDERNESS, IDLENESS, WINDOW_SIZE, ALLOWED_LATENESS, RESULTS_TX_PREFIX, LATE_TX_PREFIX,
+                DLQ_TX_PREFIX, TRANSACTION_TIMEOUT, PG_URL, PG_USER, PG_PASSWORD, PG_BATCH_SIZE, PG_BATCH_INTERVAL,
+                PG_MAX_RETRIES, PG_CREATE_TABLE));
+        all.addAll(KafkaOptions.ALL);
+        all.addAll(TopicLayout.OPTIONS);
+        return all;
+    }
+
+    public static List<String> sections() {
+        return List.of(KafkaOptions.PROPERTIES_SECTION, METRICS_SECTION);
+    }
+
+    /** Reads and validates; throws {@link io.eventpipe.common.config.ConfigException} listing every problem. */
+    public static AggregateConfig from(Settings s) {
+        String name = s.get(JOB_NAME);
+        JobRuntime runtime = JobRuntime.read(s, name);
+        KafkaConnection kafka = KafkaOptions.read(s);
+        Map<String, List<MetricSpec>> metrics = new LinkedHashMap<>();
+        s.section(METRICS_SECTION).forEach((type, text) -> {
+            try {
+                metrics.put(type, List.copyOf(MetricSpec.parseList(text)));
+            } catch (IllegalArgumentException e) {
+                s.problem(METRICS_SECTION + "." + type + ": " + e.getMessage());
+            }
+        });
+        String group = s.get(GROUP_ID);
+        PostgresSettings pg = new PostgresSettings(s.require(PG_URL), s.require(PG_USER), s.get(PG_PASSWORD),
+                orZero(s.get(PG_BATCH_SIZE)), s.get(PG_BATCH_INTERVAL), orZero(s.get(PG_MAX_RETRIES)),
+                Boolean.TRUE.equals(s.get(PG_CREATE_TABLE)));
+        if (pg.url() != null && !pg.url().startsWith("jdbc:postgresql:")) {
+            s.problem(PG_URL.key() + ": '" + s.shown(PG_URL.key()) + "' must start with jdbc:postgresql:");
+        }
+        String results = prefix(s, RESULTS_TX_PREFIX, name, "-results");
+        String late = prefix(s, LATE_TX_PREFIX, name, "-late");
+        String dlq = prefix(s, DLQ_TX_PREFIX, name, "-dlq");
+        AggregateConfig c = new AggregateConfig(runtime, kafka, Boolean.TRUE.equals(s.get(KafkaOptions.PREFLIGHT)),
+                s.get(INPUT_TOPIC), s.get(RESULTS_TOPIC), s.get(LATE_TOPIC), s.get(DLQ_TOPIC),
+                group != null ? group : name, s.get(STARTING_OFFSETS), s.get(MAX_OUT_OF_ORDERNESS), s.get(IDLENESS),
+                s.get(WINDOW_SIZE), s.get(ALLOWED_LATENESS), Map.copyOf(metrics), results, late, dlq,
+                s.get(TRANSACTION_TIMEOUT), pg, TopicLayout.read(s));
+        c.crossCheck(s);
+        s.check(options(), sections());
+        return c;
+    }
+
+    private static String prefix(Settings s, Option<String> option, String name, String suffix) {
+        String v = s.get(option);
+        return v != null ? v : name + suffix;
+    }
+
+    private static int orZero(Integer v) {
+        return v == null ? 0 : v;
+    }
+
+    private void crossCheck(Settings s) {
+        List<String> topics = List.of(String.valueOf(inputTopic), String.valueOf(resultsTopic),
+                String.valueOf(lateTopic), String.valueOf(dlqTopic));
+        if (new HashSet<>(topics).size() < topics.size()) {
+            s.problem("topics.clean, topics.results, topics.late, topics.dlq: must be four different topics (got "
+                    + topics + ")");
+        }
+        KafkaOptions.checkDistinctPrefixes(s, RESULTS_TX_PREFIX.key(), resultsTransactionalIdPrefix,
+                LATE_TX_PREFIX.key(), lateTransactionalIdPrefix, DLQ_TX_PREFIX.key(), dlqTransactionalIdPrefix);
+        KafkaOptions.checkTransactionTimeout(s, TRANSACTION_TIMEOUT.key(), transactionTimeout, runtime, kafka);
+    }
+}

@@ -1,0 +1,82 @@
+package io.eventpipe.aggregate;
+
+import io.eventpipe.aggregate.sinks.LateEventSerializer;
+import io.eventpipe.aggregate.sinks.PostgresSchema;
+import io.eventpipe.aggregate.sinks.PostgresSink;
+import io.eventpipe.aggregate.sinks.WindowResultSerializer;
+import io.eventpipe.common.config.ConfigException;
+import io.eventpipe.common.config.JobArgs;
+import io.eventpipe.common.deadletter.RawRecord;
+import io.eventpipe.common.kafka.DeadLetterSerializer;
+import io.eventpipe.common.kafka.KafkaPreflight;
+import io.eventpipe.common.kafka.KafkaPreflight.TopicUse;
+import io.eventpipe.common.kafka.KafkaSinks;
+import io.eventpipe.common.kafka.RawRecordDeserializer;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.common.acl.AclOperation;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+
+/**
+ * Entry point of the aggregate job:
+ * {@code flink run eventpipe-aggregate-job.jar --config aggregate.yaml [--set k=v]...}.
+ */
+public final class AggregateJob {
+    private static final Logger LOG = LoggerFactory.getLogger(AggregateJob.class);
+
+    private AggregateJob() {}
+
+    public static void main(String[] args) throws Exception {
+        AggregateConfig config;
+        try {
+            config = AggregateConfig.from(JobArgs.parse(args).load());
+        } catch (ConfigException e) {
+            LOG.error(e.getMessage());
+            throw e;
+        }
+        startupChecks(config);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
+                config.runtime().toConfiguration());
+        addTo(env, config);
+        env.execute(config.runtime().jobName());
+    }
+
+    /** Kafka topics and permissions (unless disabled), then the results table. */
+    public static void startupChecks(AggregateConfig config) {
+        if (config.preflight()) {
+            KafkaPreflight.check(config.kafka(), List.of(
+                    new TopicUse("topics.clean", config.inputTopic(), AclOperation.READ),
+                    new TopicUse("topics.results", config.resultsTopic(), AclOperation.WRITE),
+                    new TopicUse("topics.late", config.lateTopic(), AclOperation.WRITE),
+                    new TopicUse("topics.dlq", config.dlqTopic(), AclOperation.WRITE)));
+        }
+        PostgresSchema.ensure(config.postgres());
+    }
+
+    /** Builds the production connectors and adds the job to {@code env}. */
+    public static void addTo(StreamExecutionEnvironment env, AggregateConfig config) {
+        KafkaSource<RawRecord> source = KafkaSource.<RawRecord>builder()
+                .setBootstrapServers(config.kafka().bootstrapServers())
+                .setProperties(config.kafka().clientConfig())
+                .setTopics(config.inputTopic())
+                .setGroupId(config.groupId())
+                .setStartingOffsets(config.startingOffsets().initializer())
+                .setDeserializer(new RawRecordDeserializer())
+                .setProperty("isolation.level", "read_committed")
+                .setProperty("commit.offsets.on.checkpoint", "true")
+                .build();
+        var kafka = config.kafka();
+        var timeout = config.transactionTimeout();
+        AggregateTopology.build(env, config, source, new AggregateTopology.Sinks(
+                PostgresSink.create(config.postgres()),
+                KafkaSinks.exactlyOnce(kafka, new WindowResultSerializer(config.resultsTopic()),
+                        config.resultsTransactionalIdPrefix(), timeout),
+                KafkaSinks.exactlyOnce(kafka, new LateEventSerializer(config.lateTopic(), config.windowSize()),
+                        config.lateTransactionalIdPrefix(), timeout),
+                KafkaSinks.exactlyOnce(kafka, new DeadLetterSerializer(config.dlqTopic()),
+                        config.dlqTransactionalIdPrefix(), timeout)));
+    }
+}

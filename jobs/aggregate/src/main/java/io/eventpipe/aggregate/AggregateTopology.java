@@ -1,0 +1,57 @@
+package io.eventpipe.aggregate;
+
+import io.eventpipe.aggregate.functions.DecodeFunction;
+import io.eventpipe.aggregate.functions.WindowAggregator;
+import io.eventpipe.aggregate.functions.WindowResult;
+import io.eventpipe.common.deadletter.DeadLetter;
+import io.eventpipe.common.deadletter.RawRecord;
+import io.eventpipe.schema.Event;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * The aggregate dataflow, independent of connectors: source (per-partition watermarks from the record timestamp,
+ * which the ingest job sets to the event time) → decode → keyBy(type, source) → windows → PostgreSQL + results
+ * topic; too-late events → late topic; undecodable records → dead letters.
+ */
+public final class AggregateTopology {
+    private AggregateTopology() {}
+
+    /** The sinks of the job. */
+    public record Sinks(Sink<WindowResult> postgres, Sink<WindowResult> results, Sink<Event> late,
+            Sink<DeadLetter> deadLetters) {}
+
+    public static void build(StreamExecutionEnvironment env, AggregateConfig config, Source<RawRecord, ?, ?> source,
+            Sinks sinks) {
+        WatermarkStrategy<RawRecord> watermarks = WatermarkStrategy
+                .<RawRecord>forBoundedOutOfOrderness(config.maxOutOfOrderness())
+                .withTimestampAssigner((r, ts) -> r.timestamp)
+                .withIdleness(config.idleness());
+
+        SingleOutputStreamOperator<Event> events = env
+                .fromSource(source, watermarks, "kafka: " + config.inputTopic())
+                .uid(Uids.SOURCE)
+                .process(new DecodeFunction(), new AvroTypeInfo<>(Event.class))
+                .name("decode")
+                .uid(Uids.DECODE);
+
+        SingleOutputStreamOperator<WindowResult> windows = events
+                .keyBy(WindowAggregator::key)
+                .process(new WindowAggregator(config.windowSize(), config.allowedLateness(), config.metrics()),
+                        TypeInformation.of(WindowResult.class))
+                .name("windows per type and source")
+                .uid(Uids.WINDOWS);
+
+        windows.sinkTo(sinks.postgres()).name("postgres: event_windows").uid(Uids.POSTGRES_SINK);
+        windows.sinkTo(sinks.results()).name("kafka: " + config.resultsTopic()).uid(Uids.RESULTS_SINK);
+        windows.getSideOutput(WindowAggregator.LATE).sinkTo(sinks.late())
+                .name("kafka: " + config.lateTopic()).uid(Uids.LATE_SINK);
+        events.getSideOutput(DecodeFunction.DEAD_LETTERS).sinkTo(sinks.deadLetters())
+                .name("kafka: " + config.dlqTopic()).uid(Uids.DLQ_SINK);
+    }
+}

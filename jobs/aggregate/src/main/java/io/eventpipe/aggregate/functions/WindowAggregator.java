@@ -1,0 +1,196 @@
+package io.eventpipe.aggregate.functions;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.eventpipe.schema.Event;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Event-time tumbling windows per (type, source) key, with allowed lateness, whose results do not depend on when
+ * failures happen.
+ *
+ * <p>A window fires when the watermark passes its end and stays open for late events until the watermark passes its
+ * end plus the allowed lateness; each late event re-emits the window. Then the window is purged and its end is
+ * recorded in keyed state as the key's progress. Watermarks are not checkpointed: after a restore the operator starts
+ * without one and would otherwise accept replayed too-late events and recreate purged windows with partial counts.
+ * Lateness is therefore decided from the recorded progress as well as the watermark. Too-late events go to
+ * {@link #LATE}.
+ */
+public final class WindowAggregator extends KeyedProcessFunction<String, Event, WindowResult> {
+    private static final long serialVersionUID = 1L;
+
+    public static final OutputTag<Event> LATE = new OutputTag<>("too-late", new AvroTypeInfo<>(Event.class));
+
+    /** State names; part of savepoint compatibility, never rename. */
+    public static final String WINDOWS_STATE = "windows";
+    public static final String PROGRESS_STATE = "closed-up-to";
+
+    private final long size;
+    private final long lateness;
+    private final Map<String, List<MetricSpec>> metrics;
+
+    private transient MapState<Long, WindowAcc> windows;
+    private transient ValueState<Long> closedUpTo;
+    private transient ObjectMapper json;
+    private transient Counter late;
+    private transient Counter emitted;
+
+    /**
+     * @param size window length
+     * @param allowedLateness how long after the window's end late events still update it
+     * @param metrics per event type, the numeric aggregates of its payload
+     */
+    public WindowAggregator(Duration size, Duration allowedLateness, Map<String, List<MetricSpec>> metrics) {
+        this.size = size.toMillis();
+        this.lateness = allowedLateness.toMillis();
+        this.metrics = Map.copyOf(metrics);
+    }
+
+    /** The key of an event: type and source. The type cannot contain '|' (validation), so the split is unique. */
+    public static String key(Event e) {
+        return e.getType() + "|" + e.getSource();
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        windows = getRuntimeContext().getMapState(
+                new MapStateDescriptor<>(WINDOWS_STATE, Types.LONG, Types.POJO(WindowAcc.class)));
+        closedUpTo = getRuntimeContext().getState(new ValueStateDescriptor<>(PROGRESS_STATE, Types.LONG));
+        // decimals as written (10.10 stays 10.10), so sums are exact whatever order events arrive in
+        json = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+        var group = getRuntimeContext().getMetricGroup().addGroup("eventpipe");
+        late = group.counter("lateEvents");
+        emitted = group.counter("windowsEmitted");
+    }
+
+    @Override
+    public void processElement(Event event, Context ctx, Collector<WindowResult> out) throws Exception {
+        long t = event.getTime().toEpochMilli();
+        long start = t - Math.floorMod(t, size);
+        long end = start + size;
+        Long progress = closedUpTo.value();
+        if ((progress != null && end <= progress) || end - 1 + lateness <= ctx.timerService().currentWatermark()) {
+            late.inc();
+            ctx.output(LATE, event);
+            return;
+        }
+        WindowAcc acc = windows.get(start);
+        if (acc == null) {
+            acc = new WindowAcc();
+            acc.values = new String[metrics.getOrDefault(event.getType(), List.of()).size()];
+            ctx.timerService().registerEventTimeTimer(end - 1);
+            ctx.timerService().registerEventTimeTimer(end - 1 + lateness);
+        }
+        add(acc, event, t);
+        windows.put(start, acc);
+        if (acc.fired) {
+            emit(ctx.getCurrentKey(), start, acc, out);
+        }
+    }
+
+    private void add(WindowAcc acc, Event event, long t) {
+        acc.count++;
+        acc.firstEventTime = Math.min(acc.firstEventTime, t);
+        acc.lastEventTime = Math.max(acc.lastEventTime, t);
+        List<MetricSpec> specs = metrics.get(event.getType());
+        if (specs == null || specs.isEmpty()) {
+            return;
+        }
+        JsonNode payload;
+        try {
+            payload = json.readTree(event.getPayload());
+        } catch (Exception e) {
+            return; // validated upstream; a payload without the fields simply does not contribute
+        }
+        for (int i = 0; i < specs.size() && i < acc.values.length; i++) {
+            BigDecimal v = number(payload, specs.get(i).field());
+            if (v == null) {
+                continue;
+            }
+            BigDecimal prev = acc.values[i] == null ? null : new BigDecimal(acc.values[i]);
+            BigDecimal next = switch (specs.get(i).function()) {
+                case SUM -> prev == null ? v : prev.add(v);
+                case MIN -> prev == null || v.compareTo(prev) < 0 ? v : prev;
+                case MAX -> prev == null || v.compareTo(prev) > 0 ? v : prev;
+            };
+            acc.values[i] = next.toPlainString();
+        }
+    }
+
+    private static BigDecimal number(JsonNode node, String path) {
+        JsonNode n = node;
+        for (String part : path.split("\\.")) {
+            if (n == null) {
+                return null;
+            }
+            n = n.isArray() && part.chars().allMatch(Character::isDigit) ? n.get(Integer.parseInt(part)) : n.get(part);
+        }
+        return n != null && n.isNumber() ? n.decimalValue() : null;
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<WindowResult> out) throws Exception {
+        long fireStart = timestamp + 1 - size;
+        WindowAcc acc = windows.get(fireStart);
+        if (acc != null && !acc.fired) {
+            acc.fired = true;
+            windows.put(fireStart, acc);
+            emit(ctx.getCurrentKey(), fireStart, acc, out);
+        }
+        long purgeStart = fireStart - lateness;
+        WindowAcc purged = windows.get(purgeStart);
+        if (purged != null && purged.fired) {
+            windows.remove(purgeStart);
+            Long progress = closedUpTo.value();
+            long end = purgeStart + size;
+            if (progress == null || progress < end) {
+                closedUpTo.update(end);
+            }
+        }
+    }
+
+    private void emit(String key, long start, WindowAcc acc, Collector<WindowResult> out) {
+        int bar = key.indexOf('|');
+        WindowResult r = new WindowResult();
+        r.windowStart = start;
+        r.windowEnd = start + size;
+        r.type = key.substring(0, bar);
+        r.source = key.substring(bar + 1);
+        r.eventCount = acc.count;
+        r.firstEventTime = acc.firstEventTime;
+        r.lastEventTime = acc.lastEventTime;
+        r.metrics = metricsJson(metrics.getOrDefault(r.type, List.of()), acc.values);
+        emitted.inc();
+        out.collect(r);
+    }
+
+    /** {"sum_amount":123.45,...} in config order; metrics without any value are left out. */
+    static String metricsJson(List<MetricSpec> specs, String[] values) {
+        StringBuilder b = new StringBuilder("{");
+        for (int i = 0; i < specs.size() && i < values.length; i++) {
+            if (values[i] != null) {
+                if (b.length() > 1) {
+                    b.append(',');
+                }
+                b.append('"').append(specs.get(i).name()).append("\":").append(values[i]);
+            }
+        }
+        return b.append('}').toString();
+    }
+}

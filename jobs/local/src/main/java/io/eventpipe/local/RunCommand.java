@@ -5,7 +5,7 @@ import io.eventpipe.common.config.Settings;
 import io.eventpipe.common.deadletter.Reason;
 import io.eventpipe.common.generate.EventGenerator;
 import io.eventpipe.common.generate.GeneratedRecord;
-import io.eventpipe.common.kafka.EmbeddedKafka;
+import io.eventpipe.common.embedded.EmbeddedKafka;
 import io.eventpipe.common.serde.EventFormat;
 import io.eventpipe.ingest.IngestConfig;
 import io.eventpipe.ingest.IngestJob;

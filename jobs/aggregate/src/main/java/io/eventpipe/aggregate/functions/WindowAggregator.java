@@ -129,7 +129,7 @@ public final class WindowAggregator extends KeyedProcessFunction<String, Event, 
                 case MIN -> prev == null || v.compareTo(prev) < 0 ? v : prev;
                 case MAX -> prev == null || v.compareTo(prev) > 0 ? v : prev;
             };
-            acc.values[i] = next.toPlainString();
+            acc.values[i] = next.stripTrailingZeros().toPlainString();
         }
     }
 

@@ -1,6 +1,6 @@
 package io.eventpipe.common.testing;
 
-import io.eventpipe.common.kafka.EmbeddedKafka;
+import io.eventpipe.common.embedded.EmbeddedKafka;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;

@@ -1,4 +1,4 @@
-package io.eventpipe.common.kafka;
+package io.eventpipe.common.embedded;
 
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;

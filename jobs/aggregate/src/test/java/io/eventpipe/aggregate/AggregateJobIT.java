@@ -1,0 +1,322 @@
+package io.eventpipe.aggregate;
+
+import io.eventpipe.aggregate.sinks.LateEventSerializer;
+import io.eventpipe.common.config.Settings;
+import io.eventpipe.common.serde.EventEncoder;
+import io.eventpipe.common.serde.EventFormat;
+import io.eventpipe.common.testing.KafkaBrokerExtension;
+import io.eventpipe.common.testing.PostgresExtension;
+import io.eventpipe.schema.Event;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.InjectMiniCluster;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The aggregate job on a MiniCluster at parallelism 2 against a real Kafka broker and a real PostgreSQL: a known
+ * event set over several windows, with out-of-order, allowed-late and too-late events. The table holds exactly the
+ * expected aggregates and the late topic exactly the too-late events, also with failures and a database outage.
+ */
+class AggregateJobIT {
+    private static final int PARTITIONS = 3;
+    private static final long MIN = 60_000;
+    /** Window size 1 min, allowed lateness 30 s, out-of-orderness 2 s. */
+    private static final long LATENESS = 30_000;
+
+    @RegisterExtension
+    static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
+
+    @RegisterExtension
+    static final PostgresExtension PG = new PostgresExtension();
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(2)
+            .build());
+
+    @TempDir
+    Path tmp;
+
+    private final long t0 = (System.currentTimeMillis() / MIN - 60) * MIN; // an hour ago, on a minute boundary
+    private final Random random = new Random(5);
+    private final EventEncoder encoder = new EventEncoder(EventFormat.AVRO);
+    private int ids;
+
+    private AggregateConfig config(String name) throws Exception {
+        Map<String, String> m = new HashMap<>();
+        m.put("job.name", name);
+        m.put("job.parallelism", "2");
+        m.put("kafka.bootstrap-servers", KAFKA.bootstrapServers());
+        m.put("topics.clean", name + ".clean");
+        m.put("topics.results", name + ".stats");
+        m.put("topics.late", name + ".late");
+        m.put("topics.dlq", name + ".dlq");
+        m.put("source.max-out-of-orderness", "2s");
+        m.put("source.idleness", "1s");
+        m.put("window.size", "1min");
+        m.put("window.allowed-lateness", "30s");
+        m.put("aggregate.metrics.order.created", "sum(amount), min(amount), max(amount)");
+        m.put("checkpoint.interval", "1s");
+        m.put("checkpoint.timeout", "1min");
+        m.put("checkpoint.dir", tmp.resolve("checkpoints").toUri().toString());
+        m.put("sink.transaction-timeout", "5min");
+        m.put("restart.attempts", "60");
+        m.put("restart.delay", "1s");
+        m.put("postgres.url", PG.createDatabase(name));
+        m.put("postgres.user", PG.user());
+        m.put("postgres.batch-interval", "200ms");
+        m.put("postgres.max-retries", "1");
+        return AggregateConfig.from(Settings.of(m));
+    }
+
+    /** An event of key (type, source) at {@code time}; orders carry an amount with cents. */
+    private Event event(String type, String source, long time) {
+        String payload = type.equals("order.created")
+                ? "{\"amount\":" + (random.nextInt(100_000) / 100.0) + "}" : "{\"path\":\"/\"}";
+        return Event.newBuilder().setId("e-" + ids++).setTime(Instant.ofEpochMilli(time)).setType(type)
+                .setSource(source).setPayload(payload).build();
+    }
+
+    private static final String[][] KEYS = {{"order.created", "shop"}, {"order.created", "app"},
+            {"page.viewed", "web"}};
+
+    /** Events of every key in window {@code w}, in event-time order with up to 1.5 s of disorder. */
+    private List<Event> window(int w, int perKey) {
+        List<Event> out = new ArrayList<>();
+        for (String[] k : KEYS) {
+            for (int i = 0; i < perKey; i++) {
+                out.add(event(k[0], k[1], t0 + w * MIN + random.nextInt((int) MIN)));
+            }
+        }
+        out.sort((a, b) -> Long.compare(a.getTime().toEpochMilli() + random.nextInt(1500),
+                b.getTime().toEpochMilli() + random.nextInt(1500)));
+        return out;
+    }
+
+    /** The same event, produced as the ingest job writes the clean topic: key id, Avro value, time = timestamp. */
+    private ProducerRecord<byte[], byte[]> record(String topic, Event e, Integer partition) {
+        return new ProducerRecord<>(topic, partition, e.getTime().toEpochMilli(), EventEncoder.key(e),
+                encoder.encode(e));
+    }
+
+    private void produce(String topic, List<Event> events) {
+        try (KafkaProducer<byte[], byte[]> p = KAFKA.producer()) {
+            events.forEach(e -> p.send(record(topic, e, null)));
+            p.flush();
+        }
+    }
+
+    /** Ticks on every partition so that each partition's watermark passes {@code time}. */
+    private void tick(String topic, long time) {
+        try (KafkaProducer<byte[], byte[]> p = KAFKA.producer()) {
+            for (int part = 0; part < PARTITIONS; part++) {
+                p.send(record(topic, event("clock.tick", "test", time), part));
+            }
+            p.flush();
+        }
+    }
+
+    /** The scenario; {@code disturb} runs at three points mid-stream (failures, outages). */
+    private void scenario(MiniCluster cluster, String name, Disturbance disturb) throws Exception {
+        AggregateConfig config = config(name);
+        KAFKA.createTopics(PARTITIONS, config.inputTopic(), config.resultsTopic(), config.lateTopic(),
+                config.dlqTopic());
+        AggregateJob.startupChecks(config);
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.getExecutionEnvironment(config.runtime().toConfiguration());
+        AggregateJob.addTo(env, config);
+        JobClient job = env.executeAsync(name);
+        try {
+            List<Event> accepted = new ArrayList<>();
+            // Phase A: windows 0..3 on time (out of order within the bound)
+            for (int w = 0; w < 4; w++) {
+                List<Event> events = window(w, 40);
+                produce(config.inputTopic(), events);
+                accepted.addAll(events);
+            }
+            disturb.at(cluster, job.getJobID(), 0);
+            // late but within the allowed lateness: window 3 has fired (watermark is past its end), still open
+            List<Event> allowedLate = new ArrayList<>();
+            List<Event> lead = new ArrayList<>();
+            for (String[] k : KEYS) {
+                lead.add(event(k[0], k[1], t0 + 4 * MIN + 10_000));
+                allowedLate.add(event(k[0], k[1], t0 + 3 * MIN + 30_000));
+            }
+            produce(config.inputTopic(), lead);
+            accepted.addAll(lead);
+            produce(config.inputTopic(), allowedLate);
+            accepted.addAll(allowedLate);
+            // Phase B: windows 4..6, then a tick that closes (fires and purges) everything up to window 5
+            for (int w = 4; w < 7; w++) {
+                List<Event> events = window(w, 40);
+                produce(config.inputTopic(), events);
+                accepted.addAll(events);
+            }
+            disturb.at(cluster, job.getJobID(), 1);
+            tick(config.inputTopic(), t0 + 7 * MIN + LATENESS + 5_000);
+            String url = config.postgres().url();
+            await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(250))
+                    .until(() -> rows(url).keySet().stream().anyMatch(k -> k.startsWith(t0 + 6 * MIN + "|")));
+            // the windows' closing is in a completed checkpoint before the too-late events come
+            awaitCheckpoints(cluster, job.getJobID(), 2);
+            // Phase C: too late for windows 0, 1 and 5 of existing keys
+            List<Event> tooLate = new ArrayList<>();
+            for (String[] k : KEYS) {
+                tooLate.add(event(k[0], k[1], t0 + 5_000));
+                tooLate.add(event(k[0], k[1], t0 + MIN + 59_000));
+                tooLate.add(event(k[0], k[1], t0 + 5 * MIN + 1_000));
+            }
+            produce(config.inputTopic(), tooLate);
+            disturb.at(cluster, job.getJobID(), 2);
+
+            Map<String, String> expected = expectedRows(accepted);
+            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+                assertThat(rows(url)).isEqualTo(expected);
+                assertThat(lateIds(config)).hasSizeGreaterThanOrEqualTo(tooLate.size());
+            });
+            awaitCheckpoints(cluster, job.getJobID(), 2);
+            assertThat(rows(url)).isEqualTo(expected);
+            assertThat(lateIds(config)).containsExactlyInAnyOrderElementsOf(
+                    tooLate.stream().map(Event::getId).toList());
+            assertThat(KAFKA.readCommitted(config.dlqTopic())).isEmpty();
+        } finally {
+            job.cancel().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @FunctionalInterface
+    private interface Disturbance {
+        void at(MiniCluster cluster, JobID job, int point) throws Exception;
+    }
+
+    @Test
+    void rowsAndLateTopicAreExact(@InjectMiniCluster MiniCluster cluster) throws Exception {
+        scenario(cluster, "exact", (c, j, p) -> { });
+    }
+
+    @Test
+    void rowsAreIdenticalAfterThreeFailures(@InjectMiniCluster MiniCluster cluster) throws Exception {
+        int[] killed = {0};
+        scenario(cluster, "failures", (c, job, point) -> {
+            awaitCheckpoints(c, job, 1);
+            TimeUnit.MILLISECONDS.sleep(random.nextInt(1000));
+            // MiniCluster keeps terminated TaskManagers in its list: the live one is the newest
+            c.terminateTaskManager(killed[0]++).get(30, TimeUnit.SECONDS);
+            c.startTaskManager();
+        });
+    }
+
+    @Test
+    void rowsAreExactAfterPostgresIsDownForThirtySeconds(@InjectMiniCluster MiniCluster cluster) throws Exception {
+        scenario(cluster, "outage", (c, job, point) -> {
+            if (point == 1) {
+                int attempt = attempt(c, job);
+                PG.server().stop();
+                TimeUnit.SECONDS.sleep(30);
+                // the outage hit the job: writing windows failed and the job restarted
+                assertThat(attempt(c, job)).isGreaterThan(attempt);
+                PG.server().restart();
+            }
+        });
+    }
+
+    private static void awaitCheckpoints(MiniCluster cluster, JobID job, int more) throws Exception {
+        long target = completed(cluster, job) + more;
+        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(100))
+                .until(() -> completed(cluster, job) >= target);
+    }
+
+    private static int attempt(MiniCluster cluster, JobID job) throws Exception {
+        return cluster.getExecutionGraph(job).get(10, TimeUnit.SECONDS).getAllExecutionVertices().iterator().next()
+                .getCurrentExecutionAttempt().getAttemptNumber();
+    }
+
+    private static long completed(MiniCluster cluster, JobID job) throws Exception {
+        return cluster.getExecutionGraph(job).get(10, TimeUnit.SECONDS).getCheckpointStatsSnapshot().getCounts()
+                .getNumberOfCompletedCheckpoints();
+    }
+
+    /** Expected rows: "windowStartMillis|type|source" → "count first last metrics". */
+    private Map<String, String> expectedRows(List<Event> accepted) {
+        Map<String, List<Event>> byWindow = new TreeMap<>();
+        for (Event e : accepted) {
+            long t = e.getTime().toEpochMilli();
+            byWindow.computeIfAbsent((t - t % MIN) + "|" + e.getType() + "|" + e.getSource(), k -> new ArrayList<>())
+                    .add(e);
+        }
+        Map<String, String> out = new TreeMap<>();
+        byWindow.forEach((k, events) -> {
+            long first = events.stream().mapToLong(e -> e.getTime().toEpochMilli()).min().orElseThrow();
+            long last = events.stream().mapToLong(e -> e.getTime().toEpochMilli()).max().orElseThrow();
+            String metrics = "{}";
+            if (k.contains("|order.created|")) {
+                List<BigDecimal> amounts = events.stream().map(e -> new BigDecimal(
+                        e.getPayload().replaceAll("[^0-9.]", ""))).toList();
+                metrics = "{\"max_amount\": " + amounts.stream().reduce(BigDecimal::max).orElseThrow().stripTrailingZeros().toPlainString()
+                        + ", \"min_amount\": " + amounts.stream().reduce(BigDecimal::min).orElseThrow().stripTrailingZeros().toPlainString()
+                        + ", \"sum_amount\": " + amounts.stream().reduce(BigDecimal.ZERO, BigDecimal::add).stripTrailingZeros().toPlainString() + "}";
+            }
+            out.put(k, events.size() + " " + first + " " + last + " " + metrics);
+        });
+        return out;
+    }
+
+    /** Rows of event_windows in the same form as {@link #expectedRows}. */
+    private static Map<String, String> rows(String url) {
+        Map<String, String> out = new TreeMap<>();
+        try (Connection c = DriverManager.getConnection(url, PG.user(), "");
+             Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT window_start, type, source, event_count, first_event_time, "
+                     + "last_event_time, metrics::text, window_end FROM event_windows")) {
+            while (rs.next()) {
+                long start = rs.getTimestamp(1).getTime();
+                assertThat(rs.getTimestamp(8).getTime()).isEqualTo(start + MIN);
+                out.put(start + "|" + rs.getString(2) + "|" + rs.getString(3), rs.getLong(4) + " "
+                        + rs.getTimestamp(5).getTime() + " " + rs.getTimestamp(6).getTime() + " " + rs.getString(7));
+            }
+        } catch (Exception e) {
+            return Map.of("unavailable", e.getMessage());
+        }
+        return out;
+    }
+
+    private static List<String> lateIds(AggregateConfig config) {
+        List<String> ids = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> r : KAFKA.readCommitted(config.lateTopic())) {
+            assertThat(new String(r.headers().lastHeader(LateEventSerializer.REASON).value(), StandardCharsets.UTF_8))
+                    .isEqualTo(LateEventSerializer.TOO_LATE);
+            ids.add(new String(r.key(), StandardCharsets.UTF_8));
+        }
+        return ids;
+    }
+}

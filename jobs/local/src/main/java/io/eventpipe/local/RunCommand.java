@@ -1,17 +1,22 @@
 package io.eventpipe.local;
 
+import io.eventpipe.aggregate.AggregateConfig;
+import io.eventpipe.aggregate.AggregateJob;
 import io.eventpipe.common.config.ConfigException;
 import io.eventpipe.common.config.Settings;
 import io.eventpipe.common.deadletter.Reason;
 import io.eventpipe.common.generate.EventGenerator;
 import io.eventpipe.common.generate.GeneratedRecord;
 import io.eventpipe.common.embedded.EmbeddedKafka;
+import io.eventpipe.common.embedded.EmbeddedPostgres;
 import io.eventpipe.common.serde.EventFormat;
 import io.eventpipe.ingest.IngestConfig;
 import io.eventpipe.ingest.IngestJob;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
-import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -23,6 +28,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -39,12 +49,13 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 /**
- * {@code eventpipe run}: a Kafka broker, the topics, an event generator and the ingest job on a local mini-cluster
- * with the Flink web UI, all in this JVM. Stops on Ctrl-C or after {@code --duration} and prints a summary.
+ * {@code eventpipe run}: a Kafka broker, PostgreSQL, the topics, an event generator, and the ingest and aggregate
+ * jobs on one local mini-cluster with the Flink web UI, all in this JVM. Stops on Ctrl-C or after
+ * {@code --duration} and prints a summary.
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = "Run everything locally: Kafka broker, topics, event generator, the ingest job with the "
-                + "Flink web UI. Ctrl-C stops it.")
+        description = "Run everything locally: Kafka broker, PostgreSQL, topics, event generator, the ingest and "
+                + "aggregate jobs with the Flink web UI. Ctrl-C stops it.")
 final class RunCommand implements Callable<Integer> {
     @Option(names = "--duration", description = "Stop after this long, e.g. 60s or 5min (default: until Ctrl-C).")
     String duration;
@@ -80,6 +91,13 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--set", description = "Override an ingest configuration key: key=value.")
     List<String> sets = new ArrayList<>();
 
+    @Option(names = "--aggregate-config",
+            description = "Aggregate configuration file applied over the local defaults.")
+    Path aggregateConfigFile;
+
+    @Option(names = "--aggregate-set", description = "Override an aggregate configuration key: key=value.")
+    List<String> aggregateSets = new ArrayList<>();
+
     private final CountDownLatch stop = new CountDownLatch(1);
     private final CountDownLatch stopped = new CountDownLatch(1);
 
@@ -102,51 +120,51 @@ final class RunCommand implements Callable<Integer> {
         }, "eventpipe-ctrl-c");
         Runtime.getRuntime().addShutdownHook(hook);
 
-        System.out.println("eventpipe local run: starting Kafka...");
-        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
-            IngestConfig config;
+        System.out.println("eventpipe local run: starting Kafka and PostgreSQL...");
+        try (EmbeddedKafka kafka = EmbeddedKafka.start();
+             EmbeddedPostgres postgres = EmbeddedPostgres.start(data.resolve("postgres"))) {
+            IngestConfig ingest;
+            AggregateConfig aggregate;
             try {
-                config = IngestConfig.from(Settings.load(localDefaults(kafka.bootstrapServers(), data), configFile,
+                ingest = IngestConfig.from(Settings.load(localDefaults(kafka.bootstrapServers(), data), configFile,
                         sets, System::getenv));
+                aggregate = AggregateConfig.from(Settings.load(aggregateDefaults(kafka.bootstrapServers(), data,
+                        postgres), aggregateConfigFile, aggregateSets, System::getenv));
             } catch (ConfigException e) {
                 System.err.println(e.getMessage());
                 return 2;
             }
-            new Topics(config.kafka(), config.topicLayout()).create(TopicsCommand.specs(config))
+            Topics topics = new Topics(ingest.kafka(), ingest.topicLayout());
+            topics.create(TopicsCommand.specs(ingest)).forEach(l -> System.out.println("  " + l));
+            topics.create(List.of(new Topics.Spec(aggregate.resultsTopic(), ingest.topicLayout().retention()),
+                    new Topics.Spec(aggregate.lateTopic(), ingest.topicLayout().retention())))
                     .forEach(l -> System.out.println("  " + l));
+            AggregateJob.startupChecks(aggregate);
 
-            Configuration flink = config.runtime().toConfiguration();
-            flink.set(RestOptions.PORT, webPort);
-            StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flink);
-            IngestJob.addTo(env, config);
-            JobClient job = env.executeAsync(config.runtime().jobName());
-            System.out.println("Flink web UI: http://localhost:" + webPort + "   job " + job.getJobID());
-            System.out.println("Kafka: " + kafka.bootstrapServers() + "   lake: " + lake);
+            Configuration clusterConfig = new Configuration();
+            clusterConfig.set(RestOptions.PORT, webPort);
+            clusterConfig.set(RestOptions.BIND_ADDRESS, "localhost");
+            try (MiniCluster flink = new MiniCluster(new MiniClusterConfiguration.Builder()
+                    .setConfiguration(clusterConfig)
+                    .setNumTaskManagers(1)
+                    .setNumSlotsPerTaskManager(4)
+                    .build())) {
+                flink.start();
+                StreamExecutionEnvironment ingestEnv =
+                        StreamExecutionEnvironment.getExecutionEnvironment(ingest.runtime().toConfiguration());
+                IngestJob.addTo(ingestEnv, ingest);
+                JobID ingestJob = flink.submitJob(ingestEnv.getStreamGraph()).get().getJobID();
+                StreamExecutionEnvironment aggregateEnv =
+                        StreamExecutionEnvironment.getExecutionEnvironment(aggregate.runtime().toConfiguration());
+                AggregateJob.addTo(aggregateEnv, aggregate);
+                JobID aggregateJob = flink.submitJob(aggregateEnv.getStreamGraph()).get().getJobID();
 
-            Generator generator = new Generator(kafka.bootstrapServers(), config.inputTopic(), format);
-            FlinkRest rest = new FlinkRest(webPort);
-            long started = System.nanoTime();
-            try (OutputCounter out = new OutputCounter(kafka.bootstrapServers(), config.cleanTopic(),
-                    config.dlqTopic())) {
-                generator.start();
-                long deadline = runFor == null ? Long.MAX_VALUE : started + runFor.toNanos();
-                while (!stop.await(Math.min(every.toMillis(), Math.max(1, (deadline - System.nanoTime()) / 1_000_000)),
-                        TimeUnit.MILLISECONDS) && System.nanoTime() < deadline) {
-                    System.out.println(status(started, generator, out, rest, job, lake));
-                }
-                System.out.println("stopping: generator stopped, waiting for the last checkpoint to commit...");
-                generator.close();
-                awaitSettled(generator, out, rest, job, config.runtime().checkpointInterval().multipliedBy(3));
-                System.out.println(status(started, generator, out, rest, job, lake));
-                job.cancel().get(30, TimeUnit.SECONDS);
-                summary(generator, out, rest.sum(job.getJobID(), "duplicatesDropped"), lake);
-            } finally {
-                generator.close();
-                try {
-                    job.cancel();
-                } catch (RuntimeException ignored) {
-                    // already finished
-                }
+                System.out.println("Flink web UI: http://localhost:" + webPort + "   jobs: ingest " + ingestJob
+                        + ", aggregate " + aggregateJob);
+                System.out.println("Kafka: " + kafka.bootstrapServers() + "   lake: " + lake);
+                System.out.println("PostgreSQL: psql -h localhost -p " + postgres.port()
+                        + " -U postgres -c 'SELECT * FROM event_windows ORDER BY window_start DESC LIMIT 20'");
+                run(new Running(flink, ingestJob, aggregateJob, kafka, postgres, ingest, lake, runFor, every));
             }
         } finally {
             stopped.countDown();
@@ -157,6 +175,116 @@ final class RunCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** What runs, for the status loop. */
+    private record Running(MiniCluster flink, JobID ingestJob, JobID aggregateJob, EmbeddedKafka kafka,
+            EmbeddedPostgres postgres, IngestConfig ingest, Path lake, Duration runFor, Duration every) {}
+
+    private void run(Running r) throws Exception {
+        Generator generator = new Generator(r.kafka().bootstrapServers(), r.ingest().inputTopic(), format);
+        FlinkRest rest = new FlinkRest(webPort);
+        Status status = new Status(generator, rest, r);
+        long started = System.nanoTime();
+        try (OutputCounter out = new OutputCounter(r.kafka().bootstrapServers(), r.ingest().cleanTopic(),
+                r.ingest().dlqTopic())) {
+            generator.start();
+            long deadline = r.runFor() == null ? Long.MAX_VALUE : started + r.runFor().toNanos();
+            while (!stop.await(Math.min(r.every().toMillis(), Math.max(1, (deadline - System.nanoTime()) / 1_000_000)),
+                    TimeUnit.MILLISECONDS) && System.nanoTime() < deadline) {
+                System.out.println(status.line(started, out));
+            }
+            System.out.println("stopping: generator stopped, waiting for the last checkpoint to commit...");
+            generator.close();
+            awaitSettled(generator, out, rest, r.ingestJob(), r.ingest().runtime().checkpointInterval().multipliedBy(3));
+            System.out.println(status.line(started, out));
+            summary(generator, out, rest.sum(r.ingestJob(), "duplicatesDropped"), r.lake());
+            latestWindows(r.postgres());
+        } finally {
+            generator.close();
+            for (JobID job : List.of(r.ingestJob(), r.aggregateJob())) {
+                try {
+                    r.flink().cancelJob(job).get(30, TimeUnit.SECONDS);
+                } catch (Exception ignored) {
+                    // already finished, or the cluster is going down with the JVM
+                }
+            }
+        }
+    }
+
+    /** Builds the status line. */
+    private static final class Status {
+        private final Generator generator;
+        private final FlinkRest rest;
+        private final Running running;
+
+        Status(Generator generator, FlinkRest rest, Running running) {
+            this.generator = generator;
+            this.rest = rest;
+            this.running = running;
+        }
+
+        String line(long started, OutputCounter out) {
+            long secs = (System.nanoTime() - started) / 1_000_000_000L;
+            long dups = rest.sum(running.ingestJob(), "duplicatesDropped");
+            return String.format(Locale.ROOT, "[%02d:%02d] produced %,d | clean %,d | duplicates dropped %s | "
+                            + "dead-lettered %,d | lake files %,d | windows written %,d",
+                    secs / 60, secs % 60, generator.produced(), out.clean(),
+                    dups < 0 ? "-" : String.format("%,d", dups), out.deadLettered(), lakeFiles(running.lake()),
+                    windows(running.postgres()));
+        }
+    }
+
+    private static long windows(EmbeddedPostgres pg) {
+        try (Connection c = DriverManager.getConnection(pg.jdbcUrl(), pg.user(), "");
+             Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT count(*) FROM event_windows")) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            return 0;
+        }
+    }
+
+    private static void latestWindows(EmbeddedPostgres pg) {
+        System.out.println();
+        System.out.println("Latest windows (event_windows)");
+        try (Connection c = DriverManager.getConnection(pg.jdbcUrl(), pg.user(), "");
+             Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT window_start, type, source, event_count, metrics::text "
+                     + "FROM event_windows ORDER BY window_start DESC, type, source LIMIT 12")) {
+            System.out.printf(Locale.ROOT, "  %-22s %-18s %-18s %7s  %s%n", "window_start", "type", "source",
+                    "events", "metrics");
+            while (rs.next()) {
+                System.out.printf(Locale.ROOT, "  %-22s %-18s %-18s %7d  %s%n",
+                        rs.getTimestamp(1).toInstant(), rs.getString(2), rs.getString(3), rs.getLong(4),
+                        rs.getString(5));
+            }
+        } catch (SQLException e) {
+            System.out.println("  cannot read them: " + e.getMessage());
+        }
+    }
+
+    private Map<String, String> aggregateDefaults(String bootstrap, Path data, EmbeddedPostgres pg) {
+        Map<String, String> m = new HashMap<>();
+        m.put("job.name", "eventpipe-aggregate-local");
+        m.put("job.parallelism", "2");
+        m.put("kafka.bootstrap-servers", bootstrap);
+        m.put("window.size", "10s");
+        m.put("window.allowed-lateness", "10s");
+        m.put("source.max-out-of-orderness", "3s");
+        m.put("source.idleness", "5s");
+        m.put("aggregate.metrics.order.created", "sum(amount), min(amount), max(amount)");
+        m.put("aggregate.metrics.payment.captured", "sum(amount)");
+        m.put("checkpoint.interval", "5s");
+        m.put("checkpoint.timeout", "1min");
+        m.put("checkpoint.dir", data.resolve("checkpoints-aggregate").toUri().toString());
+        m.put("sink.transaction-timeout", "5min");
+        m.put("restart.attempts", "3");
+        m.put("restart.delay", "2s");
+        m.put("postgres.url", pg.jdbcUrl());
+        m.put("postgres.user", pg.user());
+        return m;
     }
 
     private Map<String, String> localDefaults(String bootstrap, Path data) {
@@ -179,22 +307,12 @@ final class RunCommand implements Callable<Integer> {
         return m;
     }
 
-    private static String status(long started, Generator g, OutputCounter out, FlinkRest rest, JobClient job,
-            Path lake) {
-        long secs = (System.nanoTime() - started) / 1_000_000_000L;
-        long dups = rest.sum(job.getJobID(), "duplicatesDropped");
-        return String.format(Locale.ROOT,
-                "[%02d:%02d] produced %,d | clean %,d | duplicates dropped %s | dead-lettered %,d | lake files %,d",
-                secs / 60, secs % 60, g.produced(), out.clean(), dups < 0 ? "-" : String.format("%,d", dups),
-                out.deadLettered(), lakeFiles(lake));
-    }
-
     /** Waits until every produced record is accounted for (clean, dropped or dead-lettered), or the timeout. */
-    private static void awaitSettled(Generator g, OutputCounter out, FlinkRest rest, JobClient job, Duration timeout)
+    private static void awaitSettled(Generator g, OutputCounter out, FlinkRest rest, JobID job, Duration timeout)
             throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
-            long dups = rest.sum(job.getJobID(), "duplicatesDropped");
+            long dups = rest.sum(job, "duplicatesDropped");
             if (dups >= 0 && out.clean() + dups + out.deadLettered() >= g.produced()) {
                 return;
             }

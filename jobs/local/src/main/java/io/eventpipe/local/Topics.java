@@ -60,8 +60,27 @@ public final class Topics {
                     report.add("exists  " + spec.name() + " (left as it is; run 'topics check' to compare)");
                 }
             }
+            awaitVisible(admin, specs);
         }
         return report;
+    }
+
+    /** A created topic reaches every broker's metadata a moment later; wait for it, so the next step finds it. */
+    private void awaitVisible(Admin admin, List<Spec> specs) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs());
+        List<String> names = specs.stream().map(Spec::name).toList();
+        while (true) {
+            try {
+                admin.describeTopics(names).allTopicNames().get(timeoutMs(), TimeUnit.MILLISECONDS);
+                return;
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+                    throw new IllegalStateException("created topics are not visible: " + e.getCause().getMessage(),
+                            e.getCause());
+                }
+                TimeUnit.MILLISECONDS.sleep(100);
+            }
+        }
     }
 
     /** Problems of existing topics against the layout; empty when all match. */

@@ -79,6 +79,15 @@ class LocalToolsIT {
         assertThat(dead).isPositive();
         assertThat(clean + dups + dead).as(r.output()).isEqualTo(produced);
         assertThat(RunCommand.lakeFiles(data.resolve("lake"))).isPositive();
+        // the aggregate job wrote windows to PostgreSQL, and the summary shows the latest
+        Matcher windows = Pattern.compile("windows written ([0-9,]+)").matcher(r.output());
+        long lastCount = 0;
+        while (windows.find()) {
+            lastCount = Long.parseLong(windows.group(1).replace(",", ""));
+        }
+        assertThat(lastCount).as(r.output()).isPositive();
+        assertThat(r.output()).contains("Latest windows (event_windows)")
+                .containsPattern("order\\.created +\\S+ +\\d+ +\\{\"max_amount\": ");
     }
 
     @Test

@@ -136,8 +136,8 @@ final class RunCommand implements Callable<Integer> {
             }
             Topics topics = new Topics(ingest.kafka(), ingest.topicLayout());
             topics.create(TopicsCommand.specs(ingest)).forEach(l -> System.out.println("  " + l));
-            topics.create(List.of(new Topics.Spec(aggregate.resultsTopic(), ingest.topicLayout().retention()),
-                    new Topics.Spec(aggregate.lateTopic(), ingest.topicLayout().retention())))
+            topics.create(TopicsCommand.specs(aggregate).stream()
+                            .filter(t -> !TopicsCommand.specs(ingest).contains(t)).toList())
                     .forEach(l -> System.out.println("  " + l));
             AggregateJob.startupChecks(aggregate);
 
@@ -270,6 +270,9 @@ final class RunCommand implements Callable<Integer> {
         m.put("job.name", "eventpipe-aggregate-local");
         m.put("job.parallelism", "2");
         m.put("kafka.bootstrap-servers", bootstrap);
+        m.put("topics.partitions", "3");
+        m.put("topics.replication-factor", "1");
+        m.put("topics.min-insync-replicas", "1");
         m.put("window.size", "10s");
         m.put("window.allowed-lateness", "10s");
         m.put("source.max-out-of-orderness", "3s");

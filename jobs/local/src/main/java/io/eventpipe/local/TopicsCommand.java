@@ -1,7 +1,9 @@
 package io.eventpipe.local;
 
+import io.eventpipe.aggregate.AggregateConfig;
 import io.eventpipe.common.config.ConfigException;
 import io.eventpipe.common.config.JobArgs;
+import io.eventpipe.common.config.Settings;
 import io.eventpipe.ingest.IngestConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -12,13 +14,18 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-/** {@code eventpipe topics create|check --config ingest.yaml}: the job's topics on a real cluster. */
+/** {@code eventpipe topics create|check [--job aggregate] --config FILE}: a job's topics on a real cluster. */
 @Command(name = "topics", mixinStandardHelpOptions = true,
         description = "Create the job's topics with the partitions, replication factor, min.insync.replicas and "
                 + "retention of its config (topics.*), or check existing topics against them.")
 final class TopicsCommand implements Callable<Integer> {
     @Parameters(index = "0", description = "create or check")
     String action;
+
+    @Option(names = "--job", defaultValue = "ingest",
+            description = "Whose config and topics: ingest (input, clean, dlq) or aggregate (clean, results, late, "
+                    + "dlq). Default: ${DEFAULT-VALUE}.")
+    String job;
 
     @Option(names = "--config", description = "Job configuration file (YAML).")
     Path config;
@@ -37,15 +44,30 @@ final class TopicsCommand implements Callable<Integer> {
             args.add("--set");
             args.add(s);
         });
-        IngestConfig c;
+        Topics topics;
+        List<Topics.Spec> specs;
         try {
-            c = IngestConfig.from(JobArgs.parse(args.toArray(String[]::new)).load());
+            Settings settings = JobArgs.parse(args.toArray(String[]::new)).load();
+            switch (job) {
+                case "ingest" -> {
+                    IngestConfig c = IngestConfig.from(settings);
+                    topics = new Topics(c.kafka(), c.topicLayout());
+                    specs = specs(c);
+                }
+                case "aggregate" -> {
+                    AggregateConfig c = AggregateConfig.from(settings);
+                    topics = new Topics(c.kafka(), c.topicLayout());
+                    specs = specs(c);
+                }
+                default -> {
+                    System.err.println("--job: unknown job '" + job + "'; use ingest or aggregate");
+                    return 2;
+                }
+            }
         } catch (ConfigException e) {
             System.err.println(e.getMessage());
             return 2;
         }
-        Topics topics = new Topics(c.kafka(), c.topicLayout());
-        List<Topics.Spec> specs = specs(c);
         switch (action) {
             case "create" -> {
                 topics.create(specs).forEach(System.out::println);
@@ -65,6 +87,12 @@ final class TopicsCommand implements Callable<Integer> {
                 return 2;
             }
         }
+    }
+
+    static List<Topics.Spec> specs(AggregateConfig c) {
+        var l = c.topicLayout();
+        return List.of(new Topics.Spec(c.inputTopic(), l.retention()), new Topics.Spec(c.resultsTopic(), l.retention()),
+                new Topics.Spec(c.lateTopic(), l.retention()), new Topics.Spec(c.dlqTopic(), l.deadLetterRetention()));
     }
 
     static List<Topics.Spec> specs(IngestConfig c) {

@@ -144,6 +144,13 @@ class LocalToolsIT {
         assertThat(mismatch.code()).isEqualTo(1);
         assertThat(mismatch.output()).contains("MISMATCH t.events: 6 partitions, expected at least 12")
                 .contains("MISMATCH t.clean: retention.ms 604800000, expected at least 5184000000");
+        Result aggregate = eventpipe("topics", "create", "--job", "aggregate", "--set",
+                "kafka.bootstrap-servers=" + KAFKA.bootstrapServers(), "--set", "topics.clean=t.clean", "--set",
+                "topics.dlq=t.dlq", "--set", "topics.results=t.stats", "--set", "topics.late=t.late", "--set",
+                "topics.replication-factor=1", "--set", "topics.min-insync-replicas=1", "--set",
+                "postgres.url=jdbc:postgresql://localhost/x", "--set", "postgres.user=u");
+        assertThat(aggregate.code()).as(aggregate.output()).isZero();
+        assertThat(aggregate.output()).contains("exists  t.clean").contains("created t.stats").contains("created t.late");
         Result badConfig = eventpipe(concat(new String[] {"topics", "check", "--set", "topics.partitions=many"},
                 common));
         assertThat(badConfig.code()).isEqualTo(2);

@@ -250,6 +250,31 @@ class AggregateJobIT {
         });
     }
 
+    @Test
+    void idlePartitionsDoNotStallWindows() throws Exception {
+        AggregateConfig config = config("idle");
+        KAFKA.createTopics(PARTITIONS, config.inputTopic(), config.resultsTopic(), config.lateTopic(),
+                config.dlqTopic());
+        AggregateJob.startupChecks(config);
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.getExecutionEnvironment(config.runtime().toConfiguration());
+        AggregateJob.addTo(env, config);
+        JobClient job = env.executeAsync("idle");
+        try {
+            // everything goes to partition 0; partitions 1 and 2 never see a record
+            List<Event> events = new ArrayList<>(window(0, 5));
+            events.add(event("clock.tick", "test", t0 + MIN + LATENESS + 5_000));
+            try (KafkaProducer<byte[], byte[]> p = KAFKA.producer()) {
+                events.forEach(e -> p.send(record(config.inputTopic(), e, 0)));
+            }
+            Map<String, String> expected = expectedRows(events.subList(0, events.size() - 1));
+            await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(250))
+                    .untilAsserted(() -> assertThat(rows(config.postgres().url())).isEqualTo(expected));
+        } finally {
+            job.cancel().get(30, TimeUnit.SECONDS);
+        }
+    }
+
     private static void awaitCheckpoints(MiniCluster cluster, JobID job, int more) throws Exception {
         long target = completed(cluster, job) + more;
         await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(100))

@@ -84,7 +84,7 @@ public record AggregateConfig(
             "A partition without records for this long no longer holds back the watermark, so windows still close.");
     public static final Option<Duration> WINDOW_SIZE = Option.duration("window.size", "1min",
             "Length of the event-time tumbling windows.");
-    public static final Option<Duration> ALLOWED_LATENESS = Option.duration("window.allowed-lateness", "1min",
+    public static final Option<Duration> ALLOWED_LATENESS = Option.durationOrZero("window.allowed-lateness", "1min",
             "After a window's end, late events still update it (the row is written again) for this long; later "
                     + "ones go to topics.late.");
     /** {@code aggregate.metrics.<type>: sum(field), min(field), max(field)}. */

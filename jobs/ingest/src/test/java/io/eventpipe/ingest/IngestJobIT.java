@@ -1,39 +1,28 @@
 package io.eventpipe.ingest;
 
 import io.eventpipe.common.config.Settings;
-import io.eventpipe.common.deadletter.DeadLetterHeaders;
 import io.eventpipe.common.deadletter.Reason;
 import io.eventpipe.common.generate.EventGenerator;
 import io.eventpipe.common.generate.GeneratedRecord;
-import io.eventpipe.common.serde.EnvelopeSchemas;
-import io.eventpipe.common.serde.EventDecoder;
 import io.eventpipe.common.serde.EventFormat;
+import io.eventpipe.common.testing.IngestExpectations;
 import io.eventpipe.common.testing.KafkaBrokerExtension;
-import io.eventpipe.schema.Event;
 import org.apache.flink.api.common.JobID;
-import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
@@ -112,7 +101,7 @@ class IngestJobIT {
 
         JobClient job = start(config);
         try {
-            awaitExactOutputs(cluster, job.getJobID(), config, Expected.of(records));
+            awaitExactOutputs(cluster, job.getJobID(), config, expect(records));
         } finally {
             job.cancel().get(30, TimeUnit.SECONDS);
         }
@@ -156,7 +145,7 @@ class IngestJobIT {
             }
             producer.join(TimeUnit.MINUTES.toMillis(2));
             assertThat(producerError.get()).isNull();
-            awaitExactOutputs(cluster, job.getJobID(), config, Expected.of(records));
+            awaitExactOutputs(cluster, job.getJobID(), config, expect(records));
             assertThat(restarts(cluster, job.getJobID())).isGreaterThanOrEqualTo(3);
         } finally {
             producer.join(TimeUnit.MINUTES.toMillis(2));
@@ -193,92 +182,23 @@ class IngestJobIT {
      * Waits until every output holds the expected number of records, lets two more checkpoints complete (any
      * duplicate would be committed by then), and asserts exact contents.
      */
-    private void awaitExactOutputs(MiniCluster cluster, JobID job, IngestConfig config, Expected expected)
+    private void awaitExactOutputs(MiniCluster cluster, JobID job, IngestConfig config, IngestExpectations expected)
             throws Exception {
-        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500)).until(() ->
-                KAFKA.readCommitted(config.cleanTopic()).size() >= expected.cleanIds.size()
-                        && KAFKA.readCommitted(config.dlqTopic()).size() >= expected.deadLetters.size()
-                        && lakeIds().size() >= expected.cleanIds.size());
-        awaitCheckpoints(cluster, job, 2);
-
-        EventDecoder decoder = new EventDecoder(EventFormat.AVRO, EnvelopeSchemas.load());
-        List<String> cleanIds = new ArrayList<>();
-        for (ConsumerRecord<byte[], byte[]> r : KAFKA.readCommitted(config.cleanTopic())) {
-            Event e = decoder.decode(r.value());
-            assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo(e.getId());
-            cleanIds.add(e.getId());
-        }
-        assertThat(cleanIds).hasSameSizeAs(expected.cleanIds).containsExactlyInAnyOrderElementsOf(expected.cleanIds);
-
-        Map<String, Long> deadLetters = KAFKA.readCommitted(config.dlqTopic()).stream()
-                .map(r -> {
-                    assertThat(header(r, DeadLetterHeaders.SOURCE_TOPIC)).isEqualTo(config.inputTopic());
-                    assertThat(header(r, DeadLetterHeaders.MESSAGE)).isNotBlank();
-                    return fingerprint(r.value(), Reason.valueOf(header(r, DeadLetterHeaders.REASON)));
-                })
-                .collect(Collectors.groupingBy(s -> s, Collectors.counting()));
-        assertThat(deadLetters).isEqualTo(expected.deadLetters);
-
-        List<String> lake = lakeIds();
-        assertThat(lake).hasSameSizeAs(expected.cleanIds).containsExactlyInAnyOrderElementsOf(expected.cleanIds);
-    }
-
-    private static String header(ConsumerRecord<byte[], byte[]> r, String name) {
-        var h = r.headers().lastHeader(name);
-        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
-    }
-
-    private static String fingerprint(byte[] value, Reason reason) {
-        return reason + ":" + Base64.getEncoder().encodeToString(value);
-    }
-
-    /** Ids in committed lake files (globbing *.parquet, as a reader would), each checked against its partition. */
-    private List<String> lakeIds() throws Exception {
         Path lake = tmp.resolve("lake");
-        if (!lake.toFile().exists()) {
-            return List.of();
-        }
-        List<String> ids = new ArrayList<>();
-        try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
-             Statement s = c.createStatement()) {
-            String glob = lake.toAbsolutePath() + "/**/*.parquet";
-            try (ResultSet count = s.executeQuery("SELECT count(*) FROM glob('" + glob + "')")) {
-                count.next();
-                if (count.getLong(1) == 0) {
-                    return List.of();
-                }
-            }
-            try (ResultSet rs = s.executeQuery("SELECT id, type, strftime(time::TIMESTAMP, '%Y-%m-%d/hour=%H'), "
-                    + "filename FROM read_parquet('" + glob + "', filename = true, hive_partitioning = false)")) {
-                while (rs.next()) {
-                    assertThat(rs.getString(4)).contains("/type=" + rs.getString(2) + "/dt=" + rs.getString(3) + "/");
-                    ids.add(rs.getString(1));
-                }
-            }
-        }
-        return ids;
+        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500))
+                .until(() -> expected.reached(KAFKA, config.cleanTopic(), config.dlqTopic(), lake));
+        awaitCheckpoints(cluster, job, 2);
+        expected.assertExact(KAFKA, config.inputTopic(), config.cleanTopic(), config.dlqTopic(), lake);
     }
 
-    /** What the job must output for a set of generated records. */
-    private record Expected(List<String> cleanIds, Map<String, Long> deadLetters) {
-        static Expected of(List<GeneratedRecord> records) {
-            List<String> clean = new ArrayList<>();
-            Map<String, Long> dead = new HashMap<>();
-            for (GeneratedRecord r : records) {
-                switch (r.expected()) {
-                    case CLEAN -> clean.add(r.id());
-                    case DEAD_LETTER -> dead.merge(fingerprint(r.value(), r.reason()), 1L, Long::sum);
-                    case DUPLICATE -> { }
-                }
-            }
-            // the input the issue asks for: at least 10% duplicates and 5% bad records of every kind
-            assertThat(records.stream().filter(r -> r.expected() == GeneratedRecord.Expected.DUPLICATE).count())
-                    .isGreaterThanOrEqualTo(records.size() / 10);
-            Map<Reason, Long> perKind = records.stream().filter(r -> r.reason() != null)
-                    .collect(Collectors.groupingBy(GeneratedRecord::reason, Collectors.counting()));
-            assertThat(perKind).hasSize(Reason.values().length)
-                    .allSatisfy((reason, n) -> assertThat(n).isGreaterThanOrEqualTo(records.size() / 20));
-            return new Expected(clean, dead);
-        }
+    /** The input the issue asks for: at least 10% duplicates and 5% bad records of every kind. */
+    private static IngestExpectations expect(List<GeneratedRecord> records) {
+        assertThat(records.stream().filter(r -> r.expected() == GeneratedRecord.Expected.DUPLICATE).count())
+                .isGreaterThanOrEqualTo(records.size() / 10);
+        Map<Reason, Long> perKind = records.stream().filter(r -> r.reason() != null)
+                .collect(Collectors.groupingBy(GeneratedRecord::reason, Collectors.counting()));
+        assertThat(perKind).hasSize(Reason.values().length)
+                .allSatisfy((reason, n) -> assertThat(n).isGreaterThanOrEqualTo(records.size() / 20));
+        return IngestExpectations.of(records);
     }
 }

@@ -64,15 +64,24 @@ public final class Option<T> {
 
     /** A positive duration such as {@code 500ms}, {@code 10s}, {@code 15min}, {@code 24h}, {@code 7d}. */
     public static Option<Duration> duration(String key, String defaultValue, String description) {
-        return new Option<>(key, "duration", s -> {
+        return duration(key, defaultValue, description, false);
+    }
+
+    /** A duration that may be zero ({@code 0s}), such as an allowed lateness. */
+    public static Option<Duration> durationOrZero(String key, String defaultValue, String description) {
+        return duration(key, defaultValue, description, true);
+    }
+
+    private static Option<Duration> duration(String key, String defaultValue, String description, boolean zero) {
+        return new Option<>(key, zero ? "duration >= 0" : "duration", s -> {
             Duration d;
             try {
                 d = TimeUtils.parseDuration(s.trim());
             } catch (RuntimeException e) {
                 throw new IllegalArgumentException("must be a duration such as 500ms, 10s, 15min, 24h or 7d");
             }
-            if (d.isNegative() || d.isZero()) {
-                throw new IllegalArgumentException("must be greater than zero");
+            if (d.isNegative() || (d.isZero() && !zero)) {
+                throw new IllegalArgumentException(zero ? "must not be negative" : "must be greater than zero");
             }
             return d;
         }, defaultValue, description);

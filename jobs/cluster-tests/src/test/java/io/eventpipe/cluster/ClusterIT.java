@@ -1,0 +1,228 @@
+package io.eventpipe.cluster;
+
+import io.eventpipe.common.deadletter.Reason;
+import io.eventpipe.common.generate.EventGenerator;
+import io.eventpipe.common.generate.GeneratedRecord;
+import io.eventpipe.common.serde.EnvelopeSchemas;
+import io.eventpipe.common.serde.EventDecoder;
+import io.eventpipe.common.serde.EventEncoder;
+import io.eventpipe.common.serde.EventFormat;
+import io.eventpipe.common.testing.IngestExpectations;
+import io.eventpipe.common.testing.KafkaBrokerExtension;
+import io.eventpipe.common.testing.PostgresExtension;
+import io.eventpipe.schema.Event;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Both shaded job jars on a real standalone Flink cluster (separate JobManager and TaskManager processes), submitted
+ * with the real CLI, against a real Kafka broker and PostgreSQL: outputs are exact, also after {@code kill -9} of
+ * the TaskManager mid-stream.
+ */
+class ClusterIT {
+    private static final int PARTITIONS = 3;
+    private static final long MIN = 60_000;
+
+    @RegisterExtension
+    static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
+
+    @RegisterExtension
+    static final PostgresExtension PG = new PostgresExtension();
+
+    @TempDir
+    static Path home;
+
+    static FlinkStandaloneCluster flink;
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void startCluster() throws Exception {
+        flink = FlinkStandaloneCluster.start(home.resolve("flink"));
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        if (flink != null) {
+            flink.close();
+        }
+    }
+
+    private static Path jar(String job) {
+        Path p = Path.of(System.getProperty("eventpipe." + job + ".jar"));
+        assertThat(p).as("the shaded %s job jar (built by the %s module's package phase)", job, job).exists();
+        return p;
+    }
+
+    /** Job configs as a user writes them: one YAML file per job. */
+    private Path[] writeConfigs(String name) throws Exception {
+        String common = "kafka:\n  bootstrap-servers: " + KAFKA.bootstrapServers() + "\n"
+                + "checkpoint:\n  interval: 1s\n  timeout: 1min\n"
+                + "restart:\n  attempts: 30\n  delay: 1s\n"
+                + "sink:\n  transaction-timeout: 5min\n";
+        Path ingest = tmp.resolve("ingest.yaml");
+        Files.writeString(ingest, common
+                + "job:\n  name: " + name + "-ingest\n  parallelism: 2\n"
+                + "topics:\n  input: " + name + ".events\n  clean: " + name + ".clean\n  dlq: " + name + ".dlq\n"
+                + "validation:\n  max-record-bytes: 4kb\n"
+                + "lake:\n  path: " + tmp.resolve("lake").toUri() + "\n");
+        Path aggregate = tmp.resolve("aggregate.yaml");
+        Files.writeString(aggregate, common
+                + "job:\n  name: " + name + "-aggregate\n  parallelism: 2\n"
+                + "topics:\n  clean: " + name + ".clean\n  results: " + name + ".stats\n  late: " + name
+                + ".late\n  dlq: " + name + ".agg-dlq\n"
+                // the ingest job's two writers commit side by side: a generous bound keeps every event on time
+                + "source:\n  max-out-of-orderness: 10min\n  idleness: 1s\n"
+                + "window:\n  size: 1min\n  allowed-lateness: 0s\n"
+                + "postgres:\n  url: " + PG.createDatabase(name) + "\n  user: " + PG.user() + "\n"
+                + "  batch-interval: 200ms\n");
+        KAFKA.createTopics(PARTITIONS, name + ".events", name + ".clean", name + ".dlq", name + ".stats",
+                name + ".late", name + ".agg-dlq");
+        return new Path[] {ingest, aggregate};
+    }
+
+    /** 20k records spread over three minutes of event time starting an hour ago. */
+    private static List<GeneratedRecord> generate(long t0, long seed) {
+        EventGenerator gen = new EventGenerator(new EventGenerator.Settings(EventFormat.AVRO, 0.10, 0.01,
+                EnumSet.allOf(Reason.class), 5000, seed));
+        List<GeneratedRecord> out = new ArrayList<>();
+        int n = 20_000;
+        for (int i = 0; i < n; i++) {
+            out.add(gen.next(t0 + 2_000 + (3 * MIN - 4_000) * i / n));
+        }
+        return out;
+    }
+
+    private static ProducerRecord<byte[], byte[]> record(String topic, GeneratedRecord r) {
+        return new ProducerRecord<>(topic, null, r.timestamp(), r.key(), r.value());
+    }
+
+    /** Closes every window: a tick far ahead on every partition of the clean topic. */
+    private static void tick(String cleanTopic, long time) {
+        EventEncoder encoder = new EventEncoder(EventFormat.AVRO);
+        try (KafkaProducer<byte[], byte[]> p = KAFKA.producer()) {
+            for (int part = 0; part < PARTITIONS; part++) {
+                Event e = Event.newBuilder().setId("tick-" + part).setTime(Instant.ofEpochMilli(time))
+                        .setType("clock.tick").setSource("test").setPayload("{}").build();
+                p.send(new ProducerRecord<>(cleanTopic, part, time, EventEncoder.key(e), encoder.encode(e)));
+            }
+        }
+    }
+
+    /** "windowStart|type|source" → count, for the clean events of the records. */
+    private static Map<String, Long> expectedWindows(List<GeneratedRecord> records) throws Exception {
+        EventDecoder decoder = new EventDecoder(EventFormat.AVRO, EnvelopeSchemas.load());
+        Map<String, Long> out = new TreeMap<>();
+        for (GeneratedRecord r : records) {
+            if (r.expected() == GeneratedRecord.Expected.CLEAN) {
+                Event e = decoder.decode(r.value());
+                long t = e.getTime().toEpochMilli();
+                out.merge((t - t % MIN) + "|" + e.getType() + "|" + e.getSource(), 1L, Long::sum);
+            }
+        }
+        return out;
+    }
+
+    private static Map<String, Long> windows(String url) {
+        Map<String, Long> out = new TreeMap<>();
+        try (Connection c = DriverManager.getConnection(url, PG.user(), "");
+             Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT window_start, type, source, event_count FROM event_windows "
+                     + "WHERE type <> 'clock.tick'")) {
+            while (rs.next()) {
+                out.put(rs.getTimestamp(1).getTime() + "|" + rs.getString(2) + "|" + rs.getString(3), rs.getLong(4));
+            }
+        } catch (Exception e) {
+            return Map.of("unavailable", -1L);
+        }
+        return out;
+    }
+
+    private void scenario(String name, boolean killTaskManager) throws Exception {
+        Path[] configs = writeConfigs(name);
+        String ingestJob = flink.submit(jar("ingest"), "--config", configs[0].toString());
+        String aggregateJob = flink.submit(jar("aggregate"), "--config", configs[1].toString());
+        flink.awaitRunning(ingestJob);
+        flink.awaitRunning(aggregateJob);
+
+        long t0 = (System.currentTimeMillis() / MIN - 60) * MIN;
+        List<GeneratedRecord> records = generate(t0, name.hashCode());
+        AtomicReference<Throwable> producerError = new AtomicReference<>();
+        Thread producer = new Thread(() -> {
+            try (KafkaProducer<byte[], byte[]> p = KAFKA.producer()) {
+                for (int i = 0; i < records.size(); i++) {
+                    p.send(record(name + ".events", records.get(i)));
+                    if (i % 500 == 499) {
+                        p.flush();
+                        TimeUnit.MILLISECONDS.sleep(killTaskManager ? 100 : 0);
+                    }
+                }
+            } catch (Throwable t) {
+                producerError.set(t);
+            }
+        }, "test-producer");
+        producer.start();
+        if (killTaskManager) {
+            flink.awaitCheckpoints(ingestJob, 2);
+            flink.killTaskManager();
+            flink.startTaskManager();
+        }
+        producer.join(TimeUnit.MINUTES.toMillis(3));
+        assertThat(producerError.get()).isNull();
+
+        IngestExpectations expected = IngestExpectations.of(records);
+        Path lake = tmp.resolve("lake");
+        await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofSeconds(1))
+                .until(() -> expected.reached(KAFKA, name + ".clean", name + ".dlq", lake));
+        flink.awaitRunning(ingestJob);
+        flink.awaitCheckpoints(ingestJob, 2);
+        expected.assertExact(KAFKA, name + ".events", name + ".clean", name + ".dlq", lake);
+
+        tick(name + ".clean", t0 + 20 * MIN);
+        Map<String, Long> expectedWindows = expectedWindows(records);
+        String url = "jdbc:postgresql://localhost:" + PG.server().port() + "/" + name;
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500))
+                .untilAsserted(() -> assertThat(windows(url)).isEqualTo(expectedWindows));
+        assertThat(KAFKA.readCommitted(name + ".late")).isEmpty();
+        if (killTaskManager) {
+            assertThat(flink.get("/jobs/" + ingestJob).path("state").asText()).isEqualTo("RUNNING");
+        }
+        flink.cli("cancel", ingestJob);
+        flink.cli("cancel", aggregateJob);
+    }
+
+    @Test
+    void jobsSubmittedWithTheCliProduceExactOutputs() throws Exception {
+        scenario("cli", false);
+    }
+
+    @Test
+    void outputsStayExactAfterTheTaskManagerIsKilled() throws Exception {
+        scenario("kill", true);
+    }
+}

@@ -1,0 +1,313 @@
+package io.eventpipe.cluster;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.yaml.snakeyaml.DumperOptions;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A real Flink 2.2 standalone session cluster: a JobManager and TaskManagers as separate JVM processes, started from
+ * Flink's Maven jars (assembled into {@code target/flink/lib} by the build) with {@code deploy/standalone/config.yaml},
+ * only ports, directories and memory sizes changed. Jobs are submitted with the real CLI.
+ */
+final class FlinkStandaloneCluster implements AutoCloseable {
+    private static final Pattern JOB_ID = Pattern.compile("JobID ([0-9a-f]{32})");
+
+    private final Path home;
+    private final Path lib = Path.of(System.getProperty("eventpipe.flink.lib"));
+    private final int restPort;
+    private final List<String> javaOpts;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final ObjectMapper json = new ObjectMapper();
+    private final List<Process> processes = new ArrayList<>();
+    private final Thread cleanup = new Thread(this::destroyAll, "flink-cluster-cleanup");
+    private Process jobManager;
+    private final List<Process> taskManagers = new ArrayList<>();
+
+    private FlinkStandaloneCluster(Path home, int restPort, List<String> javaOpts) {
+        this.home = home;
+        this.restPort = restPort;
+        this.javaOpts = javaOpts;
+        Runtime.getRuntime().addShutdownHook(cleanup);
+    }
+
+    /** Writes the configuration under {@code home} and starts a JobManager and one TaskManager. */
+    static FlinkStandaloneCluster start(Path home) throws Exception {
+        Map<String, Object> config;
+        try (Reader r = Files.newBufferedReader(Path.of(System.getProperty("eventpipe.standalone.config")))) {
+            config = new Yaml(new SafeConstructor(new LoaderOptions())).load(r);
+        }
+        Map<String, String> flat = new LinkedHashMap<>();
+        flatten("", config, flat);
+        int restPort = freePort();
+        int promBase = freePort();
+        flat.put("jobmanager.rpc.port", Integer.toString(freePort()));
+        flat.put("rest.port", Integer.toString(restPort));
+        flat.put("jobmanager.memory.process.size", "1024m");
+        flat.put("taskmanager.memory.process.size", "2048m");
+        flat.put("taskmanager.numberOfTaskSlots", "4");
+        flat.put("execution.checkpointing.dir", home.resolve("checkpoints").toUri().toString());
+        flat.put("execution.checkpointing.savepoint-dir", home.resolve("savepoints").toUri().toString());
+        flat.put("metrics.reporter.prom.port", promBase + "-" + (promBase + 9));
+        flat.put("io.tmp.dirs", home.resolve("tmp").toString());
+        Files.createDirectories(home.resolve("conf"));
+        Files.createDirectories(home.resolve("log"));
+        Files.createDirectories(home.resolve("tmp"));
+        DumperOptions options = new DumperOptions();
+        options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
+        Files.writeString(home.resolve("conf/config.yaml"), new Yaml(options).dump(flat));
+        Files.writeString(home.resolve("conf/log4j.properties"), String.join("\n",
+                "rootLogger.level = INFO",
+                "rootLogger.appenderRef.file.ref = file",
+                "appender.file.type = File",
+                "appender.file.name = file",
+                "appender.file.fileName = ${sys:log.file}",
+                "appender.file.layout.type = PatternLayout",
+                "appender.file.layout.pattern = %d{HH:mm:ss,SSS} %-5p %-60c %x - %m%n", ""));
+        List<String> opts = Arrays.asList(flat.get("env.java.opts.all").trim().split("\\s+"));
+        FlinkStandaloneCluster cluster = new FlinkStandaloneCluster(home, restPort, opts);
+        cluster.startJobManager();
+        cluster.startTaskManager();
+        return cluster;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void flatten(String prefix, Map<String, Object> map, Map<String, String> out) {
+        map.forEach((k, v) -> {
+            if (v instanceof Map<?, ?> m) {
+                flatten(prefix + k + ".", (Map<String, Object>) m, out);
+            } else {
+                out.put(prefix + k, String.valueOf(v));
+            }
+        });
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private String classpath() {
+        return lib.resolve("*").toString();
+    }
+
+    /** Runs Flink's BashJavaUtils, as bin/ scripts do, for the JVM flags and dynamic memory settings. */
+    private List<String> memoryParams(String command) throws Exception {
+        Process p = new ProcessBuilder(List.of(java(), "-cp", classpath(),
+                "org.apache.flink.runtime.util.bash.BashJavaUtils", command, "--configDir",
+                home.resolve("conf").toString())).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IllegalStateException(command + " failed:\n" + out);
+        }
+        List<String> results = out.lines().filter(l -> l.startsWith("BASH_JAVA_UTILS_EXEC_RESULT:"))
+                .map(l -> l.substring("BASH_JAVA_UTILS_EXEC_RESULT:".length())).toList();
+        if (results.size() < 2) {
+            throw new IllegalStateException(command + " printed no memory settings:\n" + out);
+        }
+        List<String> params = new ArrayList<>(Arrays.asList(results.get(0).trim().split("\\s+")));
+        params.add("\u0000"); // separator: JVM flags before, program arguments after
+        params.addAll(Arrays.asList(results.get(1).trim().split("\\s+")));
+        return params;
+    }
+
+    private static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    private Process launch(String name, String mainClass, String memoryCommand, List<String> programArgs)
+            throws Exception {
+        List<String> params = memoryParams(memoryCommand);
+        int sep = params.indexOf("\u0000");
+        List<String> cmd = new ArrayList<>();
+        cmd.add(java());
+        cmd.addAll(javaOpts);
+        cmd.addAll(params.subList(0, sep));
+        cmd.add("-Dlog.file=" + home.resolve("log/" + name + ".log"));
+        cmd.add("-Dlog4j.configurationFile=file:" + home.resolve("conf/log4j.properties"));
+        cmd.add("-cp");
+        cmd.add(classpath());
+        cmd.add(mainClass);
+        cmd.addAll(programArgs);
+        cmd.addAll(params.subList(sep + 1, params.size()));
+        Process p = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(home.resolve("log/" + name + ".out").toFile())
+                .start();
+        processes.add(p);
+        return p;
+    }
+
+    private void startJobManager() throws Exception {
+        jobManager = launch("jobmanager", "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint",
+                "GET_JM_RESOURCE_PARAMS", List.of("--configDir", home.resolve("conf").toString(), "--executionMode",
+                        "cluster"));
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
+                .until(() -> get("/overview").has("taskmanagers"));
+    }
+
+    /** Starts one more TaskManager process and waits until the JobManager has registered it. */
+    void startTaskManager() throws Exception {
+        java.util.Set<String> before = taskManagerIds();
+        Process tm = launch("taskmanager-" + taskManagers.size(),
+                "org.apache.flink.runtime.taskexecutor.TaskManagerRunner", "GET_TM_RESOURCE_PARAMS",
+                List.of("--configDir", home.resolve("conf").toString()));
+        taskManagers.add(tm);
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
+                .until(() -> !before.containsAll(taskManagerIds()));
+    }
+
+    /** Ids of the TaskManagers the JobManager has registered (a killed one stays until its heartbeat times out). */
+    private java.util.Set<String> taskManagerIds() {
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        try {
+            get("/taskmanagers").path("taskmanagers").forEach(t -> ids.add(t.path("id").asText()));
+        } catch (Exception e) {
+            // not up yet
+        }
+        return ids;
+    }
+
+    /** {@code kill -9} of the newest TaskManager. */
+    void killTaskManager() throws Exception {
+        Process tm = taskManagers.get(taskManagers.size() - 1);
+        tm.destroyForcibly();
+        tm.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    JsonNode get(String path) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + restPort + path))
+                .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            throw new IllegalStateException("GET " + path + ": " + r.statusCode() + " " + r.body());
+        }
+        return json.readTree(r.body());
+    }
+
+    /** Runs the Flink CLI ({@code flink <args>}) and returns what it printed; fails on a non-zero exit. */
+    String cli(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(java()));
+        cmd.addAll(javaOpts);
+        cmd.addAll(List.of("-cp", classpath(), "org.apache.flink.client.cli.CliFrontend"));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().put("FLINK_CONF_DIR", home.resolve("conf").toString());
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(3, TimeUnit.MINUTES) || p.exitValue() != 0) {
+            throw new IllegalStateException("flink " + String.join(" ", args) + " failed:\n" + out);
+        }
+        return out;
+    }
+
+    /** {@code flink run -d jar args...}; returns the job id. */
+    String submit(Path jar, String... jobArgs) throws Exception {
+        List<String> args = new ArrayList<>(List.of("run", "-d", jar.toString()));
+        args.addAll(List.of(jobArgs));
+        String out = cli(args.toArray(String[]::new));
+        Matcher m = JOB_ID.matcher(out);
+        if (!m.find()) {
+            throw new IllegalStateException("no job id in:\n" + out);
+        }
+        return m.group(1);
+    }
+
+    String jobState(String jobId) throws Exception {
+        return get("/jobs/" + jobId).path("state").asText();
+    }
+
+    long completedCheckpoints(String jobId) throws Exception {
+        return get("/jobs/" + jobId + "/checkpoints").path("counts").path("completed").asLong();
+    }
+
+    /** Waits until the job is RUNNING with all its tasks running. */
+    void awaitRunning(String jobId) {
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(250)).ignoreExceptions().until(() -> {
+            JsonNode job = get("/jobs/" + jobId);
+            if (!job.path("state").asText().equals("RUNNING")) {
+                return false;
+            }
+            for (JsonNode v : job.path("vertices")) {
+                if (!v.path("status").asText().equals("RUNNING")) {
+                    return false;
+                }
+            }
+            return true;
+        });
+    }
+
+    /** Waits for {@code more} checkpoints of the job to complete from now on. */
+    void awaitCheckpoints(String jobId, int more) throws Exception {
+        long target = completedCheckpoints(jobId) + more;
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
+                .until(() -> completedCheckpoints(jobId) >= target);
+    }
+
+    Path home() {
+        return home;
+    }
+
+    /** Copies the processes' logs to target/flink-logs, which outlives the temporary cluster directory. */
+    private void keepLogs() {
+        Path target = Path.of("target", "flink-logs", Long.toString(System.currentTimeMillis()));
+        try (var files = Files.list(home.resolve("log"))) {
+            Files.createDirectories(target);
+            for (Path f : files.toList()) {
+                Files.copy(f, target.resolve(f.getFileName()));
+            }
+        } catch (IOException e) {
+            // logs are a convenience; the test result stands without them
+        }
+    }
+
+    private void destroyAll() {
+        List<Process> reversed = new ArrayList<>(processes);
+        java.util.Collections.reverse(reversed);
+        for (Process p : reversed) {
+            p.destroyForcibly();
+        }
+        for (Process p : reversed) {
+            try {
+                p.waitFor(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        destroyAll();
+        keepLogs();
+        try {
+            Runtime.getRuntime().removeShutdownHook(cleanup);
+        } catch (IllegalStateException ignored) {
+            // shutting down
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package io.eventpipe.common.testing;
+
+import org.apache.flink.streaming.api.graph.StreamGraph;
+import org.apache.flink.streaming.api.graph.StreamNode;
+
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Savepoint safety: every operator of a job has an explicit uid, taken from the job's constants class, and every
+ * constant is used. Flink itself refuses a graph without uids when {@code pipeline.auto-generate-uids} is false; this
+ * also catches a uid typed in place instead of taken from the constants, and a constant left unused.
+ */
+public final class UidCheck {
+    private UidCheck() {}
+
+    public static void assertUidsFrom(StreamGraph graph, Class<?> uidsClass) throws IllegalAccessException {
+        List<String> constants = new ArrayList<>();
+        for (Field f : uidsClass.getDeclaredFields()) {
+            if (Modifier.isStatic(f.getModifiers()) && f.getType() == String.class) {
+                constants.add((String) f.get(null));
+            }
+        }
+        assertThat(constants).doesNotHaveDuplicates();
+        List<String> used = new ArrayList<>();
+        for (StreamNode node : graph.getStreamNodes()) {
+            String uid = node.getTransformationUID();
+            assertThat(uid).as("uid of operator '%s'", node.getOperatorName()).isNotNull();
+            // a sink's committer derives its uid from the writer's: "Sink Committer: <uid>"
+            assertThat(constants).as("uid '%s' of operator '%s'", uid, node.getOperatorName())
+                    .anyMatch(c -> uid.equals(c) || uid.equals("Sink Committer: " + c));
+            used.add(uid);
+        }
+        assertThat(constants).allSatisfy(c -> assertThat(used).as("operators using uid %s", c).contains(c));
+    }
+}

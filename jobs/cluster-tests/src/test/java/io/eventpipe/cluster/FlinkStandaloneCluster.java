@@ -272,6 +272,19 @@ final class FlinkStandaloneCluster implements AutoCloseable {
         return home;
     }
 
+    /** A {@code flink} command for this cluster, as a distribution's bin/flink would be, for scripts. */
+    Path flinkCommand() throws IOException {
+        Path bin = home.resolve("bin/flink");
+        if (!Files.exists(bin)) {
+            Files.createDirectories(bin.getParent());
+            Files.writeString(bin, "#!/usr/bin/env bash\nexport FLINK_CONF_DIR='" + home.resolve("conf") + "'\n"
+                    + "exec '" + java() + "' " + String.join(" ", javaOpts) + " -cp '" + classpath() + "' "
+                    + "org.apache.flink.client.cli.CliFrontend \"$@\"\n");
+            bin.toFile().setExecutable(true);
+        }
+        return bin;
+    }
+
     /** Copies the processes' logs to target/flink-logs, which outlives the temporary cluster directory. */
     private void keepLogs() {
         Path target = Path.of("target", "flink-logs", Long.toString(System.currentTimeMillis()));

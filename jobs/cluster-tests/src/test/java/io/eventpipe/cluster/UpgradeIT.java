@@ -1,0 +1,226 @@
+package io.eventpipe.cluster;
+
+import io.eventpipe.common.generate.EventGenerator;
+import io.eventpipe.common.generate.GeneratedRecord;
+import io.eventpipe.common.serde.EnvelopeSchemas;
+import io.eventpipe.common.serde.EventDecoder;
+import io.eventpipe.common.serde.EventEncoder;
+import io.eventpipe.common.serde.EventFormat;
+import io.eventpipe.common.testing.KafkaBrokerExtension;
+import io.eventpipe.common.testing.PostgresExtension;
+import io.eventpipe.schema.Event;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Upgrades through savepoints on a real cluster, with the operator scripts in deploy/standalone/bin: both jobs are
+ * stopped with a savepoint and resumed from it as a "next release" whose state types gained a field, first at a
+ * higher parallelism (1→2), then back (2→1). Events seen before an upgrade are still duplicates after it, and windows
+ * open across both upgrades close with every event counted.
+ */
+class UpgradeIT {
+    private static final int PARTITIONS = 3;
+    private static final long MIN = 60_000;
+
+    @RegisterExtension
+    static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
+
+    @RegisterExtension
+    static final PostgresExtension PG = new PostgresExtension();
+
+    @TempDir
+    static Path home;
+
+    static FlinkStandaloneCluster flink;
+
+    @TempDir
+    Path tmp;
+
+    private final EventDecoder decoder = new EventDecoder(EventFormat.AVRO, EnvelopeSchemas.load());
+
+    @BeforeAll
+    static void startCluster() throws Exception {
+        flink = FlinkStandaloneCluster.start(home.resolve("flink"));
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        if (flink != null) {
+            flink.close();
+        }
+    }
+
+    private static Path path(String property) {
+        Path p = Path.of(System.getProperty(property));
+        assertThat(p).as(property).exists();
+        return p;
+    }
+
+    /** Runs deploy/standalone/bin/eventpipe-job; returns the job id or savepoint it reports last. */
+    private String script(String mainClass, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("bash", path("eventpipe.job.script").toString()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().put("FLINK", flink.flinkCommand().toString());
+        if (mainClass != null) {
+            pb.environment().put("MAIN_CLASS", mainClass);
+        }
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(3, TimeUnit.MINUTES)).isTrue();
+        assertThat(p.exitValue()).as(out).isZero();
+        String last = out.strip().lines().reduce((a, b) -> b).orElseThrow();
+        assertThat(last).as(out).startsWith("job ");
+        String job = last.substring(4);
+        flink.awaitRunning(job);
+        return job;
+    }
+
+    private List<GeneratedRecord> batch(EventGenerator gen, long from, int n) {
+        List<GeneratedRecord> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            out.add(gen.next(from + i * 100L));
+        }
+        return out;
+    }
+
+    private void produce(String topic, List<GeneratedRecord> records) {
+        try (KafkaProducer<byte[], byte[]> p = KAFKA.producer()) {
+            records.forEach(r -> p.send(new ProducerRecord<>(topic, null, r.timestamp(), r.key(), r.value())));
+        }
+    }
+
+    private List<String> cleanIds(String topic) {
+        return KAFKA.readCommitted(topic).stream().map(r -> new String(r.key(), StandardCharsets.UTF_8)).toList();
+    }
+
+    /** Waits until the clean topic holds {@code expected} ids, then asserts it holds exactly those, once each. */
+    private void assertClean(String topic, String job, List<String> expected) throws Exception {
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500))
+                .until(() -> cleanIds(topic).size() >= expected.size());
+        flink.awaitCheckpoints(job, 2);
+        assertThat(cleanIds(topic)).hasSameSizeAs(expected).containsExactlyInAnyOrderElementsOf(expected);
+    }
+
+    private Map<String, Long> windows(String url) {
+        Map<String, Long> out = new TreeMap<>();
+        try (Connection c = DriverManager.getConnection(url, PG.user(), "");
+             Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT window_start, type, source, event_count FROM event_windows "
+                     + "WHERE type <> 'clock.tick'")) {
+            while (rs.next()) {
+                out.put(rs.getTimestamp(1).getTime() + "|" + rs.getString(2) + "|" + rs.getString(3), rs.getLong(4));
+            }
+        } catch (Exception e) {
+            return Map.of("unavailable", -1L);
+        }
+        return out;
+    }
+
+    @Test
+    void stateSurvivesUpgradesThatChangeStateTypesAndParallelism() throws Exception {
+        String url = PG.createDatabase("upgrade");
+        KAFKA.createTopics(PARTITIONS, "up.events", "up.clean", "up.dlq", "up.stats", "up.late", "up.agg-dlq");
+        String common = "kafka:\n  bootstrap-servers: " + KAFKA.bootstrapServers() + "\n"
+                + "checkpoint:\n  interval: 1s\n  timeout: 1min\n"
+                + "restart:\n  attempts: 30\n  delay: 1s\n"
+                + "sink:\n  transaction-timeout: 5min\n";
+        Path ingestConfig = tmp.resolve("ingest.yaml");
+        Files.writeString(ingestConfig, common + "job:\n  name: up-ingest\n"
+                + "topics:\n  input: up.events\n  clean: up.clean\n  dlq: up.dlq\n"
+                + "lake:\n  enabled: false\n");
+        Path aggregateConfig = tmp.resolve("aggregate.yaml");
+        Files.writeString(aggregateConfig, common + "job:\n  name: up-aggregate\n"
+                + "topics:\n  clean: up.clean\n  results: up.stats\n  late: up.late\n  dlq: up.agg-dlq\n"
+                + "source:\n  max-out-of-orderness: 10min\n  idleness: 1s\n"
+                + "window:\n  size: 1min\n  allowed-lateness: 0s\n"
+                + "postgres:\n  url: " + url + "\n  user: " + PG.user() + "\n  batch-interval: 200ms\n");
+        Path released = path("eventpipe.ingest.jar");
+        Path releasedAggregate = path("eventpipe.aggregate.jar");
+        Path next = path("eventpipe.next.jar");
+        String ingestMain = "io.eventpipe.ingest.IngestJob";
+        String aggregateMain = "io.eventpipe.aggregate.AggregateJob";
+
+        long t0 = (System.currentTimeMillis() / MIN - 60) * MIN;
+        EventGenerator gen = new EventGenerator(new EventGenerator.Settings(EventFormat.AVRO, 0, 1,
+                EnumSet.noneOf(io.eventpipe.common.deadletter.Reason.class), 0, 3));
+        List<GeneratedRecord> a = batch(gen, t0 + 2_000, 300);
+        List<GeneratedRecord> b = batch(gen, t0 + 32_000, 300);
+        List<GeneratedRecord> c = batch(gen, t0 + 62_000, 300);
+        List<String> expected = new ArrayList<>();
+
+        // the released version at parallelism 1
+        String ingest = script(null, "submit", released.toString(), ingestConfig.toString(), "1");
+        String aggregate = script(null, "submit", releasedAggregate.toString(), aggregateConfig.toString(), "1");
+        produce("up.events", a);
+        a.forEach(r -> expected.add(r.id()));
+        assertClean("up.clean", ingest, expected);
+
+        // upgrade to the next release at parallelism 2; everything of batch a comes again
+        ingest = script(ingestMain, "upgrade", ingest, next.toString(), ingestConfig.toString(), "2");
+        aggregate = script(aggregateMain, "upgrade", aggregate, next.toString(), aggregateConfig.toString(), "2");
+        List<GeneratedRecord> second = new ArrayList<>(b);
+        second.addAll(a);
+        produce("up.events", second);
+        b.forEach(r -> expected.add(r.id()));
+        assertClean("up.clean", ingest, expected);
+
+        // rescale back to 1; batches a and b come again
+        ingest = script(ingestMain, "rescale", ingest, next.toString(), ingestConfig.toString(), "1");
+        aggregate = script(aggregateMain, "rescale", aggregate, next.toString(), aggregateConfig.toString(), "1");
+        List<GeneratedRecord> third = new ArrayList<>(c);
+        third.addAll(a);
+        third.addAll(b);
+        produce("up.events", third);
+        c.forEach(r -> expected.add(r.id()));
+        assertClean("up.clean", ingest, expected);
+
+        // windows opened before the first upgrade close now, with every event of a, b and c counted once
+        Map<String, Long> expectedWindows = new TreeMap<>();
+        for (List<GeneratedRecord> batch : List.of(a, b, c)) {
+            for (GeneratedRecord r : batch) {
+                Event e = decoder.decode(r.value());
+                long t = e.getTime().toEpochMilli();
+                expectedWindows.merge((t - t % MIN) + "|" + e.getType() + "|" + e.getSource(), 1L, Long::sum);
+            }
+        }
+        assertThat(windows(url)).isEmpty();
+        EventEncoder encoder = new EventEncoder(EventFormat.AVRO);
+        try (KafkaProducer<byte[], byte[]> p = KAFKA.producer()) {
+            for (int part = 0; part < PARTITIONS; part++) {
+                Event tick = Event.newBuilder().setId("tick-" + part).setTime(Instant.ofEpochMilli(t0 + 20 * MIN))
+                        .setType("clock.tick").setSource("test").setPayload("{}").build();
+                p.send(new ProducerRecord<>("up.clean", part, t0 + 20 * MIN, EventEncoder.key(tick),
+                        encoder.encode(tick)));
+            }
+        }
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500))
+                .untilAsserted(() -> assertThat(windows(url)).isEqualTo(expectedWindows));
+        flink.cli("cancel", ingest);
+        flink.cli("cancel", aggregate);
+    }
+}

@@ -33,6 +33,8 @@ public final class EmbeddedKafka implements AutoCloseable {
                 .setConfigProp("group.initial.rebalance.delay.ms", "0")
                 .setConfigProp("transaction.max.timeout.ms", "900000")
                 .setConfigProp("auto.create.topics.enable", "false")
+                // keep records whatever their timestamps: tests and golden savepoints use fixed event times
+                .setConfigProp("log.retention.ms", "-1")
                 .build();
         try {
             cluster.format();

@@ -92,7 +92,13 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCa
      * offset of each partition.
      */
     public List<ConsumerRecord<byte[], byte[]>> readCommitted(String topic) {
-        Properties p = clientProperties();
+        return readCommitted(bootstrapServers(), topic);
+    }
+
+    /** {@link #readCommitted(String)} against any broker. */
+    public static List<ConsumerRecord<byte[], byte[]>> readCommitted(String bootstrapServers, String topic) {
+        Properties p = new Properties();
+        p.setProperty("bootstrap.servers", bootstrapServers);
         p.setProperty("isolation.level", "read_committed");
         p.setProperty("enable.auto.commit", "false");
         try (KafkaConsumer<byte[], byte[]> consumer =

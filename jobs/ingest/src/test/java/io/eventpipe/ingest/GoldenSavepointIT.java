@@ -1,0 +1,204 @@
+package io.eventpipe.ingest;
+
+import io.eventpipe.common.config.Settings;
+import io.eventpipe.common.embedded.EmbeddedKafka;
+import io.eventpipe.common.serde.EventEncoder;
+import io.eventpipe.common.serde.EventFormat;
+import io.eventpipe.common.testing.GoldenSavepoints;
+import io.eventpipe.common.testing.KafkaBrokerExtension;
+import io.eventpipe.schema.Event;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.util.TestStreamEnvironment;
+import org.apache.flink.test.junit5.InjectMiniCluster;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Golden savepoints of the ingest job: each one, taken with a released version, restores with the current code and
+ * its dedup state still recognises the ids seen before it. {@link #main} writes the savepoint of a new release.
+ */
+class GoldenSavepointIT {
+    private static final String JOB = "ingest";
+    private static final String INPUT = "golden.events";
+    private static final String CLEAN = "golden.clean";
+    private static final String DLQ = "golden.dlq";
+    private static final long T0 = Instant.parse("2026-01-01T00:00:00Z").toEpochMilli();
+
+    @RegisterExtension
+    static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(2)
+            .build());
+
+    @TempDir
+    Path tmp;
+
+    /** The same job configuration for writing and restoring; the TTL keeps golden ids remembered for years. */
+    static IngestConfig config(String bootstrap) {
+        Map<String, String> m = new HashMap<>();
+        m.put("job.name", "golden-ingest");
+        m.put("job.parallelism", "2");
+        m.put("kafka.bootstrap-servers", bootstrap);
+        m.put("topics.input", INPUT);
+        m.put("topics.clean", CLEAN);
+        m.put("topics.dlq", DLQ);
+        m.put("checkpoint.interval", "500ms");
+        m.put("checkpoint.timeout", "1min");
+        m.put("sink.transaction-timeout", "5min");
+        m.put("restart.attempts", "3");
+        m.put("restart.delay", "1s");
+        m.put("dedup.ttl", "3650d");
+        m.put("lake.enabled", "false");
+        return IngestConfig.from(Settings.of(m));
+    }
+
+    static Event event(String id, long time) {
+        return Event.newBuilder().setId(id).setTime(Instant.ofEpochMilli(time)).setType("page.viewed")
+                .setSource("web").setPayload("{\"path\":\"/\"}").build();
+    }
+
+    /** The input the savepoint was taken after: the same records land in the same partitions at the same offsets. */
+    static List<Event> goldenInput() {
+        List<Event> out = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            out.add(event("golden-" + i, T0 + i * 1000L));
+        }
+        return out;
+    }
+
+    static void setUpTopics(String bootstrap) throws Exception {
+        Properties p = new Properties();
+        p.setProperty("bootstrap.servers", bootstrap);
+        try (Admin admin = Admin.create(p)) {
+            admin.createTopics(List.of(new NewTopic(INPUT, 3, (short) 1), new NewTopic(CLEAN, 3, (short) 1),
+                    new NewTopic(DLQ, 3, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    static void produce(String bootstrap, List<Event> events) {
+        Properties p = new Properties();
+        p.setProperty("bootstrap.servers", bootstrap);
+        p.setProperty("acks", "all");
+        EventEncoder encoder = new EventEncoder(EventFormat.AVRO);
+        try (KafkaProducer<byte[], byte[]> producer =
+                     new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (Event e : events) {
+                producer.send(new ProducerRecord<>(INPUT, null, e.getTime().toEpochMilli(), EventEncoder.key(e),
+                        encoder.encode(e)));
+            }
+        }
+    }
+
+    static long completedCheckpoints(MiniCluster cluster, JobID job) throws Exception {
+        return cluster.getExecutionGraph(job).get(10, TimeUnit.SECONDS).getCheckpointStatsSnapshot().getCounts()
+                .getNumberOfCompletedCheckpoints();
+    }
+
+    static void awaitCheckpoints(MiniCluster cluster, JobID job, int more) throws Exception {
+        long target = completedCheckpoints(cluster, job) + more;
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(100))
+                .until(() -> completedCheckpoints(cluster, job) >= target);
+    }
+
+    @Test
+    void everyGoldenSavepointRestoresWithItsDedupState(@InjectMiniCluster MiniCluster cluster) throws Exception {
+        List<Path> savepoints = GoldenSavepoints.savepoints(getClass(), JOB);
+        assertThat(savepoints).as("golden savepoints of the ingest job under src/test/resources/savepoints")
+                .isNotEmpty();
+        for (Path savepoint : savepoints) {
+            restore(cluster, savepoint);
+        }
+    }
+
+    private void restore(MiniCluster cluster, Path savepoint) throws Exception {
+        KAFKA.stop();
+        KAFKA.start(); // a fresh broker per savepoint: the topics must start as they were when it was taken
+        setUpTopics(KAFKA.bootstrapServers());
+        produce(KAFKA.bootstrapServers(), goldenInput());
+        List<Event> after = new ArrayList<>(goldenInput()); // every one a duplicate now
+        List<String> fresh = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            after.add(event("fresh-" + i, T0 + 100_000 + i * 1000L));
+            fresh.add("fresh-" + i);
+        }
+        produce(KAFKA.bootstrapServers(), after);
+
+        IngestConfig config = config(KAFKA.bootstrapServers());
+        Configuration restoring = GoldenSavepoints.restoringFrom(config.runtime().toConfiguration(), savepoint);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(restoring);
+        IngestJob.addTo(env, config);
+        JobClient job = env.executeAsync("golden-restore");
+        try {
+            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(250))
+                    .until(() -> KAFKA.readCommitted(CLEAN).size() >= fresh.size());
+            awaitCheckpoints(cluster, job.getJobID(), 2);
+            assertThat(KAFKA.readCommitted(CLEAN)).as("restored from %s", savepoint)
+                    .extracting(r -> new String(r.key(), StandardCharsets.UTF_8))
+                    .containsExactlyInAnyOrderElementsOf(fresh);
+        } finally {
+            job.cancel().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    /**
+     * Writes the golden savepoint of release {@code args[0]} into src/test/resources/savepoints (run from the module
+     * directory; see jobs/regenerate-golden-savepoints): the job reads the golden input, goes idle after a completed
+     * checkpoint, and stops with a canonical savepoint without draining.
+     */
+    public static void main(String[] args) throws Exception {
+        String version = args[0];
+        Path scratch = Files.createTempDirectory("golden");
+        try (EmbeddedKafka kafka = EmbeddedKafka.start();
+             MiniCluster cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
+                     .setNumTaskManagers(1).setNumSlotsPerTaskManager(2).build())) {
+            cluster.start();
+            TestStreamEnvironment.setAsContext(cluster, 2);
+            setUpTopics(kafka.bootstrapServers());
+            produce(kafka.bootstrapServers(), goldenInput());
+            IngestConfig config = config(kafka.bootstrapServers());
+            StreamExecutionEnvironment env =
+                    StreamExecutionEnvironment.getExecutionEnvironment(config.runtime().toConfiguration());
+            IngestJob.addTo(env, config);
+            JobClient job = env.executeAsync("golden-ingest");
+            await().atMost(Duration.ofMinutes(2))
+                    .until(() -> KafkaBrokerExtension.readCommitted(kafka.bootstrapServers(), CLEAN).size() >= 60);
+            awaitCheckpoints(cluster, job.getJobID(), 2);
+            Path kept = GoldenSavepoints.stopAndKeep(job, scratch, version, JOB);
+            System.out.println("golden savepoint of the ingest job: " + kept.toAbsolutePath());
+        } finally {
+            TestStreamEnvironment.unsetAsContext();
+        }
+    }
+
+}

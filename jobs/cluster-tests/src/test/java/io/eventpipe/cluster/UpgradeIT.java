@@ -40,7 +40,8 @@ import static org.awaitility.Awaitility.await;
  * Upgrades through savepoints on a real cluster, with the operator scripts in deploy/standalone/bin: both jobs are
  * stopped with a savepoint and resumed from it as a "next release" whose state types gained a field, first at a
  * higher parallelism (1→2), then back (2→1). Events seen before an upgrade are still duplicates after it, and windows
- * open across both upgrades close with every event counted.
+ * open across both upgrades close with every event counted. Then the ingest job is rolled back to the released jar
+ * from the savepoint taken before the upgrade.
  */
 class UpgradeIT {
     private static final int PARTITIONS = 3;
@@ -80,8 +81,11 @@ class UpgradeIT {
         return p;
     }
 
-    /** Runs deploy/standalone/bin/eventpipe-job; returns the job id or savepoint it reports last. */
-    private String script(String mainClass, String... args) throws Exception {
+    /** What the script reported: the job it started and the savepoint it took, if any. */
+    private record ScriptResult(String job, String savepoint) {}
+
+    /** Runs deploy/standalone/bin/eventpipe-job, then waits until the job it started runs. */
+    private ScriptResult script(String mainClass, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of("bash", path("eventpipe.job.script").toString()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
@@ -93,11 +97,14 @@ class UpgradeIT {
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(3, TimeUnit.MINUTES)).isTrue();
         assertThat(p.exitValue()).as(out).isZero();
-        String last = out.strip().lines().reduce((a, b) -> b).orElseThrow();
+        List<String> lines = out.strip().lines().toList();
+        String last = lines.get(lines.size() - 1);
         assertThat(last).as(out).startsWith("job ");
+        String savepoint = lines.stream().filter(l -> l.startsWith("savepoint ")).map(l -> l.substring(10))
+                .reduce((a, b) -> b).orElse(null);
         String job = last.substring(4);
         flink.awaitRunning(job);
-        return job;
+        return new ScriptResult(job, savepoint);
     }
 
     private List<GeneratedRecord> batch(EventGenerator gen, long from, int n) {
@@ -174,15 +181,19 @@ class UpgradeIT {
         List<String> expected = new ArrayList<>();
 
         // the released version at parallelism 1
-        String ingest = script(null, "submit", released.toString(), ingestConfig.toString(), "1");
-        String aggregate = script(null, "submit", releasedAggregate.toString(), aggregateConfig.toString(), "1");
+        String ingest = script(null, "submit", released.toString(), ingestConfig.toString(), "1").job();
+        String aggregate = script(null, "submit", releasedAggregate.toString(), aggregateConfig.toString(), "1").job();
         produce("up.events", a);
         a.forEach(r -> expected.add(r.id()));
         assertClean("up.clean", ingest, expected);
 
         // upgrade to the next release at parallelism 2; everything of batch a comes again
-        ingest = script(ingestMain, "upgrade", ingest, next.toString(), ingestConfig.toString(), "2");
-        aggregate = script(aggregateMain, "upgrade", aggregate, next.toString(), aggregateConfig.toString(), "2");
+        ScriptResult upgraded = script(ingestMain, "upgrade", ingest, next.toString(), ingestConfig.toString(), "2");
+        String beforeUpgrade = upgraded.savepoint();
+        assertThat(beforeUpgrade).isNotNull();
+        ingest = upgraded.job();
+        aggregate = script(aggregateMain, "upgrade", aggregate, next.toString(), aggregateConfig.toString(), "2")
+                .job();
         List<GeneratedRecord> second = new ArrayList<>(b);
         second.addAll(a);
         produce("up.events", second);
@@ -190,8 +201,9 @@ class UpgradeIT {
         assertClean("up.clean", ingest, expected);
 
         // rescale back to 1; batches a and b come again
-        ingest = script(ingestMain, "rescale", ingest, next.toString(), ingestConfig.toString(), "1");
-        aggregate = script(aggregateMain, "rescale", aggregate, next.toString(), aggregateConfig.toString(), "1");
+        ingest = script(ingestMain, "rescale", ingest, next.toString(), ingestConfig.toString(), "1").job();
+        aggregate = script(aggregateMain, "rescale", aggregate, next.toString(), aggregateConfig.toString(), "1")
+                .job();
         List<GeneratedRecord> third = new ArrayList<>(c);
         third.addAll(a);
         third.addAll(b);
@@ -220,7 +232,25 @@ class UpgradeIT {
         }
         await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500))
                 .untilAsserted(() -> assertThat(windows(url)).isEqualTo(expectedWindows));
-        flink.cli("cancel", ingest);
         flink.cli("cancel", aggregate);
+
+        // roll back (docs/operations.md): the released jar from the savepoint taken before the upgrade. It reads
+        // again what came after that savepoint; its dedup state still drops batch a, so b and c come out again.
+        flink.cli("cancel", ingest);
+        int before = cleanIds("up.clean").size();
+        ingest = script(null, "resume", released.toString(), ingestConfig.toString(), beforeUpgrade, "1").job();
+        List<String> again = new ArrayList<>();
+        b.forEach(r -> again.add(r.id()));
+        c.forEach(r -> again.add(r.id()));
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500))
+                .until(() -> cleanIds("up.clean").size() >= before + again.size());
+        flink.awaitCheckpoints(ingest, 2);
+        List<String> all = cleanIds("up.clean");
+        assertThat(all).hasSize(before + again.size());
+        List<String> afterRollback = new ArrayList<>(all);
+        expected.forEach(afterRollback::remove); // one of each id from before the rollback
+        afterRollback.removeIf(id -> id.startsWith("tick-")); // written straight to the clean topic above
+        assertThat(afterRollback).containsExactlyInAnyOrderElementsOf(again);
+        flink.cli("cancel", ingest);
     }
 }

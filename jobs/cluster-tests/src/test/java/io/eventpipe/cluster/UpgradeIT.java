@@ -86,6 +86,19 @@ class UpgradeIT {
 
     /** Runs deploy/standalone/bin/eventpipe-job, then waits until the job it started runs. */
     private ScriptResult script(String mainClass, String... args) throws Exception {
+        String out = scriptOutput(mainClass, args);
+        List<String> lines = out.strip().lines().toList();
+        String last = lines.get(lines.size() - 1);
+        assertThat(last).as(out).startsWith("job ");
+        String savepoint = lines.stream().filter(l -> l.startsWith("savepoint ")).map(l -> l.substring(10))
+                .reduce((a, b) -> b).orElse(null);
+        String job = last.substring(4);
+        flink.awaitRunning(job);
+        return new ScriptResult(job, savepoint);
+    }
+
+    /** Runs deploy/standalone/bin/eventpipe-job and returns what it printed; it must succeed. */
+    private String scriptOutput(String mainClass, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of("bash", path("eventpipe.job.script").toString()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
@@ -97,14 +110,7 @@ class UpgradeIT {
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(3, TimeUnit.MINUTES)).isTrue();
         assertThat(p.exitValue()).as(out).isZero();
-        List<String> lines = out.strip().lines().toList();
-        String last = lines.get(lines.size() - 1);
-        assertThat(last).as(out).startsWith("job ");
-        String savepoint = lines.stream().filter(l -> l.startsWith("savepoint ")).map(l -> l.substring(10))
-                .reduce((a, b) -> b).orElse(null);
-        String job = last.substring(4);
-        flink.awaitRunning(job);
-        return new ScriptResult(job, savepoint);
+        return out;
     }
 
     private List<GeneratedRecord> batch(EventGenerator gen, long from, int n) {
@@ -232,6 +238,12 @@ class UpgradeIT {
         }
         await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500))
                 .untilAsserted(() -> assertThat(windows(url)).isEqualTo(expectedWindows));
+        // a savepoint of a running job, with the script
+        String out = scriptOutput(null, "savepoint", aggregate);
+        String taken = out.strip().lines().reduce((x, y) -> y).orElseThrow();
+        assertThat(taken).as(out).startsWith("savepoint file:");
+        assertThat(Path.of(java.net.URI.create(taken.substring("savepoint ".length()))).resolve("_metadata"))
+                .exists();
         flink.cli("cancel", aggregate);
 
         // roll back (docs/operations.md): the released jar from the savepoint taken before the upgrade. It reads

@@ -78,6 +78,10 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--web-port", defaultValue = "8081", description = "Flink web UI port (default: ${DEFAULT-VALUE}).")
     int webPort;
 
+    @Option(names = "--metrics-port", defaultValue = "9249",
+            description = "Prometheus /metrics port of the local cluster (default: ${DEFAULT-VALUE}).")
+    int metricsPort;
+
     @Option(names = "--data-dir", defaultValue = ".eventpipe/local",
             description = "Lake and checkpoints; emptied at start (default: ${DEFAULT-VALUE}).")
     Path dataDir;
@@ -144,6 +148,9 @@ final class RunCommand implements Callable<Integer> {
             Configuration clusterConfig = new Configuration();
             clusterConfig.set(RestOptions.PORT, webPort);
             clusterConfig.set(RestOptions.BIND_ADDRESS, "localhost");
+            clusterConfig.setString("metrics.reporter.prom.factory.class",
+                    "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
+            clusterConfig.setString("metrics.reporter.prom.port", Integer.toString(metricsPort));
             try (MiniCluster flink = new MiniCluster(new MiniClusterConfiguration.Builder()
                     .setConfiguration(clusterConfig)
                     .setNumTaskManagers(1)
@@ -161,6 +168,7 @@ final class RunCommand implements Callable<Integer> {
 
                 System.out.println("Flink web UI: http://localhost:" + webPort + "   jobs: ingest " + ingestJob
                         + ", aggregate " + aggregateJob);
+                System.out.println("Prometheus metrics: http://localhost:" + metricsPort + "/metrics");
                 System.out.println("Kafka: " + kafka.bootstrapServers() + "   lake: " + lake);
                 System.out.println("PostgreSQL: psql -h localhost -p " + postgres.port()
                         + " -U postgres -c 'SELECT * FROM event_windows ORDER BY window_start DESC LIMIT 20'");

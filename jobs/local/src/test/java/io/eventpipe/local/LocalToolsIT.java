@@ -63,10 +63,16 @@ class LocalToolsIT {
             port = s.getLocalPort();
         }
         Path data = tmp.resolve("local");
+        int metricsPort;
+        try (ServerSocket s = new ServerSocket(0)) {
+            metricsPort = s.getLocalPort();
+        }
         Result r = eventpipe("run", "--duration", "25s", "--rate", "200", "--web-port", Integer.toString(port),
-                "--data-dir", data.toString(), "--status-interval", "2s");
+                "--metrics-port", Integer.toString(metricsPort), "--data-dir", data.toString(),
+                "--status-interval", "2s");
         assertThat(r.code()).as(r.output()).isZero();
-        assertThat(r.output()).contains("Flink web UI: http://localhost:" + port).contains("Summary");
+        assertThat(r.output()).contains("Flink web UI: http://localhost:" + port).contains("Summary")
+                .contains("Prometheus metrics: http://localhost:" + metricsPort + "/metrics");
         assertThat(r.output().lines().filter(l -> l.matches("\\[\\d\\d:\\d\\d] produced .*")).count())
                 .isGreaterThanOrEqualTo(3);
         long produced = number(r.output(), "produced");

@@ -14,6 +14,7 @@ import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
+import io.eventpipe.common.metrics.EventTimeLag;
 import org.apache.flink.util.OutputTag;
 
 import java.math.BigDecimal;
@@ -50,6 +51,7 @@ public final class WindowAggregator extends KeyedProcessFunction<String, Event, 
     private transient ObjectMapper json;
     private transient Counter late;
     private transient Counter emitted;
+    private transient long lastWatermark = Long.MIN_VALUE;
 
     /**
      * @param size window length
@@ -77,6 +79,7 @@ public final class WindowAggregator extends KeyedProcessFunction<String, Event, 
         var group = getRuntimeContext().getMetricGroup().addGroup("eventpipe");
         late = group.counter("lateEvents");
         emitted = group.counter("windowsEmitted");
+        group.gauge("eventTimeLagMs", () -> EventTimeLag.of(lastWatermark));
     }
 
     @Override
@@ -84,6 +87,7 @@ public final class WindowAggregator extends KeyedProcessFunction<String, Event, 
         long t = event.getTime().toEpochMilli();
         long start = t - Math.floorMod(t, size);
         long end = start + size;
+        lastWatermark = ctx.timerService().currentWatermark();
         Long progress = closedUpTo.value();
         if ((progress != null && end <= progress) || end - 1 + lateness <= ctx.timerService().currentWatermark()) {
             late.inc();

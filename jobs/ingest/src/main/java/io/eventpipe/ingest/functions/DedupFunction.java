@@ -8,6 +8,7 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
+import io.eventpipe.common.metrics.EventTimeLag;
 
 import java.time.Duration;
 
@@ -26,7 +27,8 @@ public final class DedupFunction extends KeyedProcessFunction<String, Event, Eve
     private final Duration ttl;
     private transient ValueState<DedupEntry> seen;
     private transient Counter duplicates;
-    private transient Counter passed;
+    private transient Counter clean;
+    private transient long lastWatermark = Long.MIN_VALUE;
 
     public DedupFunction(Duration ttl) {
         this.ttl = ttl;
@@ -48,17 +50,19 @@ public final class DedupFunction extends KeyedProcessFunction<String, Event, Eve
         seen = getRuntimeContext().getState(stateDescriptor(ttl));
         var group = getRuntimeContext().getMetricGroup().addGroup("eventpipe");
         duplicates = group.counter("duplicatesDropped");
-        passed = group.counter("eventsDeduplicated");
+        clean = group.counter("eventsClean");
+        group.gauge("eventTimeLagMs", () -> EventTimeLag.of(lastWatermark));
     }
 
     @Override
     public void processElement(Event event, Context ctx, Collector<Event> out) throws Exception {
+        lastWatermark = ctx.timerService().currentWatermark();
         if (seen.value() != null) {
             duplicates.inc();
             return;
         }
         seen.update(new DedupEntry(ctx.timerService().currentProcessingTime()));
-        passed.inc();
+        clean.inc();
         out.collect(event);
     }
 }

@@ -4,6 +4,7 @@ import io.eventpipe.aggregate.sinks.LateEventSerializer;
 import io.eventpipe.common.config.Settings;
 import io.eventpipe.common.serde.EventEncoder;
 import io.eventpipe.common.serde.EventFormat;
+import io.eventpipe.common.testing.Checkpoints;
 import io.eventpipe.common.testing.KafkaBrokerExtension;
 import io.eventpipe.common.testing.PostgresExtension;
 import io.eventpipe.schema.Event;
@@ -188,7 +189,7 @@ class AggregateJobIT {
             await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(250))
                     .until(() -> rows(url).keySet().stream().anyMatch(k -> k.startsWith(t0 + 6 * MIN + "|")));
             // the windows' closing is in a completed checkpoint before the too-late events come
-            awaitCheckpoints(cluster, job.getJobID(), 2);
+            Checkpoints.await(cluster, job.getJobID(), 2);
             // Phase C: too late for windows 0, 1 and 5 of existing keys
             List<Event> tooLate = new ArrayList<>();
             for (String[] k : KEYS) {
@@ -204,7 +205,7 @@ class AggregateJobIT {
                 assertThat(rows(url)).isEqualTo(expected);
                 assertThat(lateIds(config)).hasSizeGreaterThanOrEqualTo(tooLate.size());
             });
-            awaitCheckpoints(cluster, job.getJobID(), 2);
+            Checkpoints.await(cluster, job.getJobID(), 2);
             assertThat(rows(url)).isEqualTo(expected);
             assertThat(lateIds(config)).containsExactlyInAnyOrderElementsOf(
                     tooLate.stream().map(Event::getId).toList());
@@ -228,7 +229,7 @@ class AggregateJobIT {
     void rowsAreIdenticalAfterThreeFailures(@InjectMiniCluster MiniCluster cluster) throws Exception {
         int[] killed = {0};
         scenario(cluster, "failures", (c, job, point) -> {
-            awaitCheckpoints(c, job, 1);
+            Checkpoints.await(c, job, 1);
             TimeUnit.MILLISECONDS.sleep(random.nextInt(1000));
             // MiniCluster keeps terminated TaskManagers in its list: the live one is the newest
             c.terminateTaskManager(killed[0]++).get(30, TimeUnit.SECONDS);
@@ -275,21 +276,12 @@ class AggregateJobIT {
         }
     }
 
-    private static void awaitCheckpoints(MiniCluster cluster, JobID job, int more) throws Exception {
-        long target = completed(cluster, job) + more;
-        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(100))
-                .until(() -> completed(cluster, job) >= target);
-    }
 
     private static int attempt(MiniCluster cluster, JobID job) throws Exception {
         return cluster.getExecutionGraph(job).get(10, TimeUnit.SECONDS).getAllExecutionVertices().iterator().next()
                 .getCurrentExecutionAttempt().getAttemptNumber();
     }
 
-    private static long completed(MiniCluster cluster, JobID job) throws Exception {
-        return cluster.getExecutionGraph(job).get(10, TimeUnit.SECONDS).getCheckpointStatsSnapshot().getCounts()
-                .getNumberOfCompletedCheckpoints();
-    }
 
     /** Expected rows: "windowStartMillis|type|source" → "count first last metrics". */
     private Map<String, String> expectedRows(List<Event> accepted) {

@@ -6,10 +6,10 @@ import io.eventpipe.common.embedded.EmbeddedPostgres;
 import io.eventpipe.common.serde.EventEncoder;
 import io.eventpipe.common.serde.EventFormat;
 import io.eventpipe.common.testing.GoldenSavepoints;
+import io.eventpipe.common.testing.Checkpoints;
 import io.eventpipe.common.testing.KafkaBrokerExtension;
 import io.eventpipe.common.testing.PostgresExtension;
 import io.eventpipe.schema.Event;
-import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.minicluster.MiniCluster;
@@ -151,16 +151,7 @@ class GoldenSavepointIT {
         return out;
     }
 
-    static long completedCheckpoints(MiniCluster cluster, JobID job) throws Exception {
-        return cluster.getExecutionGraph(job).get(10, TimeUnit.SECONDS).getCheckpointStatsSnapshot().getCounts()
-                .getNumberOfCompletedCheckpoints();
-    }
 
-    static void awaitCheckpoints(MiniCluster cluster, JobID job, int more) throws Exception {
-        long target = completedCheckpoints(cluster, job) + more;
-        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(100))
-                .until(() -> completedCheckpoints(cluster, job) >= target);
-    }
 
     @Test
     void everyGoldenSavepointRestoresItsWindowsAndProgress(@InjectMiniCluster MiniCluster cluster) throws Exception {
@@ -203,7 +194,7 @@ class GoldenSavepointIT {
                             .as("restored from %s", savepoint).isEqualTo(Map.of(T0 + 15 * MIN, 40L)));
             await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(250))
                     .until(() -> !KAFKA.readCommitted("golden.late").isEmpty());
-            awaitCheckpoints(cluster, job.getJobID(), 2);
+            Checkpoints.await(cluster, job.getJobID(), 2);
             assertThat(KAFKA.readCommitted("golden.late"))
                     .extracting(r -> new String(r.key(), StandardCharsets.UTF_8)).containsExactly("late-w0");
         } finally {
@@ -235,7 +226,7 @@ class GoldenSavepointIT {
             JobClient job = env.executeAsync("golden-aggregate");
             await().atMost(Duration.ofMinutes(2))
                     .until(() -> rows(pg.jdbcUrl(), pg.user()).equals(Map.of(T0, 30L)));
-            awaitCheckpoints(cluster, job.getJobID(), 2);
+            Checkpoints.await(cluster, job.getJobID(), 2);
             Path kept = GoldenSavepoints.stopAndKeep(job, scratch.resolve("savepoints"), version, JOB);
             System.out.println("golden savepoint of the aggregate job: " + kept.toAbsolutePath());
         } finally {

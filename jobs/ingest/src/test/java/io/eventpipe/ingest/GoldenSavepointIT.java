@@ -5,9 +5,9 @@ import io.eventpipe.common.embedded.EmbeddedKafka;
 import io.eventpipe.common.serde.EventEncoder;
 import io.eventpipe.common.serde.EventFormat;
 import io.eventpipe.common.testing.GoldenSavepoints;
+import io.eventpipe.common.testing.Checkpoints;
 import io.eventpipe.common.testing.KafkaBrokerExtension;
 import io.eventpipe.schema.Event;
-import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.minicluster.MiniCluster;
@@ -120,16 +120,7 @@ class GoldenSavepointIT {
         }
     }
 
-    static long completedCheckpoints(MiniCluster cluster, JobID job) throws Exception {
-        return cluster.getExecutionGraph(job).get(10, TimeUnit.SECONDS).getCheckpointStatsSnapshot().getCounts()
-                .getNumberOfCompletedCheckpoints();
-    }
 
-    static void awaitCheckpoints(MiniCluster cluster, JobID job, int more) throws Exception {
-        long target = completedCheckpoints(cluster, job) + more;
-        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(100))
-                .until(() -> completedCheckpoints(cluster, job) >= target);
-    }
 
     @Test
     void everyGoldenSavepointRestoresWithItsDedupState(@InjectMiniCluster MiniCluster cluster) throws Exception {
@@ -162,7 +153,7 @@ class GoldenSavepointIT {
         try {
             await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(250))
                     .until(() -> KAFKA.readCommitted(CLEAN).size() >= fresh.size());
-            awaitCheckpoints(cluster, job.getJobID(), 2);
+            Checkpoints.await(cluster, job.getJobID(), 2);
             assertThat(KAFKA.readCommitted(CLEAN)).as("restored from %s", savepoint)
                     .extracting(r -> new String(r.key(), StandardCharsets.UTF_8))
                     .containsExactlyInAnyOrderElementsOf(fresh);
@@ -193,7 +184,7 @@ class GoldenSavepointIT {
             JobClient job = env.executeAsync("golden-ingest");
             await().atMost(Duration.ofMinutes(2))
                     .until(() -> KafkaBrokerExtension.readCommitted(kafka.bootstrapServers(), CLEAN).size() >= 60);
-            awaitCheckpoints(cluster, job.getJobID(), 2);
+            Checkpoints.await(cluster, job.getJobID(), 2);
             Path kept = GoldenSavepoints.stopAndKeep(job, scratch, version, JOB);
             System.out.println("golden savepoint of the ingest job: " + kept.toAbsolutePath());
         } finally {

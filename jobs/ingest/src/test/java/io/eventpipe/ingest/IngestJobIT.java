@@ -6,6 +6,7 @@ import io.eventpipe.common.generate.EventGenerator;
 import io.eventpipe.common.generate.GeneratedRecord;
 import io.eventpipe.common.serde.EventFormat;
 import io.eventpipe.common.testing.IngestExpectations;
+import io.eventpipe.common.testing.Checkpoints;
 import io.eventpipe.common.testing.KafkaBrokerExtension;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.core.execution.JobClient;
@@ -132,12 +133,12 @@ class IngestJobIT {
             }
         }, "test-producer");
         try {
-            awaitCheckpoints(cluster, job.getJobID(), 1);
+            Checkpoints.await(cluster, job.getJobID(), 1);
             producer.start();
             Random random = new Random(11);
             for (int failure = 0; failure < 3; failure++) {
                 // a random point in the stream, after the job has made progress since the last recovery
-                awaitCheckpoints(cluster, job.getJobID(), 1);
+                Checkpoints.await(cluster, job.getJobID(), 1);
                 TimeUnit.MILLISECONDS.sleep(300 + random.nextInt(1500));
                 // MiniCluster keeps terminated TaskManagers in its list: the live one is the newest
                 cluster.terminateTaskManager(failure).get(30, TimeUnit.SECONDS);
@@ -160,10 +161,6 @@ class IngestJobIT {
         return env.executeAsync(config.runtime().jobName());
     }
 
-    private static long completedCheckpoints(MiniCluster cluster, JobID job) throws Exception {
-        return cluster.getExecutionGraph(job).get(10, TimeUnit.SECONDS).getCheckpointStatsSnapshot().getCounts()
-                .getNumberOfCompletedCheckpoints();
-    }
 
     /** Restarts so far: the attempt number of a task (every task restarts when the only TaskManager dies). */
     private static int restarts(MiniCluster cluster, JobID job) throws Exception {
@@ -171,12 +168,6 @@ class IngestJobIT {
         return graph.getAllExecutionVertices().iterator().next().getCurrentExecutionAttempt().getAttemptNumber();
     }
 
-    /** Waits for {@code more} checkpoints to complete from now on. */
-    private static void awaitCheckpoints(MiniCluster cluster, JobID job, int more) throws Exception {
-        long target = completedCheckpoints(cluster, job) + more;
-        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(100))
-                .until(() -> completedCheckpoints(cluster, job) >= target);
-    }
 
     /**
      * Waits until every output holds the expected number of records, lets two more checkpoints complete (any
@@ -187,7 +178,7 @@ class IngestJobIT {
         Path lake = tmp.resolve("lake");
         await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500))
                 .until(() -> expected.reached(KAFKA, config.cleanTopic(), config.dlqTopic(), lake));
-        awaitCheckpoints(cluster, job, 2);
+        Checkpoints.await(cluster, job, 2);
         expected.assertExact(KAFKA, config.inputTopic(), config.cleanTopic(), config.dlqTopic(), lake);
     }
 

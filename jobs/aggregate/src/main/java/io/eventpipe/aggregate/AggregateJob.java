@@ -11,7 +11,7 @@ import io.eventpipe.common.kafka.DeadLetterSerializer;
 import io.eventpipe.common.kafka.KafkaPreflight;
 import io.eventpipe.common.kafka.KafkaPreflight.TopicUse;
 import io.eventpipe.common.kafka.KafkaSinks;
-import io.eventpipe.common.kafka.RawRecordDeserializer;
+import io.eventpipe.common.kafka.KafkaSources;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.common.acl.AclOperation;
@@ -58,16 +58,8 @@ public final class AggregateJob {
 
     /** Builds the production connectors and adds the job to {@code env}. */
     public static void addTo(StreamExecutionEnvironment env, AggregateConfig config) {
-        KafkaSource<RawRecord> source = KafkaSource.<RawRecord>builder()
-                .setBootstrapServers(config.kafka().bootstrapServers())
-                .setProperties(config.kafka().clientConfig())
-                .setTopics(config.inputTopic())
-                .setGroupId(config.groupId())
-                .setStartingOffsets(config.startingOffsets().initializer())
-                .setDeserializer(new RawRecordDeserializer())
-                .setProperty("isolation.level", "read_committed")
-                .setProperty("commit.offsets.on.checkpoint", "true")
-                .build();
+        KafkaSource<RawRecord> source = KafkaSources.rawRecords(config.kafka(), config.inputTopic(),
+                config.groupId(), config.startingOffsets());
         var kafka = config.kafka();
         var timeout = config.transactionTimeout();
         AggregateTopology.build(env, config, source, new AggregateTopology.Sinks(

@@ -9,7 +9,7 @@ import io.eventpipe.common.kafka.EventSerializer;
 import io.eventpipe.common.kafka.KafkaPreflight;
 import io.eventpipe.common.kafka.KafkaPreflight.TopicUse;
 import io.eventpipe.common.kafka.KafkaSinks;
-import io.eventpipe.common.kafka.RawRecordDeserializer;
+import io.eventpipe.common.kafka.KafkaSources;
 import io.eventpipe.ingest.lake.LakeSink;
 import io.eventpipe.schema.Event;
 import org.apache.flink.api.connector.sink2.Sink;
@@ -56,16 +56,8 @@ public final class IngestJob {
 
     /** Builds the production connectors and adds the job to {@code env}. */
     public static void addTo(StreamExecutionEnvironment env, IngestConfig config) {
-        KafkaSource<RawRecord> source = KafkaSource.<RawRecord>builder()
-                .setBootstrapServers(config.kafka().bootstrapServers())
-                .setProperties(config.kafka().clientConfig())
-                .setTopics(config.inputTopic())
-                .setGroupId(config.groupId())
-                .setStartingOffsets(config.startingOffsets().initializer())
-                .setDeserializer(new RawRecordDeserializer())
-                .setProperty("isolation.level", "read_committed")
-                .setProperty("commit.offsets.on.checkpoint", "true")
-                .build();
+        KafkaSource<RawRecord> source = KafkaSources.rawRecords(config.kafka(), config.inputTopic(),
+                config.groupId(), config.startingOffsets());
         Sink<Event> clean = KafkaSinks.exactlyOnce(config.kafka(), new EventSerializer(config.cleanTopic()),
                 config.cleanTransactionalIdPrefix(), config.transactionTimeout());
         Sink<DeadLetter> dlq = KafkaSinks.exactlyOnce(config.kafka(), new DeadLetterSerializer(config.dlqTopic()),

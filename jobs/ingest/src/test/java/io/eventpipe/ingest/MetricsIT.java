@@ -7,7 +7,7 @@ import io.eventpipe.common.generate.GeneratedRecord;
 import io.eventpipe.common.serde.EventFormat;
 import io.eventpipe.common.testing.IngestExpectations;
 import io.eventpipe.common.testing.KafkaBrokerExtension;
-import org.apache.flink.configuration.Configuration;
+import io.eventpipe.common.testing.PrometheusScrape;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -17,13 +17,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,23 +24,19 @@ import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
+import static io.eventpipe.common.testing.PrometheusScrape.sum;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
  * The ingest job with Flink's Prometheus reporter: a scrape of /metrics shows the custom metrics equal to the known
- * counts of the input, and every metric the dashboard and alert rules in deploy/monitoring use exists.
+ * counts of the input, and every metric the ingest dashboard and alert rules in deploy/monitoring use exists.
  */
 class MetricsIT {
-    private static final int PROM_PORT = freePort();
+    private static final PrometheusScrape PROM = new PrometheusScrape();
 
     @RegisterExtension
     static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
@@ -56,52 +45,11 @@ class MetricsIT {
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
             .setNumberTaskManagers(1)
             .setNumberSlotsPerTaskManager(2)
-            .setConfiguration(reporter())
+            .setConfiguration(PROM.reporter())
             .build());
 
     @TempDir
     Path tmp;
-
-    private static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static Configuration reporter() {
-        Configuration c = new Configuration();
-        c.setString("metrics.reporter.prom.factory.class",
-                "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
-        c.setString("metrics.reporter.prom.port", Integer.toString(PROM_PORT));
-        return c;
-    }
-
-    static String scrape() throws Exception {
-        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://localhost:" + PROM_PORT + "/metrics")).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(r.statusCode()).isEqualTo(200);
-        return r.body();
-    }
-
-    /** Sum over all series of {@code name} whose labels contain every {@code label="value"} given. */
-    static double sum(String scrape, String name, String... labels) {
-        double total = 0;
-        for (String line : scrape.lines().toList()) {
-            if (line.startsWith(name + "{") || line.startsWith(name + " ")) {
-                boolean match = true;
-                for (String l : labels) {
-                    match &= line.contains(l);
-                }
-                if (match) {
-                    total += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-                }
-            }
-        }
-        return total;
-    }
 
     @Test
     void customMetricsEqualTheKnownCountsOfTheInput() throws Exception {
@@ -143,7 +91,7 @@ class MetricsIT {
             Map<Reason, Long> perReason = records.stream().filter(r -> r.reason() != null)
                     .collect(Collectors.groupingBy(GeneratedRecord::reason, Collectors.counting()));
             await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
-                String s = scrape();
+                String s = PROM.scrape();
                 assertThat(sum(s, "flink_taskmanager_job_task_operator_eventpipe_eventsIn"))
                         .isEqualTo(records.size());
                 assertThat(sum(s, "flink_taskmanager_job_task_operator_eventpipe_eventsClean"))
@@ -156,35 +104,14 @@ class MetricsIT {
                 }
                 assertThat(sum(s, "flink_taskmanager_job_task_operator_eventpipe_eventTimeLagMs")).isPositive();
             });
-            // every metric the dashboard and the alert rules use is in a real scrape
+            // every metric the ingest dashboard and alert rules use is in a real scrape
             await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(500))
-                    .until(() -> sum(scrape(), "flink_jobmanager_job_numberOfCompletedCheckpoints") > 0);
-            String s = scrape();
-            Files.writeString(Path.of("target/metrics-scrape.txt"), s); // for whoever edits deploy/monitoring
-            Set<String> scraped = s.lines().filter(l -> !l.startsWith("#"))
-                    .map(l -> l.replaceAll("[{ ].*", "")).collect(Collectors.toCollection(TreeSet::new));
-            for (String used : monitoringMetricNames()) {
-                assertThat(scraped).as("metric %s used in deploy/monitoring", used).contains(used);
-            }
+                    .until(() -> sum(PROM.scrape(), "flink_jobmanager_job_numberOfCompletedCheckpoints") > 0);
+            PrometheusScrape.assertUsedMetricsExist(PROM.scrape(),
+                    PrometheusScrape.monitoringFile("grafana-ingest.json"),
+                    PrometheusScrape.monitoringFile("ingest.rules.yml"));
         } finally {
             job.cancel().get(30, TimeUnit.SECONDS);
         }
-    }
-
-    /** Metric names (flink_*) in the Grafana dashboard and the Prometheus alert rules. */
-    static Set<String> monitoringMetricNames() throws IOException {
-        Set<String> names = new TreeSet<>();
-        Pattern metric = Pattern.compile("flink_[A-Za-z0-9_]+");
-        try (Stream<Path> files = Files.list(Path.of("../../deploy/monitoring"))) {
-            for (Path f : files.filter(p -> p.toString().endsWith(".json") || p.toString().endsWith("rules.yml"))
-                    .toList()) {
-                Matcher mm = metric.matcher(Files.readString(f));
-                while (mm.find()) {
-                    names.add(mm.group());
-                }
-            }
-        }
-        assertThat(names).isNotEmpty();
-        return names;
     }
 }

@@ -1,17 +1,27 @@
 package io.eventpipe.ingest;
 
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.yaml.snakeyaml.Yaml;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
-/** The Prometheus config and alert rules in deploy/monitoring pass promtool, and the dashboard is valid JSON. */
+/**
+ * The Prometheus config and both jobs' alert rules in deploy/monitoring pass promtool (the aggregate rules also their
+ * unit tests), the config loads every rule file, and the dashboards are valid JSON. That the metrics they use exist is
+ * checked against a real scrape by each job's MetricsIT.
+ */
 class MonitoringConfigTest {
     private static final Path DIR = Path.of("../../deploy/monitoring");
 
@@ -31,9 +41,15 @@ class MonitoringConfigTest {
         return out;
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"ingest.rules.yml", "aggregate.rules.yml"})
+    void alertRulesPassPromtool(String rules) throws Exception {
+        assertThat(promtool("check", "rules", DIR.resolve(rules).toString())).contains("SUCCESS");
+    }
+
     @Test
-    void alertRulesPassPromtool() throws Exception {
-        assertThat(promtool("check", "rules", DIR.resolve("ingest.rules.yml").toString())).contains("SUCCESS");
+    void aggregateAlertRulesPassTheirUnitTests() throws Exception {
+        assertThat(promtool("test", "rules", DIR.resolve("aggregate.rules.test.yml").toString())).contains("SUCCESS");
     }
 
     @Test
@@ -42,9 +58,20 @@ class MonitoringConfigTest {
     }
 
     @Test
-    void dashboardIsGrafanaJson() throws Exception {
-        var dashboard = new com.fasterxml.jackson.databind.ObjectMapper()
-                .readTree(Files.readString(DIR.resolve("grafana-ingest.json")));
+    void scrapeConfigLoadsEveryRuleFile() throws Exception {
+        Map<String, Object> config = new Yaml().load(Files.readString(DIR.resolve("prometheus.yml")));
+        try (Stream<Path> files = Files.list(DIR)) {
+            assertThat(config.get("rule_files")).asInstanceOf(InstanceOfAssertFactories.LIST)
+                    .containsExactlyInAnyOrderElementsOf(files.map(f -> f.getFileName().toString())
+                            .filter(n -> n.endsWith(".rules.yml")).toList());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"grafana-ingest.json", "grafana-aggregate.json"})
+    void dashboardIsGrafanaJson(String file) throws Exception {
+        var dashboard = new com.fasterxml.jackson.databind.ObjectMapper().readTree(Files.readString(DIR.resolve(file)));
+        assertThat(dashboard.path("uid").asText()).isNotEmpty();
         assertThat(dashboard.path("panels").size()).isGreaterThanOrEqualTo(6);
         dashboard.path("panels").forEach(p -> assertThat(p.path("targets").size()).isPositive());
     }

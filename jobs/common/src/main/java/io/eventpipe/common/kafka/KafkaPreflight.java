@@ -3,7 +3,11 @@ package io.eventpipe.common.kafka;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.DescribeTopicsOptions;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.SaslAuthenticationException;
+import org.apache.kafka.common.errors.SslAuthenticationException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
@@ -34,15 +38,22 @@ public final class KafkaPreflight {
         props.setProperty("request.timeout.ms", Long.toString(timeoutMs));
         props.setProperty("default.api.timeout.ms", Long.toString(timeoutMs));
         List<String> problems = new ArrayList<>();
-        try (Admin admin = Admin.create(props)) {
+        Admin client;
+        try {
+            client = Admin.create(props);
+        } catch (KafkaException e) {
+            // e.g. a key store that cannot be opened; Kafka's messages never include password values
+            throw new PreflightException("cannot create a Kafka client from kafka.properties: " + rootMessage(e));
+        }
+        try (Admin admin = client) {
             try {
                 admin.describeCluster().nodes().get(timeoutMs, TimeUnit.MILLISECONDS);
             } catch (TimeoutException e) {
                 throw new PreflightException("Kafka brokers at " + kafka.bootstrapServers()
-                        + " (kafka.bootstrap-servers) did not answer within " + kafka.requestTimeout());
+                        + " (kafka.bootstrap-servers) did not answer within " + kafka.requestTimeout()
+                        + "; check the address and that kafka.properties.security.protocol matches the listener");
             } catch (ExecutionException e) {
-                throw new PreflightException("cannot connect to Kafka at " + kafka.bootstrapServers()
-                        + " (kafka.bootstrap-servers): " + e.getCause().getMessage());
+                throw connectFailure(kafka, e.getCause());
             }
             Map<String, TopicUse> byTopic = new LinkedHashMap<>();
             uses.forEach(u -> byTopic.putIfAbsent(u.topic(), u));
@@ -81,6 +92,33 @@ public final class KafkaPreflight {
         if (!problems.isEmpty()) {
             throw new PreflightException("Kafka start-up checks failed:\n  - " + String.join("\n  - ", problems));
         }
+    }
+
+    private static PreflightException connectFailure(KafkaConnection kafka, Throwable cause) {
+        String where = "Kafka at " + kafka.bootstrapServers() + " (kafka.bootstrap-servers)";
+        if (cause instanceof SaslAuthenticationException) {
+            return new PreflightException(where + " rejected the job's credentials: " + cause.getMessage()
+                    + ". Check the user name and password in kafka.properties.sasl.jaas.config and"
+                    + " kafka.properties.sasl.mechanism");
+        }
+        if (cause instanceof SslAuthenticationException) {
+            return new PreflightException("TLS handshake with " + where + " failed: " + rootMessage(cause)
+                    + ". Check that kafka.properties.ssl.truststore.* trusts the brokers' certificate authority and,"
+                    + " where the listener requires client certificates, kafka.properties.ssl.keystore.*");
+        }
+        if (cause instanceof AuthenticationException) {
+            return new PreflightException(where + " did not authenticate the job: " + rootMessage(cause)
+                    + ". Check kafka.properties.security.protocol and the sasl.* and ssl.* settings");
+        }
+        return new PreflightException("cannot connect to " + where + ": " + cause.getMessage());
+    }
+
+    private static String rootMessage(Throwable t) {
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root == t ? String.valueOf(t.getMessage()) : t.getMessage() + " (" + root.getMessage() + ")";
     }
 
     /** A start-up check failed; the message says which and what to do. */

@@ -27,7 +27,7 @@ import java.util.stream.Collectors;
  * A real single-node KRaft Kafka broker in this JVM on a free port, for one test class:
  * {@code @RegisterExtension static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();}.
  */
-public final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCallback {
+public final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCallback, CommittedReader {
     private EmbeddedKafka broker;
 
     @Override
@@ -91,14 +91,22 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCa
      * Every committed record now in the topic, read with read_committed from the beginning up to the last stable
      * offset of each partition.
      */
+    @Override
     public List<ConsumerRecord<byte[], byte[]>> readCommitted(String topic) {
         return readCommitted(bootstrapServers(), topic);
     }
 
-    /** {@link #readCommitted(String)} against any broker. */
+    /** {@link #readCommitted(String)} against any plaintext broker. */
     public static List<ConsumerRecord<byte[], byte[]>> readCommitted(String bootstrapServers, String topic) {
         Properties p = new Properties();
         p.setProperty("bootstrap.servers", bootstrapServers);
+        return readCommitted(p, topic);
+    }
+
+    /** {@link #readCommitted(String)} with the given client settings (bootstrap servers, security). */
+    public static List<ConsumerRecord<byte[], byte[]>> readCommitted(Properties clientConfig, String topic) {
+        Properties p = new Properties();
+        p.putAll(clientConfig);
         p.setProperty("isolation.level", "read_committed");
         p.setProperty("enable.auto.commit", "false");
         try (KafkaConsumer<byte[], byte[]> consumer =

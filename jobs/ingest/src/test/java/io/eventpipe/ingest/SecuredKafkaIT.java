@@ -1,0 +1,360 @@
+package io.eventpipe.ingest;
+
+import io.eventpipe.common.config.Settings;
+import io.eventpipe.common.deadletter.Reason;
+import io.eventpipe.common.generate.EventGenerator;
+import io.eventpipe.common.generate.GeneratedRecord;
+import io.eventpipe.common.kafka.KafkaPreflight.PreflightException;
+import io.eventpipe.common.serde.EventFormat;
+import io.eventpipe.common.testing.Checkpoints;
+import io.eventpipe.common.testing.IngestExpectations;
+import io.eventpipe.common.testing.SecuredKafkaBroker;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.InjectMiniCluster;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.resource.PatternType;
+import org.apache.kafka.common.resource.ResourceType;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.core.Appender;
+import org.apache.logging.log4j.core.LoggerContext;
+import org.apache.logging.log4j.core.appender.WriterAppender;
+import org.apache.logging.log4j.core.config.Configuration;
+import org.apache.logging.log4j.core.config.LoggerConfig;
+import org.apache.logging.log4j.core.layout.PatternLayout;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The ingest job against a real broker in its own JVM with a SASL_SSL listener (SCRAM-SHA-512, PLAIN), an mTLS
+ * listener and ACLs: exactly-once with the right credentials, clear start-up failures with wrong ones or a missing
+ * permission, and no secret in the logs, the exception messages or Flink's REST API.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class SecuredKafkaIT {
+    private static final int PARTITIONS = 2;
+    private static final String SCRAM_USER = "ingest";
+    private static final String TLS_USER = "ingest-tls";
+    private static final String NO_DLQ_USER = "ingest-no-dlq";
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(2)
+            .build());
+
+    @TempDir
+    static Path tmp;
+
+    private static SecuredKafkaBroker kafka;
+    private static final StringWriter LOGS = new StringWriter();
+    private static final List<String> LEAK_CHECKED = new ArrayList<>();
+
+    @BeforeAll
+    static void startBroker() throws Exception {
+        captureLogs();
+        kafka = SecuredKafkaBroker.start(tmp.resolve("kafka"), List.of(SCRAM_USER), List.of(NO_DLQ_USER),
+                List.of(TLS_USER));
+        for (String user : List.of(SCRAM_USER, TLS_USER)) {
+            grantIngestAcls(user, user, true);
+        }
+        grantIngestAcls(NO_DLQ_USER, NO_DLQ_USER, false);
+    }
+
+    @AfterAll
+    static void stopBroker() throws Exception {
+        if (kafka != null) {
+            kafka.close();
+        }
+        ((LoggerContext) LogManager.getContext(false)).reconfigure();
+        // what the secret scan saw, for whoever debugs this test
+        Files.writeString(Path.of("target/secured-kafka-it.log"), LOGS.toString());
+    }
+
+    /**
+     * What docs/security.md lists for the ingest job: read the input and commit offsets in its group, write both
+     * outputs in transactions under its transactional-id prefixes. Topics are named after the user.
+     */
+    private static void grantIngestAcls(String user, String prefix, boolean writeDlq) throws Exception {
+        kafka.createTopics(PARTITIONS, prefix + ".events", prefix + ".clean", prefix + ".dlq");
+        kafka.allow(user, ResourceType.TOPIC, prefix + ".events", PatternType.LITERAL,
+                AclOperation.READ, AclOperation.DESCRIBE);
+        kafka.allow(user, ResourceType.TOPIC, prefix + ".clean", PatternType.LITERAL,
+                AclOperation.WRITE, AclOperation.DESCRIBE);
+        kafka.allow(user, ResourceType.TOPIC, prefix + ".dlq", PatternType.LITERAL,
+                writeDlq ? new AclOperation[] {AclOperation.WRITE, AclOperation.DESCRIBE}
+                        : new AclOperation[] {AclOperation.DESCRIBE});
+        kafka.allow(user, ResourceType.GROUP, prefix, PatternType.LITERAL, AclOperation.READ);
+        kafka.allow(user, ResourceType.TRANSACTIONAL_ID, prefix + "-", PatternType.PREFIXED,
+                AclOperation.WRITE, AclOperation.DESCRIBE);
+    }
+
+    /** Config as an operator writes it; secrets are references that {@code env} resolves. */
+    private static IngestConfig config(String prefix, Map<String, String> kafkaSettings, Map<String, String> env) {
+        Map<String, String> m = new HashMap<>(kafkaSettings);
+        m.put("job.name", prefix);
+        m.put("job.parallelism", "2");
+        m.put("topics.input", prefix + ".events");
+        m.put("topics.clean", prefix + ".clean");
+        m.put("topics.dlq", prefix + ".dlq");
+        m.put("checkpoint.dir", tmp.resolve("checkpoints").toUri().toString());
+        m.put("checkpoint.interval", "1s");
+        m.put("checkpoint.timeout", "1min");
+        m.put("sink.transaction-timeout", "5min");
+        m.put("restart.attempts", "20");
+        m.put("restart.delay", "500ms");
+        m.put("validation.max-record-bytes", "4kb");
+        m.put("kafka.request-timeout", "20s");
+        m.put("lake.enabled", "false");
+        return IngestConfig.from(Settings.load(m, null, List.of(), env::get));
+    }
+
+    /** SCRAM-SHA-512 over SASL_SSL, password and trust-store password from environment variables. */
+    private static Map<String, String> scram(String user) {
+        return Map.of(
+                "kafka.bootstrap-servers", kafka.saslSslBootstrap(),
+                "kafka.properties.security.protocol", "SASL_SSL",
+                "kafka.properties.sasl.mechanism", "SCRAM-SHA-512",
+                "kafka.properties.sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule"
+                        + " required username=\"" + user + "\" password=\"${KAFKA_PASSWORD}\";",
+                "kafka.properties.ssl.truststore.type", "PKCS12",
+                "kafka.properties.ssl.truststore.location", kafka.truststore().toString(),
+                "kafka.properties.ssl.truststore.password", "${TRUSTSTORE_PASSWORD}");
+    }
+
+    @Test
+    @Order(1)
+    void scramOverSaslSslIsExactlyOnceAcrossAFailure(@InjectMiniCluster MiniCluster cluster) throws Exception {
+        IngestConfig config = config(SCRAM_USER, scram(SCRAM_USER), Map.of(
+                "KAFKA_PASSWORD", kafka.password(SCRAM_USER),
+                "TRUSTSTORE_PASSWORD", kafka.storePassword()));
+        assertThat(config.toString()).doesNotContain(kafka.password(SCRAM_USER));
+        IngestJob.preflight(config);
+        List<GeneratedRecord> records = generate(5, 3000);
+        JobClient job = start(config);
+        try {
+            produce(config.inputTopic(), records.subList(0, 1500));
+            Checkpoints.await(cluster, job.getJobID(), 1);
+            // the TaskManager dies with open transactions; recovery aborts them under the job's ACLs
+            cluster.terminateTaskManager(0).get(30, TimeUnit.SECONDS);
+            cluster.startTaskManager();
+            produce(config.inputTopic(), records.subList(1500, records.size()));
+            awaitExact(cluster, job.getJobID(), config, IngestExpectations.of(records));
+            assertNoSecretInRestApi(cluster, job.getJobID());
+        } finally {
+            job.cancel().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    @Order(2)
+    void mutualTlsWithKeyStorePasswordsFromFilesIsExactlyOnce(@InjectMiniCluster MiniCluster cluster)
+            throws Exception {
+        // Kafka's DirectoryConfigProvider: one file per secret, as a Kubernetes secret volume mounts them.
+        // The clients resolve these where they run; the values never enter the job graph.
+        Path secrets = Files.createDirectories(tmp.resolve("secrets"));
+        Files.writeString(secrets.resolve("keystore-password"), kafka.storePassword());
+        Files.writeString(secrets.resolve("truststore-password"), kafka.storePassword());
+        String dir = "${dir:" + secrets + ":";
+        Map<String, String> tls = Map.of(
+                "kafka.bootstrap-servers", kafka.sslBootstrap(),
+                "kafka.properties.security.protocol", "SSL",
+                "kafka.properties.config.providers", "dir",
+                "kafka.properties.config.providers.dir.class",
+                "org.apache.kafka.common.config.provider.DirectoryConfigProvider",
+                "kafka.properties.ssl.keystore.type", "PKCS12",
+                "kafka.properties.ssl.keystore.location", kafka.keystore(TLS_USER).toString(),
+                "kafka.properties.ssl.keystore.password", dir + "keystore-password}",
+                "kafka.properties.ssl.truststore.type", "PKCS12",
+                "kafka.properties.ssl.truststore.location", kafka.truststore().toString(),
+                "kafka.properties.ssl.truststore.password", dir + "truststore-password}");
+        IngestConfig config = config(TLS_USER, tls, Map.of());
+        IngestJob.preflight(config);
+        List<GeneratedRecord> records = generate(6, 1500);
+        produce(config.inputTopic(), records);
+        JobClient job = start(config);
+        try {
+            awaitExact(cluster, job.getJobID(), config, IngestExpectations.of(records));
+            assertNoSecretInRestApi(cluster, job.getJobID());
+        } finally {
+            job.cancel().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    @Order(3)
+    void aWrongPasswordStopsStartUpNamingTheSetting() {
+        String wrong = "wrong-" + kafka.password(SCRAM_USER);
+        LEAK_CHECKED.add(wrong);
+        IngestConfig config = config(SCRAM_USER, scram(SCRAM_USER), Map.of(
+                "KAFKA_PASSWORD", wrong, "TRUSTSTORE_PASSWORD", kafka.storePassword()));
+        assertThatThrownBy(() -> IngestJob.preflight(config))
+                .isInstanceOf(PreflightException.class)
+                .hasMessageContaining("rejected the job's credentials")
+                .hasMessageContaining("kafka.properties.sasl.jaas.config")
+                .satisfies(e -> assertNoSecret(e.getMessage()));
+    }
+
+    @Test
+    @Order(4)
+    void aWrongTrustStoreFailsTheTlsHandshakeClearly() throws Exception {
+        // a trust store with some other CA: the broker's certificate is not trusted
+        Path other = tmp.resolve("other-truststore.p12");
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-genkeypair", "-alias", "x", "-dname", "CN=other", "-keyalg", "RSA", "-storetype", "PKCS12",
+                "-keystore", other.toString(), "-storepass", kafka.storePassword()).redirectErrorStream(true).start();
+        p.getInputStream().readAllBytes();
+        assertThat(p.waitFor()).isZero();
+        Map<String, String> settings = new HashMap<>(scram(SCRAM_USER));
+        settings.put("kafka.properties.ssl.truststore.location", other.toString());
+        IngestConfig config = config(SCRAM_USER, settings, Map.of(
+                "KAFKA_PASSWORD", kafka.password(SCRAM_USER), "TRUSTSTORE_PASSWORD", kafka.storePassword()));
+        assertThatThrownBy(() -> IngestJob.preflight(config))
+                .isInstanceOf(PreflightException.class)
+                .hasMessageContaining("TLS handshake")
+                .hasMessageContaining("kafka.properties.ssl.truststore")
+                .satisfies(e -> assertNoSecret(e.getMessage()));
+    }
+
+    @Test
+    @Order(5)
+    void aPrincipalWithoutWriteOnTheDeadLetterTopicFailsStartUpClearly() {
+        Map<String, String> plain = new HashMap<>(scram(NO_DLQ_USER));
+        plain.put("kafka.properties.sasl.mechanism", "PLAIN");
+        plain.put("kafka.properties.sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule"
+                + " required username=\"" + NO_DLQ_USER + "\" password=\"${KAFKA_PASSWORD}\";");
+        IngestConfig config = config(NO_DLQ_USER, plain, Map.of(
+                "KAFKA_PASSWORD", kafka.password(NO_DLQ_USER), "TRUSTSTORE_PASSWORD", kafka.storePassword()));
+        assertThatThrownBy(() -> IngestJob.preflight(config))
+                .isInstanceOf(PreflightException.class)
+                .hasMessageContaining("lacks WRITE on topic '" + NO_DLQ_USER + ".dlq' (topics.dlq)")
+                .hasMessageNotContaining("(topics.clean)")
+                .hasMessageNotContaining("(topics.input)")
+                .satisfies(e -> assertNoSecret(e.getMessage()));
+    }
+
+    @Test
+    @Order(6)
+    void theLogsHoldNoSecret() {
+        String logs = LOGS.toString();
+        // the clients did log their configuration (with the secrets hidden), so the check below had something to see
+        assertThat(logs).contains("ProducerConfig values").contains("sasl.jaas.config = [hidden]")
+                .contains("ssl.keystore.password = [hidden]");
+        assertNoSecret(logs);
+    }
+
+    private static void assertNoSecret(String text) {
+        for (String secret : kafka.secrets()) {
+            assertThat(text).as("a secret leaked").doesNotContain(secret);
+        }
+        for (String secret : LEAK_CHECKED) {
+            assertThat(text).as("a secret leaked").doesNotContain(secret);
+        }
+    }
+
+    /** The job's configuration and plan as the web UI shows them: no global job parameters, no secret. */
+    private static void assertNoSecretInRestApi(MiniCluster cluster, JobID job) throws Exception {
+        URI rest = cluster.getRestAddress().get(10, TimeUnit.SECONDS);
+        HttpClient http = HttpClient.newHttpClient();
+        for (String path : List.of("/jobs/" + job + "/config", "/jobs/" + job + "/plan", "/jobmanager/config")) {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(rest.resolve(path)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).as(path).isEqualTo(200);
+            assertNoSecret(r.body());
+            if (path.endsWith("/config") && path.startsWith("/jobs/")) {
+                assertThat(r.body()).contains("\"user-config\":{}");
+            }
+        }
+    }
+
+    private static JobClient start(IngestConfig config) throws Exception {
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.getExecutionEnvironment(config.runtime().toConfiguration());
+        IngestJob.addTo(env, config);
+        return env.executeAsync(config.runtime().jobName());
+    }
+
+    private static void awaitExact(MiniCluster cluster, JobID job, IngestConfig config, IngestExpectations expected)
+            throws Exception {
+        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500))
+                .until(() -> expected.reached(kafka, config.cleanTopic(), config.dlqTopic(), null));
+        Checkpoints.await(cluster, job, 2);
+        expected.assertExact(kafka, config.inputTopic(), config.cleanTopic(), config.dlqTopic(), null);
+    }
+
+    private static List<GeneratedRecord> generate(long seed, int count) {
+        EventGenerator gen = new EventGenerator(new EventGenerator.Settings(EventFormat.AVRO, 0.1, 0.05,
+                EnumSet.allOf(Reason.class), 5000, seed));
+        long now = System.currentTimeMillis();
+        List<GeneratedRecord> out = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            out.add(gen.next(now));
+        }
+        return out;
+    }
+
+    private static void produce(String topic, List<GeneratedRecord> records) {
+        try (KafkaProducer<byte[], byte[]> p = kafka.producer()) {
+            records.forEach(r -> p.send(new ProducerRecord<>(topic, null, r.timestamp(), r.key(), r.value())));
+            p.flush();
+        }
+    }
+
+    /**
+     * Everything logged at INFO and above while this class runs (Flink, Kafka clients, eventpipe) goes to
+     * {@link #LOGS}; the console keeps showing warnings only.
+     */
+    private static void captureLogs() {
+        LoggerContext ctx = (LoggerContext) LogManager.getContext(false);
+        Configuration cfg = ctx.getConfiguration();
+        Appender capture = WriterAppender.newBuilder().setName("secret-scan").setTarget(LOGS)
+                .setLayout(PatternLayout.newBuilder().withPattern("%p %c - %m%n%throwable").build()).build();
+        capture.start();
+        cfg.addAppender(capture);
+        LoggerConfig root = cfg.getRootLogger();
+        for (Map.Entry<String, Appender> a : root.getAppenders().entrySet()) {
+            root.removeAppender(a.getKey());
+            root.addAppender(a.getValue(), Level.WARN, null);
+        }
+        root.addAppender(capture, Level.INFO, null);
+        root.setLevel(Level.INFO);
+        for (LoggerConfig named : cfg.getLoggers().values()) {
+            if (named != root) {
+                named.setLevel(Level.INFO);
+            }
+        }
+        ctx.updateLoggers();
+    }
+}

@@ -19,11 +19,20 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.security.cert.X509Certificate;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,6 +45,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -224,5 +234,53 @@ class ClusterIT {
     @Test
     void outputsStayExactAfterTheTaskManagerIsKilled() throws Exception {
         scenario("kill", true);
+    }
+
+    /**
+     * The cluster runs with deploy/'s TLS settings (the tests above went through them: TaskManagers, CLI and REST
+     * calls): the REST API redirects plain HTTP and refuses clients without a certificate, and no store password is logged.
+     */
+    @Test
+    void restApiRequiresTlsWithAClientCertificateAndLogsHoldNoSecret() throws Exception {
+        URI overview = URI.create("https://localhost:" + flink.restPort() + "/overview");
+        HttpClient noCertificate = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
+                .sslContext(trustingOnly()).build();
+        assertThatThrownBy(() -> noCertificate.send(HttpRequest.newBuilder(overview).build(),
+                HttpResponse.BodyHandlers.ofString())).isInstanceOf(IOException.class);
+        HttpClient plain = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        URI http = URI.create("http://localhost:" + flink.restPort() + "/overview");
+        // Flink answers plain HTTP with a redirect to HTTPS, and nothing else
+        HttpResponse<String> redirect = plain.send(HttpRequest.newBuilder(http).timeout(Duration.ofSeconds(10))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(redirect.statusCode()).isBetween(300, 399);
+        assertThat(redirect.headers().firstValue("location"))
+                .hasValueSatisfying(l -> assertThat(l).startsWith("https:"));
+        assertThat(redirect.body()).doesNotContain("taskmanagers");
+        assertThat(flink.get("/overview").path("taskmanagers").asInt()).isGreaterThanOrEqualTo(1);
+
+        String logs = flink.logs();
+        assertThat(logs).contains("security.ssl.internal.keystore-password");
+        for (String secret : flink.secrets()) {
+            assertThat(logs).as("a TLS password leaked into the cluster's logs").doesNotContain(secret);
+        }
+    }
+
+    /** Trusts any server, presents no certificate: a client without the REST key. */
+    private static SSLContext trustingOnly() throws Exception {
+        X509TrustManager all = new X509TrustManager() {
+            @Override
+            public void checkClientTrusted(X509Certificate[] chain, String authType) {}
+
+            @Override
+            public void checkServerTrusted(X509Certificate[] chain, String authType) {}
+
+            @Override
+            public X509Certificate[] getAcceptedIssuers() {
+                return new X509Certificate[0];
+            }
+        };
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(null, new TrustManager[] {all}, null);
+        return ctx;
     }
 }

@@ -2,11 +2,13 @@ package io.eventpipe.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.eventpipe.common.testing.Keytool;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 
+import javax.net.ssl.SSLContext;
 import java.io.IOException;
 import java.io.Reader;
 import java.net.ServerSocket;
@@ -23,6 +25,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -41,17 +44,22 @@ final class FlinkStandaloneCluster implements AutoCloseable {
     private final Path lib = Path.of(System.getProperty("eventpipe.flink.lib"));
     private final int restPort;
     private final List<String> javaOpts;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http;
     private final ObjectMapper json = new ObjectMapper();
     private final List<Process> processes = new ArrayList<>();
     private final Thread cleanup = new Thread(this::destroyAll, "flink-cluster-cleanup");
     private Process jobManager;
     private final List<Process> taskManagers = new ArrayList<>();
 
-    private FlinkStandaloneCluster(Path home, int restPort, List<String> javaOpts) {
+    private final List<String> secrets;
+
+    private FlinkStandaloneCluster(Path home, int restPort, List<String> javaOpts, SSLContext restClient,
+            List<String> secrets) {
         this.home = home;
         this.restPort = restPort;
         this.javaOpts = javaOpts;
+        this.secrets = secrets;
+        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).sslContext(restClient).build();
         Runtime.getRuntime().addShutdownHook(cleanup);
     }
 
@@ -74,6 +82,28 @@ final class FlinkStandaloneCluster implements AutoCloseable {
         flat.put("execution.checkpointing.savepoint-dir", home.resolve("savepoints").toUri().toString());
         flat.put("metrics.reporter.prom.port", promBase + "-" + (promBase + 9));
         flat.put("io.tmp.dirs", home.resolve("tmp").toString());
+        // The TLS settings of deploy/ stay as they are; only the stores and their passwords are made here, as an
+        // operator would install them.
+        Path tls = Files.createDirectories(home.resolve("tls"));
+        String internalPassword = "internal-" + UUID.randomUUID();
+        String restPassword = "rest-" + UUID.randomUUID();
+        Keytool.selfSigned(tls.resolve("internal.p12"), "flink-internal", "CN=flink-internal", null,
+                internalPassword);
+        Keytool.selfSigned(tls.resolve("rest.p12"), "flink-rest", "CN=localhost", "SAN=dns:localhost,ip:127.0.0.1",
+                restPassword);
+        Keytool.trustStoreOf(tls.resolve("rest.p12"), "flink-rest", tls.resolve("rest-trust.p12"), restPassword);
+        for (String store : List.of("internal", "rest")) {
+            String prefix = "security.ssl." + store + ".";
+            String password = store.equals("internal") ? internalPassword : restPassword;
+            requireSet(flat, prefix + "enabled", "true");
+            flat.put(prefix + "keystore", tls.resolve(store + ".p12").toString());
+            flat.put(prefix + "truststore", tls.resolve(store.equals("internal") ? "internal.p12" : "rest-trust.p12")
+                    .toString());
+            flat.put(prefix + "keystore-password", password);
+            flat.put(prefix + "key-password", password);
+            flat.put(prefix + "truststore-password", password);
+        }
+        requireSet(flat, "security.ssl.rest.authentication-enabled", "true");
         Files.createDirectories(home.resolve("conf"));
         Files.createDirectories(home.resolve("log"));
         Files.createDirectories(home.resolve("tmp"));
@@ -89,10 +119,39 @@ final class FlinkStandaloneCluster implements AutoCloseable {
                 "appender.file.layout.type = PatternLayout",
                 "appender.file.layout.pattern = %d{HH:mm:ss,SSS} %-5p %-60c %x - %m%n", ""));
         List<String> opts = Arrays.asList(flat.get("env.java.opts.all").trim().split("\\s+"));
-        FlinkStandaloneCluster cluster = new FlinkStandaloneCluster(home, restPort, opts);
+        FlinkStandaloneCluster cluster = new FlinkStandaloneCluster(home, restPort, opts,
+                Keytool.sslContext(tls.resolve("rest.p12"), tls.resolve("rest-trust.p12"), restPassword),
+                List.of(internalPassword, restPassword));
         cluster.startJobManager();
         cluster.startTaskManager();
         return cluster;
+    }
+
+    private static void requireSet(Map<String, String> config, String key, String value) {
+        if (!value.equals(config.get(key))) {
+            throw new IllegalStateException("deploy/standalone/config.yaml: expected " + key + ": " + value);
+        }
+    }
+
+    /** Port of the REST API and web UI (HTTPS with client certificates). */
+    int restPort() {
+        return restPort;
+    }
+
+    /** The TLS store passwords, which must not show up in logs. */
+    List<String> secrets() {
+        return secrets;
+    }
+
+    /** Everything the cluster's processes logged so far. */
+    String logs() throws IOException {
+        StringBuilder sb = new StringBuilder();
+        try (var files = Files.list(home.resolve("log"))) {
+            for (Path f : files.sorted().toList()) {
+                sb.append(Files.readString(f, StandardCharsets.ISO_8859_1));
+            }
+        }
+        return sb.toString();
     }
 
     @SuppressWarnings("unchecked")
@@ -201,7 +260,7 @@ final class FlinkStandaloneCluster implements AutoCloseable {
     }
 
     JsonNode get(String path) throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + restPort + path))
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("https://localhost:" + restPort + path))
                 .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) {
             throw new IllegalStateException("GET " + path + ": " + r.statusCode() + " " + r.body());

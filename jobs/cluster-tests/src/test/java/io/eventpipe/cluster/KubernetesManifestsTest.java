@@ -29,6 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class KubernetesManifestsTest {
     private static final Path DIR = Path.of("../../deploy/kubernetes");
     private static final Pattern ENV_REF = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
+    private static final Pattern DIR_REF = Pattern.compile("\\$\\{dir:([^:}]+):[^}]+}");
 
     @SuppressWarnings("unchecked")
     private static Map<String, Object> map(Object o, String... path) {
@@ -46,6 +47,64 @@ class KubernetesManifestsTest {
         return (List<Object>) m.get(key);
     }
 
+    private static List<Map<String, Object>> docs(Path file) {
+        List<Map<String, Object>> docs = new ArrayList<>();
+        try {
+            for (Object d : new Yaml(new SafeConstructor(new LoaderOptions())).loadAll(Files.readString(file))) {
+                docs.add(map(d));
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return docs;
+    }
+
+    /** Mount paths of the container's volumes that come from Secrets. */
+    private static Set<String> secretMounts(Map<String, Object> spec, Map<String, Object> container) {
+        Set<String> secretVolumes = new HashSet<>();
+        for (Object v : list(map(spec, "podTemplate", "spec"), "volumes")) {
+            if (map(v).get("secret") != null) {
+                secretVolumes.add((String) map(v).get("name"));
+            }
+        }
+        Set<String> paths = new HashSet<>();
+        for (Object m : list(container, "volumeMounts")) {
+            if (secretVolumes.contains((String) map(m).get("name"))) {
+                paths.add((String) map(m).get("mountPath"));
+            }
+        }
+        return paths;
+    }
+
+    /**
+     * The network policy admits the metrics port only from Prometheus and the REST port only from the operator;
+     * every rule names who it admits.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void networkPolicyKeepsMetricsToTheScraper() {
+        Map<String, Object> policy = docs(DIR.resolve("network-policy.yaml")).get(0);
+        assertThat(policy.get("kind")).isEqualTo("NetworkPolicy");
+        Map<String, Object> spec = map(policy, "spec");
+        assertThat(list(spec, "policyTypes")).contains("Ingress");
+        Map<Integer, List<Object>> fromByPort = new java.util.HashMap<>();
+        for (Object rule : list(spec, "ingress")) {
+            List<Object> from = list(map(rule), "from");
+            assertThat(from).isNotEmpty();
+            for (Object peer : from) {
+                assertThat(map(peer)).as("a peer selects someone").isNotEmpty();
+            }
+            Object ports = map(rule).get("ports");
+            if (ports != null) {
+                for (Object port : (List<Object>) ports) {
+                    fromByPort.put((Integer) map(port).get("port"), from);
+                }
+            }
+        }
+        assertThat(fromByPort).containsKeys(9249, 8081);
+        assertThat(fromByPort.get(9249).toString()).contains("prometheus");
+    }
+
     @Test
     void flinkDeploymentsCarryWhatAnUpgradeableJobNeeds() throws Exception {
         String dockerfile = Files.readString(DIR.resolve("Dockerfile"));
@@ -53,12 +112,11 @@ class KubernetesManifestsTest {
         try (Stream<Path> files = Files.list(DIR)) {
             manifests = files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
         }
+        manifests = manifests.stream().filter(f -> docs(f).stream()
+                .anyMatch(d -> "FlinkDeployment".equals(d.get("kind")))).toList();
         assertThat(manifests).hasSize(2);
         for (Path file : manifests) {
-            List<Map<String, Object>> docs = new ArrayList<>();
-            for (Object d : new Yaml(new SafeConstructor(new LoaderOptions())).loadAll(Files.readString(file))) {
-                docs.add(map(d));
-            }
+            List<Map<String, Object>> docs = docs(file);
             Map<String, Object> deployment = docs.stream().filter(d -> "FlinkDeployment".equals(d.get("kind")))
                     .findFirst().orElseThrow();
             Map<String, Object> configMap = docs.stream().filter(d -> "ConfigMap".equals(d.get("kind")))
@@ -89,7 +147,8 @@ class KubernetesManifestsTest {
             String jobConfig = (String) map(configMap, "data").get(configPath.getFileName().toString());
             assertThat(jobConfig).as("ConfigMap key %s", configPath.getFileName()).isNotNull();
 
-            // every ${VAR} of the job config comes from a Secret, and nothing else holds a credential
+            // every ${VAR} of the job config comes from a Secret, every ${dir:PATH:key} (Kafka's
+            // DirectoryConfigProvider) from a mounted Secret, and nothing else holds a credential
             Set<String> fromSecrets = new HashSet<>();
             for (Object e : list(container, "env")) {
                 Map<String, Object> env = map(e);
@@ -102,7 +161,26 @@ class KubernetesManifestsTest {
                 referenced.add(refs.group(1));
             }
             assertThat(fromSecrets).as(file + ": env from Secrets").containsAll(referenced);
-            assertThat(referenced).isNotEmpty();
+            Set<String> secretMounts = secretMounts(spec, container);
+            Matcher dirRefs = DIR_REF.matcher(jobConfig);
+            Set<String> referencedDirs = new HashSet<>();
+            while (dirRefs.find()) {
+                referencedDirs.add(dirRefs.group(1));
+            }
+            assertThat(secretMounts).as(file + ": Secret volumes").containsAll(referencedDirs);
+            assertThat(referenced.size() + referencedDirs.size()).as(file + ": secrets referenced").isPositive();
+
+            // TLS inside the cluster and on REST, stores from a mounted Secret, passwords from a Secret
+            for (String scope : List.of("internal", "rest")) {
+                String prefix = "security.ssl." + scope + ".";
+                assertThat(flinkConf.get(prefix + "enabled")).as(file + ": " + prefix + "enabled").isEqualTo("true");
+                for (String store : List.of("keystore", "truststore")) {
+                    Path path = Path.of((String) flinkConf.get(prefix + store));
+                    assertThat(secretMounts).as(file + ": " + prefix + store).contains(path.getParent().toString());
+                }
+                assertThat(flinkConf.keySet()).noneMatch(k -> k.contains("password"));
+            }
+            assertThat(fromSecrets).as(file + ": TLS passwords").contains("FLINK_PROPERTIES");
 
             // and the job accepts the config
             Path tmp = Files.createTempFile("job", ".yaml");

@@ -9,7 +9,9 @@ import io.eventpipe.common.config.JobArgs;
 import io.eventpipe.common.deadletter.RawRecord;
 import io.eventpipe.common.kafka.DeadLetterSerializer;
 import io.eventpipe.common.kafka.KafkaPreflight;
+import io.eventpipe.common.kafka.KafkaPreflight.GroupUse;
 import io.eventpipe.common.kafka.KafkaPreflight.TopicUse;
+import io.eventpipe.common.kafka.KafkaPreflight.TransactionalIdUse;
 import io.eventpipe.common.kafka.KafkaSinks;
 import io.eventpipe.common.kafka.KafkaSources;
 import org.apache.flink.connector.kafka.source.KafkaSource;
@@ -51,7 +53,14 @@ public final class AggregateJob {
                     new TopicUse("topics.clean", config.inputTopic(), AclOperation.READ),
                     new TopicUse("topics.results", config.resultsTopic(), AclOperation.WRITE),
                     new TopicUse("topics.late", config.lateTopic(), AclOperation.WRITE),
-                    new TopicUse("topics.dlq", config.dlqTopic(), AclOperation.WRITE)));
+                    new TopicUse("topics.dlq", config.dlqTopic(), AclOperation.WRITE)),
+                    List.of(new GroupUse(AggregateConfig.GROUP_ID.key(), config.groupId())),
+                    List.of(new TransactionalIdUse(AggregateConfig.RESULTS_TX_PREFIX.key(),
+                                    config.resultsTransactionalIdPrefix()),
+                            new TransactionalIdUse(AggregateConfig.LATE_TX_PREFIX.key(),
+                                    config.lateTransactionalIdPrefix()),
+                            new TransactionalIdUse(AggregateConfig.DLQ_TX_PREFIX.key(),
+                                    config.dlqTransactionalIdPrefix())));
         }
         PostgresSchema.ensure(config.postgres());
     }

@@ -7,7 +7,9 @@ import io.eventpipe.common.deadletter.RawRecord;
 import io.eventpipe.common.kafka.DeadLetterSerializer;
 import io.eventpipe.common.kafka.EventSerializer;
 import io.eventpipe.common.kafka.KafkaPreflight;
+import io.eventpipe.common.kafka.KafkaPreflight.GroupUse;
 import io.eventpipe.common.kafka.KafkaPreflight.TopicUse;
+import io.eventpipe.common.kafka.KafkaPreflight.TransactionalIdUse;
 import io.eventpipe.common.kafka.KafkaSinks;
 import io.eventpipe.common.kafka.KafkaSources;
 import io.eventpipe.ingest.lake.LakeSink;
@@ -51,7 +53,10 @@ public final class IngestJob {
         KafkaPreflight.check(config.kafka(), List.of(
                 new TopicUse("topics.input", config.inputTopic(), AclOperation.READ),
                 new TopicUse("topics.clean", config.cleanTopic(), AclOperation.WRITE),
-                new TopicUse("topics.dlq", config.dlqTopic(), AclOperation.WRITE)));
+                new TopicUse("topics.dlq", config.dlqTopic(), AclOperation.WRITE)),
+                List.of(new GroupUse(IngestConfig.GROUP_ID.key(), config.groupId())),
+                List.of(new TransactionalIdUse(IngestConfig.CLEAN_TX_PREFIX.key(), config.cleanTransactionalIdPrefix()),
+                        new TransactionalIdUse(IngestConfig.DLQ_TX_PREFIX.key(), config.dlqTransactionalIdPrefix())));
     }
 
     /** Builds the production connectors and adds the job to {@code env}. */

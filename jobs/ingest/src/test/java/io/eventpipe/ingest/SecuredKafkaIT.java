@@ -68,6 +68,7 @@ class SecuredKafkaIT {
     private static final String SCRAM_USER = "ingest";
     private static final String TLS_USER = "ingest-tls";
     private static final String NO_DLQ_USER = "ingest-no-dlq";
+    private static final String TOPICS_ONLY_USER = "ingest-topics-only";
 
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
@@ -85,12 +86,13 @@ class SecuredKafkaIT {
     @BeforeAll
     static void startBroker() throws Exception {
         captureLogs();
-        kafka = SecuredKafkaBroker.start(tmp.resolve("kafka"), List.of(SCRAM_USER), List.of(NO_DLQ_USER),
-                List.of(TLS_USER));
+        kafka = SecuredKafkaBroker.start(tmp.resolve("kafka"), List.of(SCRAM_USER),
+                List.of(NO_DLQ_USER, TOPICS_ONLY_USER), List.of(TLS_USER));
         for (String user : List.of(SCRAM_USER, TLS_USER)) {
-            grantIngestAcls(user, user, true);
+            grantIngestAcls(user, true, true);
         }
-        grantIngestAcls(NO_DLQ_USER, NO_DLQ_USER, false);
+        grantIngestAcls(NO_DLQ_USER, false, true);
+        grantIngestAcls(TOPICS_ONLY_USER, true, false);
     }
 
     @AfterAll
@@ -105,9 +107,12 @@ class SecuredKafkaIT {
 
     /**
      * What docs/security.md lists for the ingest job: read the input and commit offsets in its group, write both
-     * outputs in transactions under its transactional-id prefixes. Topics are named after the user.
+     * outputs in transactions under its transactional-id prefixes. Topics, group and prefixes are named after the
+     * user.
      */
-    private static void grantIngestAcls(String user, String prefix, boolean writeDlq) throws Exception {
+    private static void grantIngestAcls(String user, boolean writeDlq, boolean groupAndTransactions)
+            throws Exception {
+        String prefix = user;
         kafka.createTopics(PARTITIONS, prefix + ".events", prefix + ".clean", prefix + ".dlq");
         kafka.allow(user, ResourceType.TOPIC, prefix + ".events", PatternType.LITERAL,
                 AclOperation.READ, AclOperation.DESCRIBE);
@@ -116,9 +121,11 @@ class SecuredKafkaIT {
         kafka.allow(user, ResourceType.TOPIC, prefix + ".dlq", PatternType.LITERAL,
                 writeDlq ? new AclOperation[] {AclOperation.WRITE, AclOperation.DESCRIBE}
                         : new AclOperation[] {AclOperation.DESCRIBE});
-        kafka.allow(user, ResourceType.GROUP, prefix, PatternType.LITERAL, AclOperation.READ);
-        kafka.allow(user, ResourceType.TRANSACTIONAL_ID, prefix + "-", PatternType.PREFIXED,
-                AclOperation.WRITE, AclOperation.DESCRIBE);
+        if (groupAndTransactions) {
+            kafka.allow(user, ResourceType.GROUP, prefix, PatternType.LITERAL, AclOperation.READ);
+            kafka.allow(user, ResourceType.TRANSACTIONAL_ID, prefix + "-", PatternType.PREFIXED,
+                    AclOperation.WRITE, AclOperation.DESCRIBE);
+        }
     }
 
     /** Config as an operator writes it; secrets are references that {@code env} resolves. */
@@ -248,25 +255,43 @@ class SecuredKafkaIT {
                 .satisfies(e -> assertNoSecret(e.getMessage()));
     }
 
+    /** SASL PLAIN over SASL_SSL. */
+    private static IngestConfig plain(String user) {
+        Map<String, String> plain = new HashMap<>(scram(user));
+        plain.put("kafka.properties.sasl.mechanism", "PLAIN");
+        plain.put("kafka.properties.sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule"
+                + " required username=\"" + user + "\" password=\"${KAFKA_PASSWORD}\";");
+        return config(user, plain, Map.of(
+                "KAFKA_PASSWORD", kafka.password(user), "TRUSTSTORE_PASSWORD", kafka.storePassword()));
+    }
+
     @Test
     @Order(5)
     void aPrincipalWithoutWriteOnTheDeadLetterTopicFailsStartUpClearly() {
-        Map<String, String> plain = new HashMap<>(scram(NO_DLQ_USER));
-        plain.put("kafka.properties.sasl.mechanism", "PLAIN");
-        plain.put("kafka.properties.sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule"
-                + " required username=\"" + NO_DLQ_USER + "\" password=\"${KAFKA_PASSWORD}\";");
-        IngestConfig config = config(NO_DLQ_USER, plain, Map.of(
-                "KAFKA_PASSWORD", kafka.password(NO_DLQ_USER), "TRUSTSTORE_PASSWORD", kafka.storePassword()));
-        assertThatThrownBy(() -> IngestJob.preflight(config))
+        assertThatThrownBy(() -> IngestJob.preflight(plain(NO_DLQ_USER)))
                 .isInstanceOf(PreflightException.class)
                 .hasMessageContaining("lacks WRITE on topic '" + NO_DLQ_USER + ".dlq' (topics.dlq)")
                 .hasMessageNotContaining("(topics.clean)")
                 .hasMessageNotContaining("(topics.input)")
+                .hasMessageNotContaining("group")
+                .hasMessageNotContaining("transactional")
                 .satisfies(e -> assertNoSecret(e.getMessage()));
     }
 
     @Test
     @Order(6)
+    void aPrincipalWithoutGroupAndTransactionalIdAclsFailsStartUpClearly() {
+        String user = TOPICS_ONLY_USER;
+        assertThatThrownBy(() -> IngestJob.preflight(plain(user)))
+                .isInstanceOf(PreflightException.class)
+                .hasMessageContaining("consumer group '" + user + "' (source.group-id)")
+                .hasMessageContaining("'" + user + "-clean-*' (sink.clean.transactional-id-prefix)")
+                .hasMessageContaining("'" + user + "-dlq-*' (sink.dlq.transactional-id-prefix)")
+                .hasMessageNotContaining("topic '");
+    }
+
+    @Test
+    @Order(7)
     void theLogsHoldNoSecret() {
         String logs = LOGS.toString();
         // the clients did log their configuration (with the secrets hidden), so the check below had something to see

@@ -1,14 +1,18 @@
 package io.eventpipe.common.kafka;
 
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.DescribeConsumerGroupsOptions;
 import org.apache.kafka.clients.admin.DescribeTopicsOptions;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.GroupAuthorizationException;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.errors.SslAuthenticationException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
+import org.apache.kafka.common.errors.TransactionalIdAuthorizationException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 import java.util.ArrayList;
@@ -31,8 +35,23 @@ public final class KafkaPreflight {
     /** What a job does with a topic, and the config key that names it. */
     public record TopicUse(String configKey, String topic, AclOperation operation) {}
 
+    /** The consumer group a job reads in (committing offsets needs READ on it), and the key that names it. */
+    public record GroupUse(String configKey, String group) {}
+
+    /** A transactional-id prefix an exactly-once sink writes under, and the key that names it. */
+    public record TransactionalIdUse(String configKey, String prefix) {}
+
     /** Throws {@link PreflightException} listing every problem found. */
     public static void check(KafkaConnection kafka, List<TopicUse> uses) {
+        check(kafka, uses, List.of(), List.of());
+    }
+
+    /**
+     * Also checks the consumer groups and transactional ids, as far as the brokers tell without them existing:
+     * a denied describe is reported, an unknown group or transactional id is not.
+     */
+    public static void check(KafkaConnection kafka, List<TopicUse> uses, List<GroupUse> groups,
+            List<TransactionalIdUse> transactionalIds) {
         long timeoutMs = kafka.requestTimeout().toMillis();
         var props = kafka.clientConfig();
         props.setProperty("request.timeout.ms", Long.toString(timeoutMs));
@@ -85,12 +104,58 @@ public final class KafkaPreflight {
                             + "' (" + use.configKey() + "); it has " + ops);
                 }
             }
+            for (GroupUse g : groups) {
+                checkGroup(admin, g, timeoutMs, problems);
+            }
+            for (TransactionalIdUse t : transactionalIds) {
+                checkTransactionalId(admin, t, timeoutMs, problems);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new PreflightException("interrupted while checking Kafka");
         }
         if (!problems.isEmpty()) {
             throw new PreflightException("Kafka start-up checks failed:\n  - " + String.join("\n  - ", problems));
+        }
+    }
+
+    private static void checkGroup(Admin admin, GroupUse g, long timeoutMs, List<String> problems)
+            throws InterruptedException {
+        String need = "; the job needs READ on consumer group '" + g.group() + "'";
+        try {
+            ConsumerGroupDescription d = admin.describeConsumerGroups(List.of(g.group()),
+                            new DescribeConsumerGroupsOptions().includeAuthorizedOperations(true))
+                    .describedGroups().get(g.group()).get(timeoutMs, TimeUnit.MILLISECONDS);
+            Set<AclOperation> ops = d.authorizedOperations();
+            if (ops != null && !ops.isEmpty() && !ops.contains(AclOperation.READ)
+                    && !ops.contains(AclOperation.ALL)) {
+                problems.add("the job's principal lacks READ on consumer group '" + g.group() + "' ("
+                        + g.configKey() + "); it has " + ops);
+            }
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof GroupAuthorizationException) {
+                problems.add("not authorized for consumer group '" + g.group() + "' (" + g.configKey() + ")" + need);
+            }
+            // anything else (such as a group that does not exist yet) is for the brokers to decide on first use
+        } catch (TimeoutException e) {
+            problems.add("describing consumer group '" + g.group() + "' timed out after " + timeoutMs + " ms");
+        }
+    }
+
+    private static void checkTransactionalId(Admin admin, TransactionalIdUse t, long timeoutMs,
+            List<String> problems) throws InterruptedException {
+        // Flink names transactions <prefix>-<subtask>-<n>; a prefixed ACL covers all of them, so one probe will do
+        String probe = t.prefix() + "-0-1";
+        try {
+            admin.describeTransactions(List.of(probe)).description(probe).get(timeoutMs, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof TransactionalIdAuthorizationException) {
+                problems.add("not authorized for transactional ids '" + t.prefix() + "-*' (" + t.configKey()
+                        + "); the job needs WRITE and DESCRIBE on the prefixed TransactionalId '" + t.prefix() + "'");
+            }
+            // TransactionalIdNotFoundException: allowed, and not used yet
+        } catch (TimeoutException e) {
+            problems.add("describing transactional id '" + probe + "' timed out after " + timeoutMs + " ms");
         }
     }
 

@@ -2,9 +2,7 @@ package io.eventpipe.ingest;
 
 import io.eventpipe.common.config.Settings;
 import io.eventpipe.common.deadletter.Reason;
-import io.eventpipe.common.generate.EventGenerator;
 import io.eventpipe.common.generate.GeneratedRecord;
-import io.eventpipe.common.serde.EventFormat;
 import io.eventpipe.common.testing.IngestExpectations;
 import io.eventpipe.common.testing.Checkpoints;
 import io.eventpipe.common.testing.KafkaBrokerExtension;
@@ -12,7 +10,6 @@ import org.apache.flink.api.common.JobID;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -23,8 +20,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -77,17 +72,6 @@ class IngestJobIT {
         return IngestConfig.from(Settings.of(m));
     }
 
-    private static List<GeneratedRecord> generate(long seed, int count) {
-        EventGenerator gen = new EventGenerator(new EventGenerator.Settings(EventFormat.AVRO, 0.11, 0.055,
-                EnumSet.allOf(Reason.class), 5000, seed));
-        long now = System.currentTimeMillis();
-        List<GeneratedRecord> out = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
-            out.add(gen.next(now));
-        }
-        return out;
-    }
-
     private static ProducerRecord<byte[], byte[]> toRecord(String topic, GeneratedRecord r) {
         return new ProducerRecord<>(topic, null, r.timestamp(), r.key(), r.value());
     }
@@ -97,10 +81,10 @@ class IngestJobIT {
             throws Exception {
         IngestConfig config = config("exact", "hashmap");
         KAFKA.createTopics(PARTITIONS, config.inputTopic(), config.cleanTopic(), config.dlqTopic());
-        List<GeneratedRecord> records = generate(42, EVENTS);
+        List<GeneratedRecord> records = IngestRuns.generate(42, EVENTS);
         KAFKA.produce(config.inputTopic(), records.stream().map(r -> toRecord(config.inputTopic(), r)).toList());
 
-        JobClient job = start(config);
+        JobClient job = IngestRuns.start(config);
         try {
             awaitExactOutputs(cluster, job.getJobID(), config, expect(records));
         } finally {
@@ -113,9 +97,9 @@ class IngestJobIT {
         // RocksDB with incremental checkpoints here, the heap backend above: both recover exactly
         IngestConfig config = config("failures", "rocksdb");
         KAFKA.createTopics(PARTITIONS, config.inputTopic(), config.cleanTopic(), config.dlqTopic());
-        List<GeneratedRecord> records = generate(7, EVENTS);
+        List<GeneratedRecord> records = IngestRuns.generate(7, EVENTS);
 
-        JobClient job = start(config);
+        JobClient job = IngestRuns.start(config);
         AtomicReference<Throwable> producerError = new AtomicReference<>();
         Thread producer = new Thread(() -> {
             // ~8 s of traffic, so the failures below land mid-stream
@@ -154,20 +138,11 @@ class IngestJobIT {
         }
     }
 
-    private static JobClient start(IngestConfig config) throws Exception {
-        StreamExecutionEnvironment env =
-                StreamExecutionEnvironment.getExecutionEnvironment(config.runtime().toConfiguration());
-        IngestJob.addTo(env, config);
-        return env.executeAsync(config.runtime().jobName());
-    }
-
-
     /** Restarts so far: the attempt number of a task (every task restarts when the only TaskManager dies). */
     private static int restarts(MiniCluster cluster, JobID job) throws Exception {
         var graph = cluster.getExecutionGraph(job).get(10, TimeUnit.SECONDS);
         return graph.getAllExecutionVertices().iterator().next().getCurrentExecutionAttempt().getAttemptNumber();
     }
-
 
     /**
      * Waits until every output holds the expected number of records, lets two more checkpoints complete (any

@@ -1,11 +1,8 @@
 package io.eventpipe.ingest;
 
 import io.eventpipe.common.config.Settings;
-import io.eventpipe.common.deadletter.Reason;
-import io.eventpipe.common.generate.EventGenerator;
 import io.eventpipe.common.generate.GeneratedRecord;
 import io.eventpipe.common.kafka.KafkaPreflight.PreflightException;
-import io.eventpipe.common.serde.EventFormat;
 import io.eventpipe.common.testing.Checkpoints;
 import io.eventpipe.common.testing.IngestExpectations;
 import io.eventpipe.common.testing.SecuredKafkaBroker;
@@ -13,7 +10,6 @@ import org.apache.flink.api.common.JobID;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -47,7 +43,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -169,8 +164,8 @@ class SecuredKafkaIT {
                 "TRUSTSTORE_PASSWORD", kafka.storePassword()));
         assertThat(config.toString()).doesNotContain(kafka.password(SCRAM_USER));
         IngestJob.preflight(config);
-        List<GeneratedRecord> records = generate(5, 3000);
-        JobClient job = start(config);
+        List<GeneratedRecord> records = IngestRuns.generate(5, 3000);
+        JobClient job = IngestRuns.start(config);
         try {
             produce(config.inputTopic(), records.subList(0, 1500));
             Checkpoints.await(cluster, job.getJobID(), 1);
@@ -209,9 +204,9 @@ class SecuredKafkaIT {
                 "kafka.properties.ssl.truststore.password", dir + "truststore-password}");
         IngestConfig config = config(TLS_USER, tls, Map.of());
         IngestJob.preflight(config);
-        List<GeneratedRecord> records = generate(6, 1500);
+        List<GeneratedRecord> records = IngestRuns.generate(6, 1500);
         produce(config.inputTopic(), records);
-        JobClient job = start(config);
+        JobClient job = IngestRuns.start(config);
         try {
             awaitExact(cluster, job.getJobID(), config, IngestExpectations.of(records));
             assertNoSecretInRestApi(cluster, job.getJobID());
@@ -324,30 +319,12 @@ class SecuredKafkaIT {
         }
     }
 
-    private static JobClient start(IngestConfig config) throws Exception {
-        StreamExecutionEnvironment env =
-                StreamExecutionEnvironment.getExecutionEnvironment(config.runtime().toConfiguration());
-        IngestJob.addTo(env, config);
-        return env.executeAsync(config.runtime().jobName());
-    }
-
     private static void awaitExact(MiniCluster cluster, JobID job, IngestConfig config, IngestExpectations expected)
             throws Exception {
         await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500))
                 .until(() -> expected.reached(kafka, config.cleanTopic(), config.dlqTopic(), null));
         Checkpoints.await(cluster, job, 2);
         expected.assertExact(kafka, config.inputTopic(), config.cleanTopic(), config.dlqTopic(), null);
-    }
-
-    private static List<GeneratedRecord> generate(long seed, int count) {
-        EventGenerator gen = new EventGenerator(new EventGenerator.Settings(EventFormat.AVRO, 0.1, 0.05,
-                EnumSet.allOf(Reason.class), 5000, seed));
-        long now = System.currentTimeMillis();
-        List<GeneratedRecord> out = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
-            out.add(gen.next(now));
-        }
-        return out;
     }
 
     private static void produce(String topic, List<GeneratedRecord> records) {

@@ -1,0 +1,40 @@
+package io.eventpipe.ingest;
+
+import io.eventpipe.common.deadletter.Reason;
+import io.eventpipe.common.generate.EventGenerator;
+import io.eventpipe.common.generate.GeneratedRecord;
+import io.eventpipe.common.serde.EventFormat;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+
+/** What the ingest job's integration tests share: generated input, and starting the job on the test's cluster. */
+final class IngestRuns {
+    private IngestRuns() {}
+
+    /**
+     * {@code count} records stamped now: 11% duplicates and 5.5% bad records of every kind (oversized ones are
+     * 5000 bytes, above the tests' {@code validation.max-record-bytes} of 4kb).
+     */
+    static List<GeneratedRecord> generate(long seed, int count) {
+        EventGenerator gen = new EventGenerator(new EventGenerator.Settings(EventFormat.AVRO, 0.11, 0.055,
+                EnumSet.allOf(Reason.class), 5000, seed));
+        long now = System.currentTimeMillis();
+        List<GeneratedRecord> out = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            out.add(gen.next(now));
+        }
+        return out;
+    }
+
+    /** Submits the job with its production connectors, without waiting for it to finish. */
+    static JobClient start(IngestConfig config) throws Exception {
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.getExecutionEnvironment(config.runtime().toConfiguration());
+        IngestJob.addTo(env, config);
+        return env.executeAsync(config.runtime().jobName());
+    }
+}

@@ -5,16 +5,16 @@ import io.eventpipe.common.embedded.EmbeddedKafka;
 import io.eventpipe.common.embedded.EmbeddedPostgres;
 import io.eventpipe.common.serde.EventEncoder;
 import io.eventpipe.common.serde.EventFormat;
-import io.eventpipe.common.testing.GoldenSavepoints;
 import io.eventpipe.common.testing.Checkpoints;
+import io.eventpipe.common.testing.GoldenSavepoints;
 import io.eventpipe.common.testing.KafkaBrokerExtension;
+import io.eventpipe.common.testing.MiniClusters;
 import io.eventpipe.common.testing.PostgresExtension;
 import io.eventpipe.schema.Event;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.util.TestStreamEnvironment;
 import org.apache.flink.test.junit5.InjectMiniCluster;
@@ -65,10 +65,7 @@ class GoldenSavepointIT {
     static final PostgresExtension PG = new PostgresExtension();
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1)
-            .setNumberSlotsPerTaskManager(2)
-            .build());
+    static final MiniClusterExtension FLINK = MiniClusters.oneTaskManager();
 
     static AggregateConfig config(String bootstrap, String postgresUrl, String user) {
         Map<String, String> m = new HashMap<>();

@@ -5,12 +5,12 @@ import io.eventpipe.common.serde.EventEncoder;
 import io.eventpipe.common.serde.EventFormat;
 import io.eventpipe.common.testing.Checkpoints;
 import io.eventpipe.common.testing.KafkaBrokerExtension;
+import io.eventpipe.common.testing.MiniClusters;
 import io.eventpipe.common.testing.PostgresExtension;
 import io.eventpipe.common.testing.PrometheusScrape;
 import io.eventpipe.schema.Event;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.minicluster.MiniCluster;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -25,7 +25,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -71,11 +70,7 @@ class MetricsIT {
     static final PostgresExtension PG = new PostgresExtension();
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1)
-            .setNumberSlotsPerTaskManager(2)
-            .setConfiguration(PROM.reporter())
-            .build());
+    static final MiniClusterExtension FLINK = MiniClusters.oneTaskManager(PROM.reporter());
 
     @TempDir
     Path tmp;
@@ -86,28 +81,12 @@ class MetricsIT {
     private int ids;
 
     private AggregateConfig config(String name) throws Exception {
-        Map<String, String> m = new HashMap<>();
-        m.put("job.name", name);
-        m.put("job.parallelism", "2");
-        m.put("kafka.bootstrap-servers", KAFKA.bootstrapServers());
-        m.put("topics.clean", name + ".clean");
-        m.put("topics.results", name + ".stats");
-        m.put("topics.late", name + ".late");
-        m.put("topics.dlq", name + ".dlq");
-        m.put("source.max-out-of-orderness", "2s");
+        Map<String, String> m = AggregateTestConfig.base(name, KAFKA.bootstrapServers(), tmp,
+                PG.createDatabase("metrics"), PG.user());
         // every partition gets ticks, so no partition is ever idle; an idle one would let the watermark run ahead
         m.put("source.idleness", "1h");
-        m.put("window.size", "1min");
-        m.put("window.allowed-lateness", "30s");
         m.put("aggregate.metrics.order.created", "sum(amount)");
-        m.put("checkpoint.interval", "1s");
-        m.put("checkpoint.timeout", "1min");
-        m.put("checkpoint.dir", tmp.resolve("checkpoints").toUri().toString());
-        m.put("sink.transaction-timeout", "5min");
         m.put("restart.attempts", "0");
-        m.put("postgres.url", PG.createDatabase("metrics"));
-        m.put("postgres.user", PG.user());
-        m.put("postgres.batch-interval", "200ms");
         return AggregateConfig.from(Settings.of(m));
     }
 

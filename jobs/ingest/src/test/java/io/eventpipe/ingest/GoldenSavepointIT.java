@@ -4,15 +4,15 @@ import io.eventpipe.common.config.Settings;
 import io.eventpipe.common.embedded.EmbeddedKafka;
 import io.eventpipe.common.serde.EventEncoder;
 import io.eventpipe.common.serde.EventFormat;
-import io.eventpipe.common.testing.GoldenSavepoints;
 import io.eventpipe.common.testing.Checkpoints;
+import io.eventpipe.common.testing.GoldenSavepoints;
 import io.eventpipe.common.testing.KafkaBrokerExtension;
+import io.eventpipe.common.testing.MiniClusters;
 import io.eventpipe.schema.Event;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.util.TestStreamEnvironment;
 import org.apache.flink.test.junit5.InjectMiniCluster;
@@ -56,10 +56,7 @@ class GoldenSavepointIT {
     static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1)
-            .setNumberSlotsPerTaskManager(2)
-            .build());
+    static final MiniClusterExtension FLINK = MiniClusters.oneTaskManager();
 
     @TempDir
     Path tmp;

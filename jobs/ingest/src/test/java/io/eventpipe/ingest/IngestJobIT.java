@@ -3,13 +3,13 @@ package io.eventpipe.ingest;
 import io.eventpipe.common.config.Settings;
 import io.eventpipe.common.deadletter.Reason;
 import io.eventpipe.common.generate.GeneratedRecord;
-import io.eventpipe.common.testing.IngestExpectations;
 import io.eventpipe.common.testing.Checkpoints;
+import io.eventpipe.common.testing.IngestExpectations;
 import io.eventpipe.common.testing.KafkaBrokerExtension;
+import io.eventpipe.common.testing.MiniClusters;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.minicluster.MiniCluster;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -43,10 +43,7 @@ class IngestJobIT {
     static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1)
-            .setNumberSlotsPerTaskManager(2)
-            .build());
+    static final MiniClusterExtension FLINK = MiniClusters.oneTaskManager();
 
     @TempDir
     Path tmp;

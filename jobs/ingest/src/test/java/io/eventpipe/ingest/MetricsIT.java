@@ -7,9 +7,9 @@ import io.eventpipe.common.generate.GeneratedRecord;
 import io.eventpipe.common.serde.EventFormat;
 import io.eventpipe.common.testing.IngestExpectations;
 import io.eventpipe.common.testing.KafkaBrokerExtension;
+import io.eventpipe.common.testing.MiniClusters;
 import io.eventpipe.common.testing.PrometheusScrape;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -42,11 +42,7 @@ class MetricsIT {
     static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1)
-            .setNumberSlotsPerTaskManager(2)
-            .setConfiguration(PROM.reporter())
-            .build());
+    static final MiniClusterExtension FLINK = MiniClusters.oneTaskManager(PROM.reporter());
 
     @TempDir
     Path tmp;

@@ -5,11 +5,11 @@ import io.eventpipe.common.generate.GeneratedRecord;
 import io.eventpipe.common.kafka.KafkaPreflight.PreflightException;
 import io.eventpipe.common.testing.Checkpoints;
 import io.eventpipe.common.testing.IngestExpectations;
+import io.eventpipe.common.testing.MiniClusters;
 import io.eventpipe.common.testing.SecuredKafkaBroker;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.minicluster.MiniCluster;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -66,10 +66,7 @@ class SecuredKafkaIT {
     private static final String TOPICS_ONLY_USER = "ingest-topics-only";
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1)
-            .setNumberSlotsPerTaskManager(2)
-            .build());
+    static final MiniClusterExtension FLINK = MiniClusters.oneTaskManager();
 
     @TempDir
     static Path tmp;

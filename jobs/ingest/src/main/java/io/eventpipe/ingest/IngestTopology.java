@@ -2,6 +2,7 @@ package io.eventpipe.ingest;
 
 import io.eventpipe.common.deadletter.DeadLetter;
 import io.eventpipe.common.deadletter.RawRecord;
+import io.eventpipe.common.metrics.EventTimeLag;
 import io.eventpipe.ingest.functions.DecodeValidateFunction;
 import io.eventpipe.ingest.functions.DedupFunction;
 import io.eventpipe.schema.Event;
@@ -37,10 +38,10 @@ public final class IngestTopology {
                 .uid(Uids.DECODE_VALIDATE);
 
         DataStream<Event> unique = valid
-                .assignTimestampsAndWatermarks(WatermarkStrategy
+                .assignTimestampsAndWatermarks(EventTimeLag.measured(WatermarkStrategy
                         .<Event>forBoundedOutOfOrderness(config.maxOutOfOrderness())
                         .withTimestampAssigner((e, ts) -> e.getTime().toEpochMilli())
-                        .withIdleness(config.idleness()))
+                        .withIdleness(config.idleness())))
                 .name("event-time watermarks")
                 .uid(Uids.WATERMARKS)
                 .keyBy(Event::getId)

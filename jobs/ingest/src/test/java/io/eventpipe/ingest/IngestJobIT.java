@@ -20,7 +20,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -50,21 +49,12 @@ class IngestJobIT {
 
     /** Topics, lake and config for one test run; names are unique so tests do not see each other's data. */
     private IngestConfig config(String name, String stateBackend) {
-        Map<String, String> m = new HashMap<>();
+        Map<String, String> m = IngestRuns.baseConfig(name);
         m.put("state.backend", stateBackend);
         m.put("checkpoint.dir", tmp.resolve("checkpoints").toUri().toString());
-        m.put("job.name", name);
-        m.put("job.parallelism", "2");
         m.put("kafka.bootstrap-servers", KAFKA.bootstrapServers());
-        m.put("topics.input", name + ".events");
-        m.put("topics.clean", name + ".clean");
-        m.put("topics.dlq", name + ".dlq");
-        m.put("checkpoint.interval", "1s");
-        m.put("checkpoint.timeout", "1min");
-        m.put("sink.transaction-timeout", "5min");
         m.put("restart.attempts", "20");
         m.put("restart.delay", "500ms");
-        m.put("validation.max-record-bytes", "4kb");
         m.put("lake.path", tmp.resolve("lake").toUri().toString());
         return IngestConfig.from(Settings.of(m));
     }

@@ -9,11 +9,32 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /** What the ingest job's integration tests share: generated input, and starting the job on the test's cluster. */
 final class IngestRuns {
     private IngestRuns() {}
+
+    /**
+     * Settings the ingest ITs share: job {@code name} at parallelism 2 reading {@code <name>.events} and writing
+     * {@code <name>.clean} and {@code <name>.dlq}, checkpoints every second, records over 4 KiB dead-lettered.
+     * Tests put their own (Kafka address, lake, restarts, ...) on top.
+     */
+    static Map<String, String> baseConfig(String name) {
+        Map<String, String> m = new HashMap<>();
+        m.put("job.name", name);
+        m.put("job.parallelism", "2");
+        m.put("topics.input", name + ".events");
+        m.put("topics.clean", name + ".clean");
+        m.put("topics.dlq", name + ".dlq");
+        m.put("checkpoint.interval", "1s");
+        m.put("checkpoint.timeout", "1min");
+        m.put("sink.transaction-timeout", "5min");
+        m.put("validation.max-record-bytes", "4kb");
+        return m;
+    }
 
     /**
      * {@code count} records stamped now: 11% duplicates and 5.5% bad records of every kind (oversized ones are

@@ -21,7 +21,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -50,18 +49,9 @@ class MetricsIT {
     @Test
     void customMetricsEqualTheKnownCountsOfTheInput() throws Exception {
         String name = "metrics";
-        Map<String, String> m = new HashMap<>();
-        m.put("job.name", name);
-        m.put("job.parallelism", "2");
+        Map<String, String> m = IngestRuns.baseConfig(name);
         m.put("kafka.bootstrap-servers", KAFKA.bootstrapServers());
-        m.put("topics.input", name + ".events");
-        m.put("topics.clean", name + ".clean");
-        m.put("topics.dlq", name + ".dlq");
-        m.put("checkpoint.interval", "1s");
-        m.put("checkpoint.timeout", "1min");
-        m.put("sink.transaction-timeout", "5min");
         m.put("restart.attempts", "0");
-        m.put("validation.max-record-bytes", "4kb");
         m.put("lake.path", tmp.resolve("lake").toUri().toString());
         IngestConfig config = IngestConfig.from(Settings.of(m));
         KAFKA.createTopics(3, config.inputTopic(), config.cleanTopic(), config.dlqTopic());

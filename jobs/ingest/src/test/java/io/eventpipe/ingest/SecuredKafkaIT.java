@@ -122,19 +122,11 @@ class SecuredKafkaIT {
 
     /** Config as an operator writes it; secrets are references that {@code env} resolves. */
     private static IngestConfig config(String prefix, Map<String, String> kafkaSettings, Map<String, String> env) {
-        Map<String, String> m = new HashMap<>(kafkaSettings);
-        m.put("job.name", prefix);
-        m.put("job.parallelism", "2");
-        m.put("topics.input", prefix + ".events");
-        m.put("topics.clean", prefix + ".clean");
-        m.put("topics.dlq", prefix + ".dlq");
+        Map<String, String> m = IngestRuns.baseConfig(prefix);
+        m.putAll(kafkaSettings);
         m.put("checkpoint.dir", tmp.resolve("checkpoints").toUri().toString());
-        m.put("checkpoint.interval", "1s");
-        m.put("checkpoint.timeout", "1min");
-        m.put("sink.transaction-timeout", "5min");
         m.put("restart.attempts", "20");
         m.put("restart.delay", "500ms");
-        m.put("validation.max-record-bytes", "4kb");
         m.put("kafka.request-timeout", "20s");
         m.put("lake.enabled", "false");
         return IngestConfig.from(Settings.load(m, null, List.of(), env::get));

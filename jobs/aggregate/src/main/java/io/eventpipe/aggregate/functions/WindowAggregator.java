@@ -51,7 +51,7 @@ public final class WindowAggregator extends KeyedProcessFunction<String, Event, 
     private transient ObjectMapper json;
     private transient Counter late;
     private transient Counter emitted;
-    private transient long lastWatermark = Long.MIN_VALUE;
+    private transient volatile long lastWatermark = Long.MIN_VALUE;
 
     /**
      * @param size window length
@@ -150,6 +150,7 @@ public final class WindowAggregator extends KeyedProcessFunction<String, Event, 
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<WindowResult> out) throws Exception {
+        lastWatermark = ctx.timerService().currentWatermark();
         long fireStart = timestamp + 1 - size;
         WindowAcc acc = windows.get(fireStart);
         if (acc != null && !acc.fired) {

@@ -8,7 +8,6 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
-import io.eventpipe.common.metrics.EventTimeLag;
 
 import java.time.Duration;
 
@@ -28,7 +27,6 @@ public final class DedupFunction extends KeyedProcessFunction<String, Event, Eve
     private transient ValueState<DedupEntry> seen;
     private transient Counter duplicates;
     private transient Counter clean;
-    private transient long lastWatermark = Long.MIN_VALUE;
 
     public DedupFunction(Duration ttl) {
         this.ttl = ttl;
@@ -51,12 +49,10 @@ public final class DedupFunction extends KeyedProcessFunction<String, Event, Eve
         var group = getRuntimeContext().getMetricGroup().addGroup("eventpipe");
         duplicates = group.counter("duplicatesDropped");
         clean = group.counter("eventsClean");
-        group.gauge("eventTimeLagMs", () -> EventTimeLag.of(lastWatermark));
     }
 
     @Override
     public void processElement(Event event, Context ctx, Collector<Event> out) throws Exception {
-        lastWatermark = ctx.timerService().currentWatermark();
         if (seen.value() != null) {
             duplicates.inc();
             return;

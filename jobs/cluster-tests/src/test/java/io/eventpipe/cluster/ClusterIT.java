@@ -13,8 +13,6 @@ import io.eventpipe.common.testing.PostgresExtension;
 import io.eventpipe.schema.Event;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -63,25 +61,11 @@ class ClusterIT {
     @RegisterExtension
     static final PostgresExtension PG = new PostgresExtension();
 
-    @TempDir
-    static Path home;
-
-    static FlinkStandaloneCluster flink;
+    @RegisterExtension
+    static final StandaloneClusterExtension FLINK = new StandaloneClusterExtension();
 
     @TempDir
     Path tmp;
-
-    @BeforeAll
-    static void startCluster() throws Exception {
-        flink = FlinkStandaloneCluster.start(home.resolve("flink"));
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        if (flink != null) {
-            flink.close();
-        }
-    }
 
     private static Path jar(String job) {
         Path p = Path.of(System.getProperty("eventpipe." + job + ".jar"));
@@ -175,10 +159,10 @@ class ClusterIT {
 
     private void scenario(String name, boolean killTaskManager) throws Exception {
         Path[] configs = writeConfigs(name);
-        String ingestJob = flink.submit(jar("ingest"), "--config", configs[0].toString());
-        String aggregateJob = flink.submit(jar("aggregate"), "--config", configs[1].toString());
-        flink.awaitRunning(ingestJob);
-        flink.awaitRunning(aggregateJob);
+        String ingestJob = FLINK.cluster().submit(jar("ingest"), "--config", configs[0].toString());
+        String aggregateJob = FLINK.cluster().submit(jar("aggregate"), "--config", configs[1].toString());
+        FLINK.cluster().awaitRunning(ingestJob);
+        FLINK.cluster().awaitRunning(aggregateJob);
 
         long t0 = (System.currentTimeMillis() / MIN - 60) * MIN;
         List<GeneratedRecord> records = generate(t0, name.hashCode());
@@ -198,9 +182,9 @@ class ClusterIT {
         }, "test-producer");
         producer.start();
         if (killTaskManager) {
-            flink.awaitCheckpoints(ingestJob, 2);
-            flink.killTaskManager();
-            flink.startTaskManager();
+            FLINK.cluster().awaitCheckpoints(ingestJob, 2);
+            FLINK.cluster().killTaskManager();
+            FLINK.cluster().startTaskManager();
         }
         producer.join(TimeUnit.MINUTES.toMillis(3));
         assertThat(producerError.get()).isNull();
@@ -209,8 +193,8 @@ class ClusterIT {
         Path lake = tmp.resolve("lake");
         await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofSeconds(1))
                 .until(() -> expected.reached(KAFKA, name + ".clean", name + ".dlq", lake));
-        flink.awaitRunning(ingestJob);
-        flink.awaitCheckpoints(ingestJob, 2);
+        FLINK.cluster().awaitRunning(ingestJob);
+        FLINK.cluster().awaitCheckpoints(ingestJob, 2);
         expected.assertExact(KAFKA, name + ".events", name + ".clean", name + ".dlq", lake);
 
         tick(name + ".clean", t0 + 20 * MIN);
@@ -220,10 +204,10 @@ class ClusterIT {
                 .untilAsserted(() -> assertThat(windows(url)).isEqualTo(expectedWindows));
         assertThat(KAFKA.readCommitted(name + ".late")).isEmpty();
         if (killTaskManager) {
-            assertThat(flink.get("/jobs/" + ingestJob).path("state").asText()).isEqualTo("RUNNING");
+            assertThat(FLINK.cluster().get("/jobs/" + ingestJob).path("state").asText()).isEqualTo("RUNNING");
         }
-        flink.cli("cancel", ingestJob);
-        flink.cli("cancel", aggregateJob);
+        FLINK.cluster().cli("cancel", ingestJob);
+        FLINK.cluster().cli("cancel", aggregateJob);
     }
 
     @Test
@@ -242,13 +226,13 @@ class ClusterIT {
      */
     @Test
     void restApiRequiresTlsWithAClientCertificateAndLogsHoldNoSecret() throws Exception {
-        URI overview = URI.create("https://localhost:" + flink.restPort() + "/overview");
+        URI overview = URI.create("https://localhost:" + FLINK.cluster().restPort() + "/overview");
         HttpClient noCertificate = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
                 .sslContext(trustingOnly()).build();
         assertThatThrownBy(() -> noCertificate.send(HttpRequest.newBuilder(overview).build(),
                 HttpResponse.BodyHandlers.ofString())).isInstanceOf(IOException.class);
         HttpClient plain = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        URI http = URI.create("http://localhost:" + flink.restPort() + "/overview");
+        URI http = URI.create("http://localhost:" + FLINK.cluster().restPort() + "/overview");
         // Flink answers plain HTTP with a redirect to HTTPS, and nothing else
         HttpResponse<String> redirect = plain.send(HttpRequest.newBuilder(http).timeout(Duration.ofSeconds(10))
                 .build(), HttpResponse.BodyHandlers.ofString());
@@ -256,11 +240,11 @@ class ClusterIT {
         assertThat(redirect.headers().firstValue("location"))
                 .hasValueSatisfying(l -> assertThat(l).startsWith("https:"));
         assertThat(redirect.body()).doesNotContain("taskmanagers");
-        assertThat(flink.get("/overview").path("taskmanagers").asInt()).isGreaterThanOrEqualTo(1);
+        assertThat(FLINK.cluster().get("/overview").path("taskmanagers").asInt()).isGreaterThanOrEqualTo(1);
 
-        String logs = flink.logs();
+        String logs = FLINK.cluster().logs();
         assertThat(logs).contains("security.ssl.internal.keystore-password");
-        for (String secret : flink.secrets()) {
+        for (String secret : FLINK.cluster().secrets()) {
             assertThat(logs).as("a TLS password leaked into the cluster's logs").doesNotContain(secret);
         }
     }

@@ -11,8 +11,6 @@ import io.eventpipe.common.testing.PostgresExtension;
 import io.eventpipe.schema.Event;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,27 +51,13 @@ class UpgradeIT {
     @RegisterExtension
     static final PostgresExtension PG = new PostgresExtension();
 
-    @TempDir
-    static Path home;
-
-    static FlinkStandaloneCluster flink;
+    @RegisterExtension
+    static final StandaloneClusterExtension FLINK = new StandaloneClusterExtension();
 
     @TempDir
     Path tmp;
 
     private final EventDecoder decoder = new EventDecoder(EventFormat.AVRO, EnvelopeSchemas.load());
-
-    @BeforeAll
-    static void startCluster() throws Exception {
-        flink = FlinkStandaloneCluster.start(home.resolve("flink"));
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        if (flink != null) {
-            flink.close();
-        }
-    }
 
     private static Path path(String property) {
         Path p = Path.of(System.getProperty(property));
@@ -93,7 +77,7 @@ class UpgradeIT {
         String savepoint = lines.stream().filter(l -> l.startsWith("savepoint ")).map(l -> l.substring(10))
                 .reduce((a, b) -> b).orElse(null);
         String job = last.substring(4);
-        flink.awaitRunning(job);
+        FLINK.cluster().awaitRunning(job);
         return new ScriptResult(job, savepoint);
     }
 
@@ -102,7 +86,7 @@ class UpgradeIT {
         List<String> cmd = new ArrayList<>(List.of("bash", path("eventpipe.job.script").toString()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        pb.environment().put("FLINK", flink.flinkCommand().toString());
+        pb.environment().put("FLINK", FLINK.cluster().flinkCommand().toString());
         if (mainClass != null) {
             pb.environment().put("MAIN_CLASS", mainClass);
         }
@@ -135,7 +119,7 @@ class UpgradeIT {
     private void assertClean(String topic, String job, List<String> expected) throws Exception {
         await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500))
                 .until(() -> cleanIds(topic).size() >= expected.size());
-        flink.awaitCheckpoints(job, 2);
+        FLINK.cluster().awaitCheckpoints(job, 2);
         assertThat(cleanIds(topic)).hasSameSizeAs(expected).containsExactlyInAnyOrderElementsOf(expected);
     }
 
@@ -244,11 +228,11 @@ class UpgradeIT {
         assertThat(taken).as(out).startsWith("savepoint file:");
         assertThat(Path.of(java.net.URI.create(taken.substring("savepoint ".length()))).resolve("_metadata"))
                 .exists();
-        flink.cli("cancel", aggregate);
+        FLINK.cluster().cli("cancel", aggregate);
 
         // roll back (docs/operations.md): the released jar from the savepoint taken before the upgrade. It reads
         // again what came after that savepoint; its dedup state still drops batch a, so b and c come out again.
-        flink.cli("cancel", ingest);
+        FLINK.cluster().cli("cancel", ingest);
         int before = cleanIds("up.clean").size();
         ingest = script(null, "resume", released.toString(), ingestConfig.toString(), beforeUpgrade, "1").job();
         List<String> again = new ArrayList<>();
@@ -256,13 +240,13 @@ class UpgradeIT {
         c.forEach(r -> again.add(r.id()));
         await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500))
                 .until(() -> cleanIds("up.clean").size() >= before + again.size());
-        flink.awaitCheckpoints(ingest, 2);
+        FLINK.cluster().awaitCheckpoints(ingest, 2);
         List<String> all = cleanIds("up.clean");
         assertThat(all).hasSize(before + again.size());
         List<String> afterRollback = new ArrayList<>(all);
         expected.forEach(afterRollback::remove); // one of each id from before the rollback
         afterRollback.removeIf(id -> id.startsWith("tick-")); // written straight to the clean topic above
         assertThat(afterRollback).containsExactlyInAnyOrderElementsOf(again);
-        flink.cli("cancel", ingest);
+        FLINK.cluster().cli("cancel", ingest);
     }
 }

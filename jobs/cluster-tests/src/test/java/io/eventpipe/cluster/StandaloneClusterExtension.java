@@ -1,0 +1,46 @@
+package io.eventpipe.cluster;
+
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+/**
+ * A {@link FlinkStandaloneCluster} for one test class, in a temporary directory deleted afterwards (the processes'
+ * logs are kept under target/flink-logs):
+ * {@code @RegisterExtension static final StandaloneClusterExtension FLINK = new StandaloneClusterExtension();}.
+ */
+final class StandaloneClusterExtension implements BeforeAllCallback, AfterAllCallback {
+    private Path home;
+    private FlinkStandaloneCluster cluster;
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
+        home = Files.createTempDirectory("eventpipe-flink-");
+        cluster = FlinkStandaloneCluster.start(home.resolve("flink"));
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws IOException {
+        if (cluster != null) {
+            cluster.close();
+            cluster = null;
+        }
+        if (home != null) {
+            try (Stream<Path> files = Files.walk(home)) {
+                for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+    }
+
+    FlinkStandaloneCluster cluster() {
+        return cluster;
+    }
+}

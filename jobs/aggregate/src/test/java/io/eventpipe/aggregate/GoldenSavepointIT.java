@@ -3,8 +3,6 @@ package io.eventpipe.aggregate;
 import io.eventpipe.common.config.Settings;
 import io.eventpipe.common.embedded.EmbeddedKafka;
 import io.eventpipe.common.embedded.EmbeddedPostgres;
-import io.eventpipe.common.serde.EventEncoder;
-import io.eventpipe.common.serde.EventFormat;
 import io.eventpipe.common.testing.Checkpoints;
 import io.eventpipe.common.testing.GoldenSavepoints;
 import io.eventpipe.common.testing.KafkaBrokerExtension;
@@ -19,11 +17,6 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.util.TestStreamEnvironment;
 import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -40,7 +33,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
@@ -91,47 +83,25 @@ class GoldenSavepointIT {
         return AggregateConfig.from(Settings.of(m));
     }
 
-    static Event event(String id, long time) {
-        return Event.newBuilder().setId(id).setTime(Instant.ofEpochMilli(time)).setType("page.viewed")
-                .setSource("web").setPayload("{\"path\":\"/\"}").build();
+
+    static void createTopics(String bootstrap) throws Exception {
+        GoldenSavepoints.createTopics(bootstrap, CLEAN, "golden.stats", "golden.late", "golden.agg-dlq");
     }
 
     /** 30 events in window 0, then 30 in window 15: window 0 closes, window 15 stays open. */
     static List<Event> goldenInput() {
         List<Event> out = new ArrayList<>();
         for (int i = 0; i < 30; i++) {
-            out.add(event("w0-" + i, T0 + i * 1000L));
+            out.add(GoldenSavepoints.pageView("w0-" + i, T0 + i * 1000L));
         }
         for (int i = 0; i < 30; i++) {
-            out.add(event("w15-" + i, T0 + 15 * MIN + i * 1000L));
+            out.add(GoldenSavepoints.pageView("w15-" + i, T0 + 15 * MIN + i * 1000L));
         }
         return out;
     }
 
-    static void setUpTopics(String bootstrap) throws Exception {
-        Properties p = new Properties();
-        p.setProperty("bootstrap.servers", bootstrap);
-        try (Admin admin = Admin.create(p)) {
-            admin.createTopics(List.of(new NewTopic(CLEAN, 3, (short) 1), new NewTopic("golden.stats", 3, (short) 1),
-                    new NewTopic("golden.late", 3, (short) 1), new NewTopic("golden.agg-dlq", 3, (short) 1)))
-                    .all().get(30, TimeUnit.SECONDS);
-        }
-    }
 
     /** Writes events as the ingest job does (key id, Avro value, timestamp = event time); partition null = by key. */
-    static void produce(String bootstrap, List<Event> events, Integer partition) {
-        Properties p = new Properties();
-        p.setProperty("bootstrap.servers", bootstrap);
-        p.setProperty("acks", "all");
-        EventEncoder encoder = new EventEncoder(EventFormat.AVRO);
-        try (KafkaProducer<byte[], byte[]> producer =
-                     new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
-            for (Event e : events) {
-                producer.send(new ProducerRecord<>(CLEAN, partition, e.getTime().toEpochMilli(), EventEncoder.key(e),
-                        encoder.encode(e)));
-            }
-        }
-    }
 
     static Map<Long, Long> rows(String url, String user) {
         Map<Long, Long> out = new TreeMap<>();
@@ -164,17 +134,18 @@ class GoldenSavepointIT {
     private void restore(MiniCluster cluster, Path savepoint, String database) throws Exception {
         KAFKA.stop();
         KAFKA.start(); // the topics must start as they were when the savepoint was taken
-        setUpTopics(KAFKA.bootstrapServers());
-        produce(KAFKA.bootstrapServers(), goldenInput(), null);
+        createTopics(KAFKA.bootstrapServers());
+        GoldenSavepoints.produce(KAFKA.bootstrapServers(), CLEAN, null, goldenInput());
         List<Event> after = new ArrayList<>();
-        after.add(event("late-w0", T0 + 5_000)); // window 0 was closed in the savepoint
+        after.add(GoldenSavepoints.pageView("late-w0", T0 + 5_000)); // window 0 was closed in the savepoint
         for (int i = 0; i < 10; i++) {
-            after.add(event("w15-after-" + i, T0 + 15 * MIN + 40_000 + i * 1000L));
+            after.add(GoldenSavepoints.pageView("w15-after-" + i, T0 + 15 * MIN + 40_000 + i * 1000L));
         }
-        produce(KAFKA.bootstrapServers(), after, null);
+        GoldenSavepoints.produce(KAFKA.bootstrapServers(), CLEAN, null, after);
         for (int part = 0; part < 3; part++) {
-            produce(KAFKA.bootstrapServers(), List.of(Event.newBuilder(event("tick-" + part, T0 + 40 * MIN))
-                    .setType("clock.tick").build()), part);
+            Event tick = Event.newBuilder(GoldenSavepoints.pageView("tick-" + part, T0 + 40 * MIN))
+                    .setType("clock.tick").build();
+            GoldenSavepoints.produce(KAFKA.bootstrapServers(), CLEAN, part, List.of(tick));
         }
 
         String url = PG.createDatabase(database);
@@ -213,8 +184,8 @@ class GoldenSavepointIT {
                      .setNumTaskManagers(1).setNumSlotsPerTaskManager(2).build())) {
             cluster.start();
             TestStreamEnvironment.setAsContext(cluster, 2);
-            setUpTopics(kafka.bootstrapServers());
-            produce(kafka.bootstrapServers(), goldenInput(), null);
+            createTopics(kafka.bootstrapServers());
+            GoldenSavepoints.produce(kafka.bootstrapServers(), CLEAN, null, goldenInput());
             AggregateConfig config = config(kafka.bootstrapServers(), pg.jdbcUrl(), pg.user());
             AggregateJob.startupChecks(config);
             StreamExecutionEnvironment env =

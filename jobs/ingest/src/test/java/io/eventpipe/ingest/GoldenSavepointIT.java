@@ -2,8 +2,6 @@ package io.eventpipe.ingest;
 
 import io.eventpipe.common.config.Settings;
 import io.eventpipe.common.embedded.EmbeddedKafka;
-import io.eventpipe.common.serde.EventEncoder;
-import io.eventpipe.common.serde.EventFormat;
 import io.eventpipe.common.testing.Checkpoints;
 import io.eventpipe.common.testing.GoldenSavepoints;
 import io.eventpipe.common.testing.KafkaBrokerExtension;
@@ -17,11 +15,6 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.util.TestStreamEnvironment;
 import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,7 +28,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -80,42 +72,17 @@ class GoldenSavepointIT {
         return IngestConfig.from(Settings.of(m));
     }
 
-    static Event event(String id, long time) {
-        return Event.newBuilder().setId(id).setTime(Instant.ofEpochMilli(time)).setType("page.viewed")
-                .setSource("web").setPayload("{\"path\":\"/\"}").build();
-    }
 
     /** The input the savepoint was taken after: the same records land in the same partitions at the same offsets. */
     static List<Event> goldenInput() {
         List<Event> out = new ArrayList<>();
         for (int i = 0; i < 60; i++) {
-            out.add(event("golden-" + i, T0 + i * 1000L));
+            out.add(GoldenSavepoints.pageView("golden-" + i, T0 + i * 1000L));
         }
         return out;
     }
 
-    static void setUpTopics(String bootstrap) throws Exception {
-        Properties p = new Properties();
-        p.setProperty("bootstrap.servers", bootstrap);
-        try (Admin admin = Admin.create(p)) {
-            admin.createTopics(List.of(new NewTopic(INPUT, 3, (short) 1), new NewTopic(CLEAN, 3, (short) 1),
-                    new NewTopic(DLQ, 3, (short) 1))).all().get(30, TimeUnit.SECONDS);
-        }
-    }
 
-    static void produce(String bootstrap, List<Event> events) {
-        Properties p = new Properties();
-        p.setProperty("bootstrap.servers", bootstrap);
-        p.setProperty("acks", "all");
-        EventEncoder encoder = new EventEncoder(EventFormat.AVRO);
-        try (KafkaProducer<byte[], byte[]> producer =
-                     new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
-            for (Event e : events) {
-                producer.send(new ProducerRecord<>(INPUT, null, e.getTime().toEpochMilli(), EventEncoder.key(e),
-                        encoder.encode(e)));
-            }
-        }
-    }
 
 
 
@@ -132,15 +99,15 @@ class GoldenSavepointIT {
     private void restore(MiniCluster cluster, Path savepoint) throws Exception {
         KAFKA.stop();
         KAFKA.start(); // a fresh broker per savepoint: the topics must start as they were when it was taken
-        setUpTopics(KAFKA.bootstrapServers());
-        produce(KAFKA.bootstrapServers(), goldenInput());
+        GoldenSavepoints.createTopics(KAFKA.bootstrapServers(), INPUT, CLEAN, DLQ);
+        GoldenSavepoints.produce(KAFKA.bootstrapServers(), INPUT, null, goldenInput());
         List<Event> after = new ArrayList<>(goldenInput()); // every one a duplicate now
         List<String> fresh = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
-            after.add(event("fresh-" + i, T0 + 100_000 + i * 1000L));
+            after.add(GoldenSavepoints.pageView("fresh-" + i, T0 + 100_000 + i * 1000L));
             fresh.add("fresh-" + i);
         }
-        produce(KAFKA.bootstrapServers(), after);
+        GoldenSavepoints.produce(KAFKA.bootstrapServers(), INPUT, null, after);
 
         IngestConfig config = config(KAFKA.bootstrapServers());
         Configuration restoring = GoldenSavepoints.restoringFrom(config.runtime().toConfiguration(), savepoint);
@@ -172,8 +139,8 @@ class GoldenSavepointIT {
                      .setNumTaskManagers(1).setNumSlotsPerTaskManager(2).build())) {
             cluster.start();
             TestStreamEnvironment.setAsContext(cluster, 2);
-            setUpTopics(kafka.bootstrapServers());
-            produce(kafka.bootstrapServers(), goldenInput());
+            GoldenSavepoints.createTopics(kafka.bootstrapServers(), INPUT, CLEAN, DLQ);
+            GoldenSavepoints.produce(kafka.bootstrapServers(), INPUT, null, goldenInput());
             IngestConfig config = config(kafka.bootstrapServers());
             StreamExecutionEnvironment env =
                     StreamExecutionEnvironment.getExecutionEnvironment(config.runtime().toConfiguration());

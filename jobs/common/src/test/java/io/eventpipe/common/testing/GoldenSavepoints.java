@@ -1,17 +1,28 @@
 package io.eventpipe.common.testing;
 
+import io.eventpipe.common.serde.EventEncoder;
+import io.eventpipe.common.serde.EventFormat;
+import io.eventpipe.schema.Event;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -25,6 +36,43 @@ public final class GoldenSavepoints {
 
     /** Where a module keeps its golden savepoints, relative to the module directory. */
     public static final Path SOURCE_DIR = Path.of("src/test/resources/savepoints");
+
+    /**
+     * A page view with this id and event time: the event of the golden inputs. Keep it unchanged, or the inputs no
+     * longer match the released savepoints.
+     */
+    public static Event pageView(String id, long time) {
+        return Event.newBuilder().setId(id).setTime(Instant.ofEpochMilli(time)).setType("page.viewed")
+                .setSource("web").setPayload("{\"path\":\"/\"}").build();
+    }
+
+    /** Creates the topics with 3 partitions each, as the golden savepoints were taken with. */
+    public static void createTopics(String bootstrap, String... topics) throws Exception {
+        Properties p = new Properties();
+        p.setProperty("bootstrap.servers", bootstrap);
+        try (Admin admin = Admin.create(p)) {
+            admin.createTopics(Arrays.stream(topics).map(t -> new NewTopic(t, 3, (short) 1)).toList())
+                    .all().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    /**
+     * Writes {@code events} Avro-encoded to {@code topic}, keyed by id and timestamped with their event time, to
+     * {@code partition} or, when null, to the partition of the key.
+     */
+    public static void produce(String bootstrap, String topic, Integer partition, List<Event> events) {
+        Properties p = new Properties();
+        p.setProperty("bootstrap.servers", bootstrap);
+        p.setProperty("acks", "all");
+        EventEncoder encoder = new EventEncoder(EventFormat.AVRO);
+        try (KafkaProducer<byte[], byte[]> producer =
+                     new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (Event e : events) {
+                producer.send(new ProducerRecord<>(topic, partition, e.getTime().toEpochMilli(), EventEncoder.key(e),
+                        encoder.encode(e)));
+            }
+        }
+    }
 
     /** Released versions that have a golden savepoint of {@code job} on the test classpath, oldest first. */
     public static List<Path> savepoints(Class<?> test, String job) throws Exception {

@@ -1,5 +1,6 @@
 package io.eventpipe.cluster;
 
+import io.eventpipe.common.io.Directories;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -7,8 +8,6 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
 /**
  * A {@link FlinkStandaloneCluster} for one test class, in a temporary directory deleted afterwards (the processes'
@@ -32,11 +31,7 @@ final class StandaloneClusterExtension implements BeforeAllCallback, AfterAllCal
             cluster = null;
         }
         if (home != null) {
-            try (Stream<Path> files = Files.walk(home)) {
-                for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
-            }
+            Directories.deleteRecursively(home);
         }
     }
 

@@ -5,10 +5,11 @@ import io.eventpipe.aggregate.AggregateJob;
 import io.eventpipe.common.config.ConfigException;
 import io.eventpipe.common.config.Settings;
 import io.eventpipe.common.deadletter.Reason;
-import io.eventpipe.common.generate.EventGenerator;
-import io.eventpipe.common.generate.GeneratedRecord;
 import io.eventpipe.common.embedded.EmbeddedKafka;
 import io.eventpipe.common.embedded.EmbeddedPostgres;
+import io.eventpipe.common.generate.EventGenerator;
+import io.eventpipe.common.generate.GeneratedRecord;
+import io.eventpipe.common.io.Directories;
 import io.eventpipe.common.serde.EventFormat;
 import io.eventpipe.ingest.IngestConfig;
 import io.eventpipe.ingest.IngestJob;
@@ -35,7 +36,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
@@ -110,7 +110,7 @@ final class RunCommand implements Callable<Integer> {
         Duration runFor = duration == null ? null : org.apache.flink.util.TimeUtils.parseDuration(duration);
         Duration every = org.apache.flink.util.TimeUtils.parseDuration(statusInterval);
         Path data = dataDir.toAbsolutePath();
-        deleteRecursively(data);
+        Directories.deleteRecursively(data);
         Files.createDirectories(data);
         Path lake = data.resolve("lake");
 
@@ -356,16 +356,6 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
-    }
 
     /** Sends generated records at the configured rate from its own thread. */
     private final class Generator implements AutoCloseable {

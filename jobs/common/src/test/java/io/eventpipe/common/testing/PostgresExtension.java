@@ -1,6 +1,7 @@
 package io.eventpipe.common.testing;
 
 import io.eventpipe.common.embedded.EmbeddedPostgres;
+import io.eventpipe.common.io.Directories;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -10,8 +11,6 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
 /**
  * A real PostgreSQL server on a free port for one test class; {@link #createDatabase} gives each test its own
@@ -32,11 +31,7 @@ public final class PostgresExtension implements BeforeAllCallback, AfterAllCallb
         if (server != null) {
             server.close();
         }
-        try (Stream<Path> paths = Files.walk(dataDir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
+        Directories.deleteRecursively(dataDir);
     }
 
     public EmbeddedPostgres server() {

@@ -12,9 +12,7 @@ import io.eventpipe.schema.Event;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.minicluster.MiniCluster;
-import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.streaming.util.TestStreamEnvironment;
 import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
@@ -179,26 +177,22 @@ class GoldenSavepointIT {
         String version = args[0];
         Path scratch = Files.createTempDirectory("golden");
         try (EmbeddedKafka kafka = EmbeddedKafka.start();
-             EmbeddedPostgres pg = EmbeddedPostgres.start(scratch.resolve("pg"));
-             MiniCluster cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
-                     .setNumTaskManagers(1).setNumSlotsPerTaskManager(2).build())) {
-            cluster.start();
-            TestStreamEnvironment.setAsContext(cluster, 2);
-            createTopics(kafka.bootstrapServers());
-            GoldenSavepoints.produce(kafka.bootstrapServers(), CLEAN, null, goldenInput());
-            AggregateConfig config = config(kafka.bootstrapServers(), pg.jdbcUrl(), pg.user());
-            AggregateJob.startupChecks(config);
-            StreamExecutionEnvironment env =
-                    StreamExecutionEnvironment.getExecutionEnvironment(config.runtime().toConfiguration());
-            AggregateJob.addTo(env, config);
-            JobClient job = env.executeAsync("golden-aggregate");
-            await().atMost(Duration.ofMinutes(2))
-                    .until(() -> rows(pg.jdbcUrl(), pg.user()).equals(Map.of(T0, 30L)));
-            Checkpoints.await(cluster, job.getJobID(), 2);
-            Path kept = GoldenSavepoints.stopAndKeep(job, scratch.resolve("savepoints"), version, JOB);
-            System.out.println("golden savepoint of the aggregate job: " + kept.toAbsolutePath());
-        } finally {
-            TestStreamEnvironment.unsetAsContext();
+             EmbeddedPostgres pg = EmbeddedPostgres.start(scratch.resolve("pg"))) {
+            GoldenSavepoints.onMiniCluster(cluster -> {
+                createTopics(kafka.bootstrapServers());
+                GoldenSavepoints.produce(kafka.bootstrapServers(), CLEAN, null, goldenInput());
+                AggregateConfig config = config(kafka.bootstrapServers(), pg.jdbcUrl(), pg.user());
+                AggregateJob.startupChecks(config);
+                StreamExecutionEnvironment env =
+                        StreamExecutionEnvironment.getExecutionEnvironment(config.runtime().toConfiguration());
+                AggregateJob.addTo(env, config);
+                JobClient job = env.executeAsync("golden-aggregate");
+                await().atMost(Duration.ofMinutes(2))
+                        .until(() -> rows(pg.jdbcUrl(), pg.user()).equals(Map.of(T0, 30L)));
+                Checkpoints.await(cluster, job.getJobID(), 2);
+                Path kept = GoldenSavepoints.stopAndKeep(job, scratch.resolve("savepoints"), version, JOB);
+                System.out.println("golden savepoint of the aggregate job: " + kept.toAbsolutePath());
+            });
         }
     }
 }

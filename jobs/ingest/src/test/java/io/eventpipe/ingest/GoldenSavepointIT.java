@@ -10,9 +10,7 @@ import io.eventpipe.schema.Event;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.minicluster.MiniCluster;
-import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.streaming.util.TestStreamEnvironment;
 import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
@@ -134,25 +132,21 @@ class GoldenSavepointIT {
     public static void main(String[] args) throws Exception {
         String version = args[0];
         Path scratch = Files.createTempDirectory("golden");
-        try (EmbeddedKafka kafka = EmbeddedKafka.start();
-             MiniCluster cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
-                     .setNumTaskManagers(1).setNumSlotsPerTaskManager(2).build())) {
-            cluster.start();
-            TestStreamEnvironment.setAsContext(cluster, 2);
-            GoldenSavepoints.createTopics(kafka.bootstrapServers(), INPUT, CLEAN, DLQ);
-            GoldenSavepoints.produce(kafka.bootstrapServers(), INPUT, null, goldenInput());
-            IngestConfig config = config(kafka.bootstrapServers());
-            StreamExecutionEnvironment env =
-                    StreamExecutionEnvironment.getExecutionEnvironment(config.runtime().toConfiguration());
-            IngestJob.addTo(env, config);
-            JobClient job = env.executeAsync("golden-ingest");
-            await().atMost(Duration.ofMinutes(2))
-                    .until(() -> KafkaBrokerExtension.readCommitted(kafka.bootstrapServers(), CLEAN).size() >= 60);
-            Checkpoints.await(cluster, job.getJobID(), 2);
-            Path kept = GoldenSavepoints.stopAndKeep(job, scratch, version, JOB);
-            System.out.println("golden savepoint of the ingest job: " + kept.toAbsolutePath());
-        } finally {
-            TestStreamEnvironment.unsetAsContext();
+        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+            GoldenSavepoints.onMiniCluster(cluster -> {
+                GoldenSavepoints.createTopics(kafka.bootstrapServers(), INPUT, CLEAN, DLQ);
+                GoldenSavepoints.produce(kafka.bootstrapServers(), INPUT, null, goldenInput());
+                IngestConfig config = config(kafka.bootstrapServers());
+                StreamExecutionEnvironment env =
+                        StreamExecutionEnvironment.getExecutionEnvironment(config.runtime().toConfiguration());
+                IngestJob.addTo(env, config);
+                JobClient job = env.executeAsync("golden-ingest");
+                await().atMost(Duration.ofMinutes(2)).until(() ->
+                        KafkaBrokerExtension.readCommitted(kafka.bootstrapServers(), CLEAN).size() >= 60);
+                Checkpoints.await(cluster, job.getJobID(), 2);
+                Path kept = GoldenSavepoints.stopAndKeep(job, scratch, version, JOB);
+                System.out.println("golden savepoint of the ingest job: " + kept.toAbsolutePath());
+            });
         }
     }
 

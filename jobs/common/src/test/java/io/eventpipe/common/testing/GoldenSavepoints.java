@@ -1,5 +1,6 @@
 package io.eventpipe.common.testing;
 
+import io.eventpipe.common.io.Directories;
 import io.eventpipe.common.serde.EventEncoder;
 import io.eventpipe.common.serde.EventFormat;
 import io.eventpipe.schema.Event;
@@ -7,6 +8,9 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
+import org.apache.flink.streaming.util.TestStreamEnvironment;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -20,7 +24,6 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
@@ -36,6 +39,28 @@ public final class GoldenSavepoints {
 
     /** Where a module keeps its golden savepoints, relative to the module directory. */
     public static final Path SOURCE_DIR = Path.of("src/test/resources/savepoints");
+
+    /** What runs on the cluster that takes a golden savepoint. */
+    @FunctionalInterface
+    public interface OnCluster {
+        void run(MiniCluster cluster) throws Exception;
+    }
+
+    /**
+     * Runs {@code body} with a started MiniCluster of one TaskManager with two slots as the context of
+     * {@code StreamExecutionEnvironment.getExecutionEnvironment}: how the regeneration of golden savepoints runs a
+     * job outside JUnit.
+     */
+    public static void onMiniCluster(OnCluster body) throws Exception {
+        try (MiniCluster cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
+                .setNumTaskManagers(1).setNumSlotsPerTaskManager(2).build())) {
+            cluster.start();
+            TestStreamEnvironment.setAsContext(cluster, 2);
+            body.run(cluster);
+        } finally {
+            TestStreamEnvironment.unsetAsContext();
+        }
+    }
 
     /**
      * A page view with this id and event time: the event of the golden inputs. Keep it unchanged, or the inputs no
@@ -106,7 +131,7 @@ public final class GoldenSavepoints {
         String location = job.stopWithSavepoint(false, scratch.toUri().toString(), SavepointFormatType.CANONICAL)
                 .get(2, TimeUnit.MINUTES);
         Path target = SOURCE_DIR.resolve(version).resolve(name);
-        deleteRecursively(target);
+        Directories.deleteRecursively(target);
         copyRecursively(Path.of(URI.create(location.startsWith("file:/") && !location.startsWith("file:///")
                 ? "file://" + location.substring("file:".length()) : location)), target);
         return target;
@@ -125,14 +150,4 @@ public final class GoldenSavepoints {
         }
     }
 
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
-    }
 }

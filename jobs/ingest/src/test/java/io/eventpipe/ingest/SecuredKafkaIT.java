@@ -5,6 +5,7 @@ import io.eventpipe.common.generate.GeneratedRecord;
 import io.eventpipe.common.kafka.KafkaPreflight.PreflightException;
 import io.eventpipe.common.testing.Checkpoints;
 import io.eventpipe.common.testing.IngestExpectations;
+import io.eventpipe.common.testing.Keytool;
 import io.eventpipe.common.testing.MiniClusters;
 import io.eventpipe.common.testing.SecuredKafkaBroker;
 import org.apache.flink.api.common.JobID;
@@ -223,11 +224,7 @@ class SecuredKafkaIT {
     void aWrongTrustStoreFailsTheTlsHandshakeClearly() throws Exception {
         // a trust store with some other CA: the broker's certificate is not trusted
         Path other = tmp.resolve("other-truststore.p12");
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-                "-genkeypair", "-alias", "x", "-dname", "CN=other", "-keyalg", "RSA", "-storetype", "PKCS12",
-                "-keystore", other.toString(), "-storepass", kafka.storePassword()).redirectErrorStream(true).start();
-        p.getInputStream().readAllBytes();
-        assertThat(p.waitFor()).isZero();
+        Keytool.selfSigned(other, "other", "CN=other", null, kafka.storePassword());
         Map<String, String> settings = new HashMap<>(scram(SCRAM_USER));
         settings.put("kafka.properties.ssl.truststore.location", other.toString());
         IngestConfig config = config(SCRAM_USER, settings, Map.of(

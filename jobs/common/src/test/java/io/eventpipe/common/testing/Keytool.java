@@ -29,14 +29,17 @@ public final class Keytool {
         }
     }
 
-    /** A PKCS12 store with one self-signed key pair; {@code san} (such as {@code SAN=dns:localhost}) may be null. */
-    public static void selfSigned(Path store, String alias, String dname, String san, String password)
+    /**
+     * A PKCS12 store with one self-signed key pair; {@code extension} (such as {@code SAN=dns:localhost}, or
+     * {@code bc:c} for a certificate authority) may be null.
+     */
+    public static void selfSigned(Path store, String alias, String dname, String extension, String password)
             throws IOException, InterruptedException {
         List<String> args = new ArrayList<>(List.of("-genkeypair", "-alias", alias, "-dname", dname, "-keyalg", "RSA",
                 "-keysize", "2048", "-validity", "2", "-storetype", "PKCS12", "-keystore", store.toString(),
                 "-storepass", password));
-        if (san != null) {
-            args.addAll(List.of("-ext", san));
+        if (extension != null) {
+            args.addAll(List.of("-ext", extension));
         }
         run(args.toArray(String[]::new));
     }

@@ -311,17 +311,14 @@ public final class SecuredKafkaBroker implements AutoCloseable, CommittedReader 
     /** keytool runs: a CA, key pairs signed by it, and a trust store with the CA. */
     private record Certificates(Path dir, String password) {
         void authority() throws Exception {
-            keytool("-genkeypair", "-alias", "ca", "-dname", "CN=eventpipe-test-ca", "-keyalg", "RSA",
-                    "-keysize", "2048", "-validity", "2", "-ext", "bc:c", "-storetype", "PKCS12",
-                    "-keystore", dir.resolve("ca.p12").toString(), "-storepass", password);
+            Keytool.selfSigned(dir.resolve("ca.p12"), "ca", "CN=eventpipe-test-ca", "bc:c", password);
             keytool("-exportcert", "-rfc", "-alias", "ca", "-keystore", dir.resolve("ca.p12").toString(),
                     "-storepass", password, "-file", dir.resolve("ca.pem").toString());
         }
 
         void keyPair(String name, String dname, String san) throws Exception {
             String store = keystore(name).toString();
-            keytool("-genkeypair", "-alias", name, "-dname", dname, "-keyalg", "RSA", "-keysize", "2048",
-                    "-validity", "2", "-storetype", "PKCS12", "-keystore", store, "-storepass", password);
+            Keytool.selfSigned(keystore(name), name, dname, null, password);
             keytool("-certreq", "-alias", name, "-keystore", store, "-storepass", password,
                     "-file", dir.resolve(name + ".csr").toString());
             List<String> sign = new ArrayList<>(List.of("-gencert", "-rfc", "-alias", "ca", "-validity", "2",

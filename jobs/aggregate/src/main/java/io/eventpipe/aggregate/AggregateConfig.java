@@ -3,6 +3,11 @@ package io.eventpipe.aggregate;
 import io.eventpipe.aggregate.functions.MetricSpec;
 import io.eventpipe.aggregate.sinks.PostgresSettings;
 import io.eventpipe.common.config.Option;
+import io.eventpipe.common.deadletter.DeadLetterLimit;
+import io.eventpipe.common.deadletter.DeadLetterOptions;
+import io.eventpipe.common.serde.EventFormat;
+import io.eventpipe.common.validate.ValidationOptions;
+import io.eventpipe.common.validate.ValidationRules;
 import io.eventpipe.common.config.Settings;
 import io.eventpipe.common.job.JobRuntime;
 import io.eventpipe.common.kafka.KafkaConnection;
@@ -39,6 +44,8 @@ import java.util.Map;
  * @param dlqTransactionalIdPrefix transactional id prefix of the dead-letter sink
  * @param transactionTimeout Kafka transaction timeout of the sinks
  * @param postgres database connection and batching
+ * @param validation what a clean-topic record must satisfy (the ingest job's rules, AVRO format)
+ * @param deadLetterLimit how large a dead letter may be, and where larger ones are archived whole
  * @param topicLayout partitions, replication and retention, for the topics command
  */
 public record AggregateConfig(
@@ -61,6 +68,8 @@ public record AggregateConfig(
         String dlqTransactionalIdPrefix,
         Duration transactionTimeout,
         PostgresSettings postgres,
+        ValidationRules validation,
+        DeadLetterLimit deadLetterLimit,
         TopicLayout topicLayout) {
 
     public static final Option<String> JOB_NAME = Option.string("job.name", "eventpipe-aggregate",
@@ -118,6 +127,8 @@ public record AggregateConfig(
                 MAX_OUT_OF_ORDERNESS, IDLENESS, WINDOW_SIZE, ALLOWED_LATENESS, RESULTS_TX_PREFIX, LATE_TX_PREFIX,
                 DLQ_TX_PREFIX, TRANSACTION_TIMEOUT, PG_URL, PG_USER, PG_PASSWORD, PG_BATCH_SIZE, PG_BATCH_INTERVAL,
                 PG_MAX_RETRIES, PG_CREATE_TABLE));
+        all.addAll(ValidationOptions.ALL);
+        all.addAll(DeadLetterOptions.ALL);
         all.addAll(KafkaOptions.ALL);
         all.addAll(TopicLayout.OPTIONS);
         return all;
@@ -154,7 +165,8 @@ public record AggregateConfig(
                 s.get(INPUT_TOPIC), s.get(RESULTS_TOPIC), s.get(LATE_TOPIC), s.get(DLQ_TOPIC),
                 group != null ? group : name, s.get(STARTING_OFFSETS), s.get(MAX_OUT_OF_ORDERNESS), s.get(IDLENESS),
                 s.get(WINDOW_SIZE), s.get(ALLOWED_LATENESS), Map.copyOf(metrics), results, late, dlq,
-                s.get(TRANSACTION_TIMEOUT), pg, TopicLayout.read(s));
+                s.get(TRANSACTION_TIMEOUT), pg, ValidationOptions.read(s, EventFormat.AVRO),
+                DeadLetterOptions.read(s, kafka, null), TopicLayout.read(s));
         c.crossCheck(s);
         s.check(options(), sections());
         return c;

@@ -6,12 +6,16 @@ import io.eventpipe.aggregate.sinks.PostgresSink;
 import io.eventpipe.aggregate.sinks.WindowResultSerializer;
 import io.eventpipe.common.config.ConfigException;
 import io.eventpipe.common.config.JobArgs;
+import io.eventpipe.common.deadletter.DeadLetterArchive;
+import io.eventpipe.common.deadletter.DeadLetterHeaders;
+import io.eventpipe.common.deadletter.DeadLetterOptions;
 import io.eventpipe.common.deadletter.RawRecord;
 import io.eventpipe.common.kafka.DeadLetterSerializer;
-import io.eventpipe.common.kafka.KafkaPreflight;
 import io.eventpipe.common.kafka.KafkaPreflight.GroupUse;
+import io.eventpipe.common.kafka.KafkaPreflight.RecordSizeUse;
 import io.eventpipe.common.kafka.KafkaPreflight.TopicUse;
 import io.eventpipe.common.kafka.KafkaPreflight.TransactionalIdUse;
+import io.eventpipe.common.kafka.KafkaPreflight;
 import io.eventpipe.common.kafka.KafkaSinks;
 import io.eventpipe.common.kafka.KafkaSources;
 import org.apache.flink.connector.kafka.source.KafkaSource;
@@ -60,7 +64,10 @@ public final class AggregateJob {
                             new TransactionalIdUse(AggregateConfig.LATE_TX_PREFIX.key(),
                                     config.lateTransactionalIdPrefix()),
                             new TransactionalIdUse(AggregateConfig.DLQ_TX_PREFIX.key(),
-                                    config.dlqTransactionalIdPrefix())));
+                                    config.dlqTransactionalIdPrefix())),
+                    List.of(new RecordSizeUse("topics.dlq", config.dlqTopic(),
+                            DeadLetterOptions.MAX_RECORD_BYTES.key(), config.deadLetterLimit().maxRecordBytes(),
+                            DeadLetterHeaders.MAX_OVERHEAD_BYTES)));
         }
         PostgresSchema.ensure(config.postgres());
     }
@@ -78,6 +85,7 @@ public final class AggregateJob {
                 KafkaSinks.exactlyOnce(kafka, new LateEventSerializer(config.lateTopic(), config.windowSize()),
                         config.lateTransactionalIdPrefix(), timeout),
                 KafkaSinks.exactlyOnce(kafka, new DeadLetterSerializer(config.dlqTopic()),
-                        config.dlqTransactionalIdPrefix(), timeout)));
+                        config.dlqTransactionalIdPrefix(), timeout),
+                DeadLetterArchive.sink(config.deadLetterLimit().archiveRoot())));
     }
 }

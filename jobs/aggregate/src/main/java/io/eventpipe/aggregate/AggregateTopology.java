@@ -4,6 +4,7 @@ import io.eventpipe.aggregate.functions.DecodeFunction;
 import io.eventpipe.aggregate.functions.WindowAggregator;
 import io.eventpipe.aggregate.functions.WindowResult;
 import io.eventpipe.common.deadletter.DeadLetter;
+import io.eventpipe.common.deadletter.DeadLetterArchive;
 import io.eventpipe.common.deadletter.RawRecord;
 import io.eventpipe.schema.Event;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -17,14 +18,14 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 /**
  * The aggregate dataflow, independent of connectors: source (per-partition watermarks from the record timestamp,
  * which the ingest job sets to the event time) → decode → keyBy(type, source) → windows → PostgreSQL + results
- * topic; too-late events → late topic; undecodable records → dead letters.
+ * topic; too-late events → late topic; records that are not valid events → dead letters.
  */
 public final class AggregateTopology {
     private AggregateTopology() {}
 
     /** The sinks of the job. */
     public record Sinks(Sink<WindowResult> postgres, Sink<WindowResult> results, Sink<Event> late,
-            Sink<DeadLetter> deadLetters) {}
+            Sink<DeadLetter> deadLetters, Sink<DeadLetter> deadLetterArchive) {}
 
     public static void build(StreamExecutionEnvironment env, AggregateConfig config, Source<RawRecord, ?, ?> source,
             Sinks sinks) {
@@ -36,13 +37,15 @@ public final class AggregateTopology {
         SingleOutputStreamOperator<Event> events = env
                 .fromSource(source, watermarks, "kafka: " + config.inputTopic())
                 .uid(Uids.SOURCE)
-                .process(new DecodeFunction(), new AvroTypeInfo<>(Event.class))
+                .process(new DecodeFunction(config.validation(), config.deadLetterLimit()),
+                        new AvroTypeInfo<>(Event.class))
                 .name("decode")
                 .uid(Uids.DECODE);
 
         SingleOutputStreamOperator<WindowResult> windows = events
                 .keyBy(WindowAggregator::key)
-                .process(new WindowAggregator(config.windowSize(), config.allowedLateness(), config.metrics()),
+                .process(new WindowAggregator(config.windowSize(), config.allowedLateness(), config.metrics(),
+                                config.validation().json()),
                         TypeInformation.of(WindowResult.class))
                 .name("windows per type and source")
                 .uid(Uids.WINDOWS);
@@ -53,5 +56,7 @@ public final class AggregateTopology {
                 .name("kafka: " + config.lateTopic()).uid(Uids.LATE_SINK);
         events.getSideOutput(DecodeFunction.DEAD_LETTERS).sinkTo(sinks.deadLetters())
                 .name("kafka: " + config.dlqTopic()).uid(Uids.DLQ_SINK);
+        events.getSideOutput(DeadLetterArchive.ARCHIVE).sinkTo(sinks.deadLetterArchive())
+                .name("dead-letter archive").uid(Uids.DLQ_ARCHIVE_SINK);
     }
 }

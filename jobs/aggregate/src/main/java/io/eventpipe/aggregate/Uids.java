@@ -9,6 +9,7 @@ public final class Uids {
     public static final String RESULTS_SINK = "aggregate-results-sink";
     public static final String LATE_SINK = "aggregate-late-sink";
     public static final String DLQ_SINK = "aggregate-dlq-sink";
+    public static final String DLQ_ARCHIVE_SINK = "aggregate-dlq-archive-sink";
 
     private Uids() {}
 }

@@ -20,6 +20,7 @@ class AggregateConfigTest {
         m.put("kafka.bootstrap-servers", "localhost:9092");
         m.put("postgres.url", "jdbc:postgresql://db:5432/analytics");
         m.put("postgres.user", "eventpipe");
+        m.put("sink.dlq.archive-path", "s3://bucket/dead-letters");
         return m;
     }
 

@@ -27,6 +27,7 @@ class AggregateStartupIT {
         m.put("kafka.preflight", "false");
         m.put("postgres.url", url);
         m.put("postgres.user", PG.user());
+        m.put("sink.dlq.archive-path", "file:///tmp/eventpipe-startup/dead-letters");
         for (int i = 0; i < sets.length; i += 2) {
             m.put(sets[i], sets[i + 1]);
         }

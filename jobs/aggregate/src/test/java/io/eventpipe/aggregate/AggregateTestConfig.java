@@ -29,6 +29,7 @@ final class AggregateTestConfig {
         m.put("checkpoint.interval", "1s");
         m.put("checkpoint.timeout", "1min");
         m.put("checkpoint.dir", tmp.resolve("checkpoints").toUri().toString());
+        m.put("sink.dlq.archive-path", tmp.resolve("dead-letters").toUri().toString());
         m.put("sink.transaction-timeout", "5min");
         m.put("postgres.url", postgresUrl);
         m.put("postgres.user", postgresUser);

@@ -77,6 +77,7 @@ class GoldenSavepointIT {
         m.put("restart.delay", "1s");
         m.put("postgres.url", postgresUrl);
         m.put("postgres.user", user);
+        m.put("sink.dlq.archive-path", "file:///tmp/eventpipe-golden/dead-letters");
         m.put("postgres.batch-interval", "100ms");
         return AggregateConfig.from(Settings.of(m));
     }

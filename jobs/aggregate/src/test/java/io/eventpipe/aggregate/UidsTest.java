@@ -11,7 +11,8 @@ class UidsTest {
     @Test
     void everyOperatorHasAUidFromTheConstants() throws Exception {
         AggregateConfig config = AggregateConfig.from(Settings.of(Map.of("kafka.bootstrap-servers", "localhost:9092",
-                "postgres.url", "jdbc:postgresql://localhost/x", "postgres.user", "u")));
+                "postgres.url", "jdbc:postgresql://localhost/x", "postgres.user", "u",
+                "sink.dlq.archive-path", "file:///tmp/dead-letters")));
         StreamExecutionEnvironment env =
                 StreamExecutionEnvironment.getExecutionEnvironment(config.runtime().toConfiguration());
         AggregateJob.addTo(env, config);

@@ -149,13 +149,15 @@ class UpgradeIT {
         Path ingestConfig = tmp.resolve("ingest.yaml");
         Files.writeString(ingestConfig, common + "job:\n  name: up-ingest\n"
                 + "topics:\n  input: up.events\n  clean: up.clean\n  dlq: up.dlq\n"
-                + "lake:\n  enabled: false\n");
+                + "lake:\n  enabled: false\n"
+                + "sink.dlq.archive-path: " + tmp.resolve("ingest-dead-letters").toUri() + "\n");
         Path aggregateConfig = tmp.resolve("aggregate.yaml");
         Files.writeString(aggregateConfig, common + "job:\n  name: up-aggregate\n"
                 + "topics:\n  clean: up.clean\n  results: up.stats\n  late: up.late\n  dlq: up.agg-dlq\n"
                 + "source:\n  max-out-of-orderness: 10min\n  idleness: 1s\n"
                 + "window:\n  size: 1min\n  allowed-lateness: 0s\n"
-                + "postgres:\n  url: " + url + "\n  user: " + PG.user() + "\n  batch-interval: 200ms\n");
+                + "postgres:\n  url: " + url + "\n  user: " + PG.user() + "\n  batch-interval: 200ms\n"
+                + "sink.dlq.archive-path: " + tmp.resolve("aggregate-dead-letters").toUri() + "\n");
         Path released = path("eventpipe.ingest.jar");
         Path releasedAggregate = path("eventpipe.aggregate.jar");
         Path next = path("eventpipe.next.jar");

@@ -3,12 +3,15 @@ package io.eventpipe.ingest;
 import io.eventpipe.common.config.Option;
 import io.eventpipe.common.config.Settings;
 import io.eventpipe.common.deadletter.DeadLetterHeaders;
+import io.eventpipe.common.deadletter.DeadLetterLimit;
+import io.eventpipe.common.deadletter.DeadLetterOptions;
 import io.eventpipe.common.job.JobRuntime;
 import io.eventpipe.common.kafka.KafkaConnection;
 import io.eventpipe.common.kafka.KafkaOptions;
 import io.eventpipe.common.kafka.StartingOffsets;
 import io.eventpipe.common.kafka.TopicLayout;
 import io.eventpipe.common.serde.EventFormat;
+import io.eventpipe.common.validate.ValidationOptions;
 import io.eventpipe.common.validate.ValidationRules;
 
 import java.time.Duration;
@@ -35,6 +38,7 @@ import java.util.List;
  * @param dlqTransactionalIdPrefix transactional id prefix of the dead-letter sink
  * @param transactionTimeout Kafka transaction timeout of both sinks
  * @param lakePath Parquet lake root URI, or null when the lake is disabled
+ * @param deadLetterLimit how large a dead letter may be, and where larger ones are archived whole
  * @param topicLayout partitions, replication and retention of the topics, for the topics command
  */
 public record IngestConfig(
@@ -54,6 +58,7 @@ public record IngestConfig(
         String dlqTransactionalIdPrefix,
         Duration transactionTimeout,
         String lakePath,
+        DeadLetterLimit deadLetterLimit,
         TopicLayout topicLayout) {
 
     public static final Option<String> JOB_NAME = Option.string("job.name", "eventpipe-ingest",
@@ -74,12 +79,6 @@ public record IngestConfig(
             "5s", "Watermark delay behind the largest event time seen.");
     public static final Option<Duration> IDLENESS = Option.duration("source.idleness", "30s",
             "A partition without records for this long no longer holds back the watermark.");
-    public static final Option<Long> MAX_RECORD_BYTES = Option.bytes("validation.max-record-bytes", "1000000",
-            "Largest key plus value accepted; larger records are dead-lettered as TOO_LARGE.");
-    public static final Option<Duration> MAX_FUTURE_SKEW = Option.duration("validation.max-future-skew", "5min",
-            "Largest allowed lead of event time over the Kafka record timestamp.");
-    public static final Option<Duration> MAX_AGE = Option.duration("validation.max-age", "7d",
-            "Largest allowed lag of event time behind the Kafka record timestamp.");
     public static final Option<Duration> DEDUP_TTL = Option.duration("dedup.ttl", "24h",
             "How long an event id is remembered; a repeat within it is dropped.");
     public static final Option<String> CLEAN_TX_PREFIX = Option.string("sink.clean.transactional-id-prefix", null,
@@ -98,8 +97,10 @@ public record IngestConfig(
     public static List<Option<?>> options() {
         List<Option<?>> all = new ArrayList<>(JobRuntime.options());
         all.addAll(List.of(JOB_NAME, INPUT_TOPIC, CLEAN_TOPIC, DLQ_TOPIC, GROUP_ID, STARTING_OFFSETS, FORMAT,
-                MAX_OUT_OF_ORDERNESS, IDLENESS, MAX_RECORD_BYTES, MAX_FUTURE_SKEW, MAX_AGE, DEDUP_TTL,
-                CLEAN_TX_PREFIX, DLQ_TX_PREFIX, TRANSACTION_TIMEOUT, LAKE_ENABLED, LAKE_PATH));
+                MAX_OUT_OF_ORDERNESS, IDLENESS, DEDUP_TTL, CLEAN_TX_PREFIX, DLQ_TX_PREFIX, TRANSACTION_TIMEOUT,
+                LAKE_ENABLED, LAKE_PATH));
+        all.addAll(ValidationOptions.ALL);
+        all.addAll(DeadLetterOptions.ALL);
         all.addAll(KafkaOptions.ALL);
         all.addAll(TopicLayout.OPTIONS);
         return all;
@@ -114,25 +115,22 @@ public record IngestConfig(
         String name = s.get(JOB_NAME);
         JobRuntime runtime = JobRuntime.read(s, name);
         KafkaConnection kafka = KafkaOptions.read(s);
-        ValidationRules rules = new ValidationRules(s.get(FORMAT), orZero(s.get(MAX_RECORD_BYTES)),
-                s.get(MAX_FUTURE_SKEW), s.get(MAX_AGE));
+        ValidationRules rules = ValidationOptions.read(s, s.get(FORMAT));
         String group = s.get(GROUP_ID);
         String cleanPrefix = s.get(CLEAN_TX_PREFIX);
         String dlqPrefix = s.get(DLQ_TX_PREFIX);
         boolean lake = Boolean.TRUE.equals(s.get(LAKE_ENABLED));
         String lakePath = lake ? s.require(LAKE_PATH) : null;
+        DeadLetterLimit deadLetterLimit = DeadLetterOptions.read(s, kafka,
+                lakePath == null ? null : (lakePath.endsWith("/") ? lakePath : lakePath + "/") + "_dead_letters");
         IngestConfig c = new IngestConfig(runtime, kafka, Boolean.TRUE.equals(s.get(KafkaOptions.PREFLIGHT)),
                 s.get(INPUT_TOPIC), s.get(CLEAN_TOPIC), s.get(DLQ_TOPIC), group != null ? group : name,
                 s.get(STARTING_OFFSETS), rules, s.get(MAX_OUT_OF_ORDERNESS), s.get(IDLENESS), s.get(DEDUP_TTL),
                 cleanPrefix != null ? cleanPrefix : name + "-clean", dlqPrefix != null ? dlqPrefix : name + "-dlq",
-                s.get(TRANSACTION_TIMEOUT), lakePath, TopicLayout.read(s));
+                s.get(TRANSACTION_TIMEOUT), lakePath, deadLetterLimit, TopicLayout.read(s));
         c.crossCheck(s);
         s.check(options(), sections());
         return c;
-    }
-
-    private static long orZero(Long v) {
-        return v == null ? 0 : v;
     }
 
     /** Rules that span several keys. Only runs the checks whose inputs parsed. */
@@ -151,8 +149,8 @@ public record IngestConfig(
                 s.problem("validation.max-record-bytes: " + validation.maxRecordBytes() + " plus "
                         + DeadLetterHeaders.MAX_OVERHEAD_BYTES + " bytes of dead-letter headers exceeds the "
                         + "producer's max.request.size (" + kafka.maxRequestSize() + "); raise "
-                        + "kafka.properties.max.request.size or lower the limit, or oversized records could not "
-                        + "be dead-lettered");
+                        + "kafka.properties.max.request.size or lower the limit, or a valid event that large could "
+                        + "not be written to the clean topic");
             }
         }
     }

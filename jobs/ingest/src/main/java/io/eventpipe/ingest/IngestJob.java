@@ -3,13 +3,17 @@ package io.eventpipe.ingest;
 import io.eventpipe.common.config.ConfigException;
 import io.eventpipe.common.config.JobArgs;
 import io.eventpipe.common.deadletter.DeadLetter;
+import io.eventpipe.common.deadletter.DeadLetterArchive;
+import io.eventpipe.common.deadletter.DeadLetterHeaders;
+import io.eventpipe.common.deadletter.DeadLetterOptions;
 import io.eventpipe.common.deadletter.RawRecord;
 import io.eventpipe.common.kafka.DeadLetterSerializer;
 import io.eventpipe.common.kafka.EventSerializer;
-import io.eventpipe.common.kafka.KafkaPreflight;
 import io.eventpipe.common.kafka.KafkaPreflight.GroupUse;
+import io.eventpipe.common.kafka.KafkaPreflight.RecordSizeUse;
 import io.eventpipe.common.kafka.KafkaPreflight.TopicUse;
 import io.eventpipe.common.kafka.KafkaPreflight.TransactionalIdUse;
+import io.eventpipe.common.kafka.KafkaPreflight;
 import io.eventpipe.common.kafka.KafkaSinks;
 import io.eventpipe.common.kafka.KafkaSources;
 import io.eventpipe.ingest.lake.LakeSink;
@@ -56,7 +60,9 @@ public final class IngestJob {
                 new TopicUse("topics.dlq", config.dlqTopic(), AclOperation.WRITE)),
                 List.of(new GroupUse(IngestConfig.GROUP_ID.key(), config.groupId())),
                 List.of(new TransactionalIdUse(IngestConfig.CLEAN_TX_PREFIX.key(), config.cleanTransactionalIdPrefix()),
-                        new TransactionalIdUse(IngestConfig.DLQ_TX_PREFIX.key(), config.dlqTransactionalIdPrefix())));
+                        new TransactionalIdUse(IngestConfig.DLQ_TX_PREFIX.key(), config.dlqTransactionalIdPrefix())),
+                List.of(new RecordSizeUse("topics.dlq", config.dlqTopic(), DeadLetterOptions.MAX_RECORD_BYTES.key(),
+                        config.deadLetterLimit().maxRecordBytes(), DeadLetterHeaders.MAX_OVERHEAD_BYTES)));
     }
 
     /** Builds the production connectors and adds the job to {@code env}. */
@@ -68,6 +74,7 @@ public final class IngestJob {
         Sink<DeadLetter> dlq = KafkaSinks.exactlyOnce(config.kafka(), new DeadLetterSerializer(config.dlqTopic()),
                 config.dlqTransactionalIdPrefix(), config.transactionTimeout());
         Sink<Event> lake = config.lakeEnabled() ? LakeSink.create(config.lakePath()) : null;
-        IngestTopology.build(env, config, source, clean, dlq, lake);
+        IngestTopology.build(env, config, source, clean, dlq, lake,
+                DeadLetterArchive.sink(config.deadLetterLimit().archiveRoot()));
     }
 }

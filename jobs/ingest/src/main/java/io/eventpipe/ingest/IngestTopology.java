@@ -1,6 +1,7 @@
 package io.eventpipe.ingest;
 
 import io.eventpipe.common.deadletter.DeadLetter;
+import io.eventpipe.common.deadletter.DeadLetterArchive;
 import io.eventpipe.common.deadletter.RawRecord;
 import io.eventpipe.common.metrics.EventTimeLag;
 import io.eventpipe.ingest.functions.DecodeValidateFunction;
@@ -25,15 +26,16 @@ public final class IngestTopology {
      * Adds the ingest job to {@code env}.
      *
      * @param lake the lake sink, or null to write no lake
+     * @param archive where dead letters too large for their topic are kept whole
      */
     public static void build(StreamExecutionEnvironment env, IngestConfig config, Source<RawRecord, ?, ?> source,
-            Sink<Event> clean, Sink<DeadLetter> deadLetters, Sink<Event> lake) {
+            Sink<Event> clean, Sink<DeadLetter> deadLetters, Sink<Event> lake, Sink<DeadLetter> archive) {
         AvroTypeInfo<Event> eventType = new AvroTypeInfo<>(Event.class);
 
         SingleOutputStreamOperator<Event> valid = env
                 .fromSource(source, WatermarkStrategy.noWatermarks(), "kafka: " + config.inputTopic())
                 .uid(Uids.SOURCE)
-                .process(new DecodeValidateFunction(config.validation()), eventType)
+                .process(new DecodeValidateFunction(config.validation(), config.deadLetterLimit()), eventType)
                 .name("decode and validate")
                 .uid(Uids.DECODE_VALIDATE);
 
@@ -57,5 +59,9 @@ public final class IngestTopology {
                 .sinkTo(deadLetters)
                 .name("kafka: " + config.dlqTopic())
                 .uid(Uids.DLQ_SINK);
+        valid.getSideOutput(DeadLetterArchive.ARCHIVE)
+                .sinkTo(archive)
+                .name("dead-letter archive")
+                .uid(Uids.DLQ_ARCHIVE_SINK);
     }
 }

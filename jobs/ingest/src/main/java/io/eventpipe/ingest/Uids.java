@@ -11,6 +11,7 @@ public final class Uids {
     public static final String CLEAN_SINK = "ingest-clean-sink";
     public static final String LAKE_SINK = "ingest-lake-sink";
     public static final String DLQ_SINK = "ingest-dlq-sink";
+    public static final String DLQ_ARCHIVE_SINK = "ingest-dlq-archive-sink";
 
     private Uids() {}
 }

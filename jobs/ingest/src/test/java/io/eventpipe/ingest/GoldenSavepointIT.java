@@ -67,6 +67,7 @@ class GoldenSavepointIT {
         m.put("restart.delay", "1s");
         m.put("dedup.ttl", "3650d");
         m.put("lake.enabled", "false");
+        m.put("sink.dlq.archive-path", "file:///tmp/eventpipe-test/dead-letters");
         return IngestConfig.from(Settings.of(m));
     }
 

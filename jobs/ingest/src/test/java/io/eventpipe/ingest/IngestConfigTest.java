@@ -92,7 +92,7 @@ class IngestConfigTest {
     @Test
     void sizeLimitMustLeaveRoomForDeadLetterHeaders() {
         assertThatThrownBy(() -> with("validation.max-record-bytes", "1mb"))
-                .hasMessageContaining("validation.max-record-bytes: 1048576 plus 4096 bytes of dead-letter headers "
+                .hasMessageContaining("validation.max-record-bytes: 1048576 plus 8192 bytes of dead-letter headers "
                         + "exceeds the producer's max.request.size (1048576)");
         Map<String, String> m = minimal();
         m.put("validation.max-record-bytes", "1mb");

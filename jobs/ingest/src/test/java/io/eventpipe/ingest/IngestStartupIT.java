@@ -27,6 +27,7 @@ class IngestStartupIT {
         m.put("topics.clean", prefix + ".clean");
         m.put("topics.dlq", prefix + ".dlq");
         m.put("lake.enabled", "false");
+        m.put("sink.dlq.archive-path", "file:///tmp/eventpipe-test/dead-letters");
         return IngestConfig.from(Settings.of(m));
     }
 
@@ -63,7 +64,8 @@ class IngestStartupIT {
     @Test
     void badConfigurationStopsMainNamingTheKey() {
         assertThatThrownBy(() -> IngestJob.main(new String[] {"--set", "kafka.bootstrap-servers=localhost:1",
-                "--set", "lake.enabled=false", "--set", "checkpoint.interval=often"}))
+                "--set", "lake.enabled=false", "--set", "sink.dlq.archive-path=file:///tmp/x", "--set",
+                "checkpoint.interval=often"}))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("checkpoint.interval: 'often' must be a duration");
         assertThatThrownBy(() -> IngestJob.main(new String[] {"--config", "/nonexistent/ingest.yaml"}))

@@ -57,7 +57,7 @@ class MetricsIT {
         KAFKA.createTopics(3, config.inputTopic(), config.cleanTopic(), config.dlqTopic());
 
         EventGenerator gen = new EventGenerator(new EventGenerator.Settings(EventFormat.AVRO, 0.10, 0.02,
-                EnumSet.allOf(Reason.class), 5000, 99));
+                EventGenerator.BAD_KINDS, 5000, 99));
         long now = System.currentTimeMillis();
         List<GeneratedRecord> records = new ArrayList<>();
         for (int i = 0; i < 3000; i++) {
@@ -86,7 +86,7 @@ class MetricsIT {
                         .isEqualTo(duplicates);
                 for (Reason reason : Reason.values()) {
                     assertThat(sum(s, "flink_taskmanager_job_task_operator_eventpipe_reason_deadLettered",
-                            "reason=\"" + reason + "\"")).as(reason.name()).isEqualTo(perReason.get(reason).doubleValue());
+                            "reason=\"" + reason + "\"")).as(reason.name()).isEqualTo(perReason.getOrDefault(reason, 0L).doubleValue());
                 }
                 assertThat(sum(s, "flink_taskmanager_job_task_operator_eventpipe_eventTimeLagMs")).isPositive();
             });

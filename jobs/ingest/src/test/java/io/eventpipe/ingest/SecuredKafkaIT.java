@@ -130,6 +130,7 @@ class SecuredKafkaIT {
         m.put("restart.delay", "500ms");
         m.put("kafka.request-timeout", "20s");
         m.put("lake.enabled", "false");
+        m.put("sink.dlq.archive-path", "file:///tmp/eventpipe-test/dead-letters");
         return IngestConfig.from(Settings.load(m, null, List.of(), env::get));
     }
 

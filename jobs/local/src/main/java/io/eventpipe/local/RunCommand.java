@@ -290,6 +290,7 @@ final class RunCommand implements Callable<Integer> {
         m.put("checkpoint.interval", "5s");
         m.put("checkpoint.timeout", "1min");
         m.put("checkpoint.dir", data.resolve("checkpoints-aggregate").toUri().toString());
+        m.put("sink.dlq.archive-path", data.resolve("dead-letters-aggregate").toUri().toString());
         m.put("sink.transaction-timeout", "5min");
         m.put("restart.attempts", "3");
         m.put("restart.delay", "2s");
@@ -374,7 +375,7 @@ final class RunCommand implements Callable<Integer> {
             this.producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
             this.topic = topic;
             this.events = new EventGenerator(new EventGenerator.Settings(format, duplicates, bad,
-                    EnumSet.allOf(Reason.class), 100_000, System.nanoTime()));
+                    EventGenerator.BAD_KINDS, 100_000, System.nanoTime()));
             this.thread = new Thread(this::loop, "eventpipe-generator");
         }
 

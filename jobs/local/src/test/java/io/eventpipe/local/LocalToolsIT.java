@@ -135,7 +135,8 @@ class LocalToolsIT {
     void topicsAreCreatedWithTheirLayoutAndChecked() {
         String[] common = {"--set", "kafka.bootstrap-servers=" + KAFKA.bootstrapServers(), "--set",
                 "topics.input=t.events", "--set", "topics.clean=t.clean", "--set", "topics.dlq=t.dlq", "--set",
-                "topics.replication-factor=1", "--set", "topics.min-insync-replicas=1", "--set", "lake.enabled=false"};
+                "topics.replication-factor=1", "--set", "topics.min-insync-replicas=1", "--set", "lake.enabled=false",
+                "--set", "sink.dlq.archive-path=file:///tmp/eventpipe-test/dead-letters"};
         Result created = eventpipe(concat(new String[] {"topics", "create"}, common));
         assertThat(created.code()).as(created.output()).isZero();
         assertThat(created.output()).contains("created t.events: 6 partitions").contains("created t.dlq")
@@ -154,7 +155,8 @@ class LocalToolsIT {
                 "kafka.bootstrap-servers=" + KAFKA.bootstrapServers(), "--set", "topics.clean=t.clean", "--set",
                 "topics.dlq=t.dlq", "--set", "topics.results=t.stats", "--set", "topics.late=t.late", "--set",
                 "topics.replication-factor=1", "--set", "topics.min-insync-replicas=1", "--set",
-                "postgres.url=jdbc:postgresql://localhost/x", "--set", "postgres.user=u");
+                "postgres.url=jdbc:postgresql://localhost/x", "--set", "postgres.user=u", "--set",
+                "sink.dlq.archive-path=file:///tmp/eventpipe-test/dead-letters");
         assertThat(aggregate.code()).as(aggregate.output()).isZero();
         assertThat(aggregate.output()).contains("exists  t.clean").contains("created t.stats").contains("created t.late");
         Result badConfig = eventpipe(concat(new String[] {"topics", "check", "--set", "topics.partitions=many"},

@@ -1,6 +1,5 @@
 package io.eventpipe.aggregate.functions;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.eventpipe.schema.Event;
@@ -15,6 +14,7 @@ import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import io.eventpipe.common.metrics.EventTimeLag;
+import io.eventpipe.common.serde.JsonLimits;
 import org.apache.flink.util.OutputTag;
 
 import java.math.BigDecimal;
@@ -45,6 +45,7 @@ public final class WindowAggregator extends KeyedProcessFunction<String, Event, 
     private final long size;
     private final long lateness;
     private final Map<String, List<MetricSpec>> metrics;
+    private final JsonLimits limits;
 
     private transient MapState<Long, WindowAcc> windows;
     private transient ValueState<Long> closedUpTo;
@@ -59,9 +60,19 @@ public final class WindowAggregator extends KeyedProcessFunction<String, Event, 
      * @param metrics per event type, the numeric aggregates of its payload
      */
     public WindowAggregator(Duration size, Duration allowedLateness, Map<String, List<MetricSpec>> metrics) {
+        this(size, allowedLateness, metrics, JsonLimits.DEFAULTS);
+    }
+
+    /**
+     * @param limits the bounds events were validated with: every number that contributes has at most so many
+     *     integer and fraction digits, so sums and their text stay small whatever the input
+     */
+    public WindowAggregator(Duration size, Duration allowedLateness, Map<String, List<MetricSpec>> metrics,
+            JsonLimits limits) {
         this.size = size.toMillis();
         this.lateness = allowedLateness.toMillis();
         this.metrics = Map.copyOf(metrics);
+        this.limits = limits;
     }
 
     /** The key of an event: type and source. The type cannot contain '|' (validation), so the split is unique. */
@@ -75,7 +86,7 @@ public final class WindowAggregator extends KeyedProcessFunction<String, Event, 
                 new MapStateDescriptor<>(WINDOWS_STATE, Types.LONG, Types.POJO(WindowAcc.class)));
         closedUpTo = getRuntimeContext().getState(new ValueStateDescriptor<>(PROGRESS_STATE, Types.LONG));
         // decimals as written (10.10 stays 10.10), so sums are exact whatever order events arrive in
-        json = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+        json = limits.mapper();
         var group = getRuntimeContext().getMetricGroup().addGroup("eventpipe");
         late = group.counter("lateEvents");
         emitted = group.counter("windowsEmitted");
@@ -124,8 +135,8 @@ public final class WindowAggregator extends KeyedProcessFunction<String, Event, 
         }
         for (int i = 0; i < specs.size() && i < acc.values.length; i++) {
             BigDecimal v = number(payload, specs.get(i).field());
-            if (v == null) {
-                continue;
+            if (v == null || limits.numberProblem(v) != null) {
+                continue; // validation refuses such numbers; a record from elsewhere cannot make a result huge
             }
             BigDecimal prev = acc.values[i] == null ? null : new BigDecimal(acc.values[i]);
             BigDecimal next = switch (specs.get(i).function()) {

@@ -15,6 +15,13 @@ public class DeadLetter {
     public long timestamp;
     public Reason reason;
     public String message;
+    /** Set when {@link #key} and {@link #value} are prefixes of the original, which is kept whole in the archive. */
+    public boolean cut;
+    /** For a cut letter: the original's key and value sizes, the SHA-256 of its value, where it is archived. */
+    public int originalKeyBytes;
+    public int originalValueBytes;
+    public String valueSha256;
+    public String archive;
 
     public DeadLetter() {}
 
@@ -29,6 +36,11 @@ public class DeadLetter {
         d.reason = reason;
         d.message = message;
         return d;
+    }
+
+    /** Bytes of key plus value. */
+    public int size() {
+        return (key == null ? 0 : key.length) + (value == null ? 0 : value.length);
     }
 
     @Override

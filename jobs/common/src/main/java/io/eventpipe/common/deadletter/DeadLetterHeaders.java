@@ -10,15 +10,27 @@ public final class DeadLetterHeaders {
     public static final String SOURCE_PARTITION = "eventpipe.dlq.source.partition";
     public static final String SOURCE_OFFSET = "eventpipe.dlq.source.offset";
     public static final String SOURCE_TIMESTAMP = "eventpipe.dlq.source.timestamp";
+    /** Present ({@code true}) when key and value are prefixes: the record was too large for the topic. */
+    public static final String CUT = "eventpipe.dlq.cut";
+    public static final String ORIGINAL_KEY_BYTES = "eventpipe.dlq.original.key-bytes";
+    public static final String ORIGINAL_VALUE_BYTES = "eventpipe.dlq.original.value-bytes";
+    /** Lower-case hex SHA-256 of the whole original value. */
+    public static final String ORIGINAL_VALUE_SHA256 = "eventpipe.dlq.original.value-sha256";
+    /** The archive directory that holds the whole record (find it there by source topic, partition and offset). */
+    public static final String ARCHIVE = "eventpipe.dlq.archive";
 
     /** The message header is cut to this many characters. */
     public static final int MAX_MESSAGE_CHARS = 500;
 
+    /** The archive path is at most this many characters (configuration refuses longer ones). */
+    public static final int MAX_ARCHIVE_PATH_CHARS = 1024;
+
     /**
      * An upper bound on what the headers and record framing add to the original key and value, for a source topic
-     * name of Kafka's maximum length (249) and a message of {@link #MAX_MESSAGE_CHARS} characters of up to 3 bytes.
+     * name of Kafka's maximum length (249), a message of {@link #MAX_MESSAGE_CHARS} characters of up to 3 bytes,
+     * and the cut headers with an archive path of {@link #MAX_ARCHIVE_PATH_CHARS} characters of up to 3 bytes.
      */
-    public static final int MAX_OVERHEAD_BYTES = 4096;
+    public static final int MAX_OVERHEAD_BYTES = 8192;
 
     private DeadLetterHeaders() {}
 }

@@ -17,5 +17,15 @@ public enum Reason {
     /** The payload is not a JSON document. */
     PAYLOAD_NOT_JSON,
     /** The payload breaks the JSON Schema contract of its type. */
-    PAYLOAD_CONTRACT
+    PAYLOAD_CONTRACT,
+    /**
+     * The payload exceeds a configured bound: nesting depth, length of a number or string, or a number's integer or
+     * fraction digits ({@code validation.payload.*}).
+     */
+    PAYLOAD_LIMIT,
+    /**
+     * Processing the record raised an exception no rule foresaw. A bug: the record is kept with the exception's class
+     * and message so that it can be replayed after the fix, and the job goes on.
+     */
+    UNEXPECTED
 }

@@ -23,6 +23,9 @@ import java.util.UUID;
  * tests can compute the exact expected output. Not thread-safe.
  */
 public final class EventGenerator {
+    /** Every reason a generated bad record can have: all but {@link Reason#UNEXPECTED}, which only a bug causes. */
+    public static final Set<Reason> BAD_KINDS = Set.copyOf(EnumSet.complementOf(EnumSet.of(Reason.UNEXPECTED)));
+
     private static final String[] SOURCES = {"checkout-service", "payments-service", "web", "mobile-app"};
     private static final String[] CURRENCIES = {"EUR", "USD", "GBP"};
     private static final String[] METHODS = {"card", "bank_transfer", "wallet"};
@@ -40,6 +43,9 @@ public final class EventGenerator {
             int oversizeBytes, long seed) {
         public Settings {
             badKinds = badKinds.isEmpty() ? EnumSet.noneOf(Reason.class) : EnumSet.copyOf(badKinds);
+            if (badKinds.contains(Reason.UNEXPECTED)) {
+                throw new IllegalArgumentException("no record is meant to cause UNEXPECTED");
+            }
             if (duplicateShare < 0 || badSharePerKind < 0 || duplicateShare + badSharePerKind * badKinds.size() > 0.9) {
                 throw new IllegalArgumentException("duplicate and bad shares must be >= 0 and leave at least 10% "
                         + "of records clean");
@@ -47,7 +53,7 @@ public final class EventGenerator {
         }
 
         public static Settings defaults(long seed) {
-            return new Settings(EventFormat.AVRO, 0.10, 0.01, EnumSet.allOf(Reason.class), 100_000, seed);
+            return new Settings(EventFormat.AVRO, 0.10, 0.01, BAD_KINDS, 100_000, seed);
         }
     }
 
@@ -90,7 +96,7 @@ public final class EventGenerator {
 
     private static GeneratedRecord repeat(GeneratedRecord original, GeneratedRecord.Expected expected) {
         return new GeneratedRecord(original.key(), original.value(), original.timestamp(), original.id(), expected,
-                original.reason());
+                original.reason(), original.kind());
     }
 
     private GeneratedRecord remember(List<GeneratedRecord> recent, GeneratedRecord r) {
@@ -197,6 +203,13 @@ public final class EventGenerator {
             }
             case PAYLOAD_NOT_JSON -> {
                 e.setPayload("{\"orderId\": o-" + random.nextInt(1000));
+                value = encoder.encode(e);
+            }
+            case PAYLOAD_LIMIT -> {
+                // a valid order whose amount has ten million integer digits once written out
+                e.setType("order.created");
+                e.setPayload("{\"orderId\":\"o-1\",\"customerId\":\"c-1\",\"amount\":1e9999999,"
+                        + "\"currency\":\"EUR\",\"items\":[{\"sku\":\"sku-1\",\"quantity\":1,\"unitPrice\":1}]}");
                 value = encoder.encode(e);
             }
             case PAYLOAD_CONTRACT -> {

@@ -8,7 +8,10 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 
 import java.nio.charset.StandardCharsets;
 
-/** Dead letters: the original key and value bytes untouched, the reason and origin as headers. */
+/**
+ * Dead letters: the original key and value bytes untouched (or, for a letter cut to fit, their prefixes and the cut
+ * headers), the reason and origin as headers.
+ */
 public final class DeadLetterSerializer implements KafkaRecordSerializationSchema<DeadLetter> {
     private static final long serialVersionUID = 1L;
     private final String topic;
@@ -26,6 +29,15 @@ public final class DeadLetterSerializer implements KafkaRecordSerializationSchem
         h.add(DeadLetterHeaders.SOURCE_PARTITION, utf8(Integer.toString(d.partition)));
         h.add(DeadLetterHeaders.SOURCE_OFFSET, utf8(Long.toString(d.offset)));
         h.add(DeadLetterHeaders.SOURCE_TIMESTAMP, utf8(Long.toString(d.timestamp)));
+        if (d.cut) {
+            h.add(DeadLetterHeaders.CUT, utf8("true"));
+            h.add(DeadLetterHeaders.ORIGINAL_KEY_BYTES, utf8(Integer.toString(d.originalKeyBytes)));
+            h.add(DeadLetterHeaders.ORIGINAL_VALUE_BYTES, utf8(Integer.toString(d.originalValueBytes)));
+            if (d.valueSha256 != null) {
+                h.add(DeadLetterHeaders.ORIGINAL_VALUE_SHA256, utf8(d.valueSha256));
+            }
+            h.add(DeadLetterHeaders.ARCHIVE, utf8(d.archive));
+        }
         // Timestamped now, not with the original time: topic retention then counts from when the letter was written.
         return new ProducerRecord<>(topic, null, null, d.key, d.value, h);
     }

@@ -1,12 +1,15 @@
 package io.eventpipe.common.kafka;
 
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.DescribeConsumerGroupsOptions;
 import org.apache.kafka.clients.admin.DescribeTopicsOptions;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.GroupAuthorizationException;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
@@ -41,6 +44,13 @@ public final class KafkaPreflight {
     /** A transactional-id prefix an exactly-once sink writes under, and the key that names it. */
     public record TransactionalIdUse(String configKey, String prefix) {}
 
+    /**
+     * A topic that must take records of up to {@code recordBytes} key plus value bytes (plus {@code overheadBytes} of
+     * headers and framing), because the key {@code limitKey} says so.
+     */
+    public record RecordSizeUse(String configKey, String topic, String limitKey, long recordBytes,
+            long overheadBytes) {}
+
     /** Throws {@link PreflightException} listing every problem found. */
     public static void check(KafkaConnection kafka, List<TopicUse> uses) {
         check(kafka, uses, List.of(), List.of());
@@ -52,6 +62,15 @@ public final class KafkaPreflight {
      */
     public static void check(KafkaConnection kafka, List<TopicUse> uses, List<GroupUse> groups,
             List<TransactionalIdUse> transactionalIds) {
+        check(kafka, uses, groups, transactionalIds, List.of());
+    }
+
+    /**
+     * Also checks, where the principal may read topic configs, that each topic's {@code max.message.bytes} takes the
+     * largest record the job will write there; where it may not, the brokers decide on first use.
+     */
+    public static void check(KafkaConnection kafka, List<TopicUse> uses, List<GroupUse> groups,
+            List<TransactionalIdUse> transactionalIds, List<RecordSizeUse> sizes) {
         long timeoutMs = kafka.requestTimeout().toMillis();
         var props = kafka.clientConfig();
         props.setProperty("request.timeout.ms", Long.toString(timeoutMs));
@@ -110,6 +129,9 @@ public final class KafkaPreflight {
             for (TransactionalIdUse t : transactionalIds) {
                 checkTransactionalId(admin, t, timeoutMs, problems);
             }
+            for (RecordSizeUse size : sizes) {
+                checkRecordSize(admin, size, timeoutMs, problems);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new PreflightException("interrupted while checking Kafka");
@@ -156,6 +178,28 @@ public final class KafkaPreflight {
             // TransactionalIdNotFoundException: allowed, and not used yet
         } catch (TimeoutException e) {
             problems.add("describing transactional id '" + probe + "' timed out after " + timeoutMs + " ms");
+        }
+    }
+
+    private static void checkRecordSize(Admin admin, RecordSizeUse use, long timeoutMs, List<String> problems)
+            throws InterruptedException {
+        ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, use.topic());
+        Config config;
+        try {
+            config = admin.describeConfigs(List.of(topic)).values().get(topic).get(timeoutMs, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            return; // not permitted to read it, or the topic is missing (reported above)
+        }
+        ConfigEntry entry = config.get("max.message.bytes");
+        if (entry == null || entry.value() == null || !entry.value().matches("[0-9]{1,19}")) {
+            return;
+        }
+        long max = Long.parseLong(entry.value());
+        if (use.recordBytes() + use.overheadBytes() > max) {
+            problems.add("topic '" + use.topic() + "' (" + use.configKey() + ") has max.message.bytes " + max
+                    + ", less than " + use.limitKey() + " (" + use.recordBytes() + ") plus " + use.overheadBytes()
+                    + " bytes of headers; lower " + use.limitKey() + " to " + (max - use.overheadBytes())
+                    + " or raise the topic's max.message.bytes");
         }
     }
 

@@ -3,26 +3,40 @@ package io.eventpipe.common.serde;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.eventpipe.common.deadletter.Reason;
 import io.eventpipe.schema.Event;
+import org.apache.avro.Schema;
 import org.apache.avro.message.BinaryMessageDecoder;
 
 import java.io.IOException;
+import java.time.DateTimeException;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 
 /**
  * Turns record values into {@link Event}s. Never throws anything but {@link DecodeException}: whatever the
- * bytes are, the caller gets an event or a reason. Not thread-safe; create one per task.
+ * bytes are, the caller gets an event or a reason. Work and memory are bounded by the record's size: an Avro body is
+ * checked against its writer's schema ({@link AvroBounds}) before Avro allocates anything, and JSON is read within
+ * {@link JsonLimits}. Not thread-safe; create one per task.
  */
 public final class EventDecoder {
+    /** Avro single-object encoding: two marker bytes, then the writer schema's 64-bit fingerprint, little-endian. */
+    private static final int HEADER_BYTES = 10;
+
     private final EventFormat format;
+    private final EnvelopeSchemas schemas;
     private final BinaryMessageDecoder<Event> avro;
+    private final AvroBounds bounds = new AvroBounds();
     private final ObjectMapper json;
 
     public EventDecoder(EventFormat format, EnvelopeSchemas schemas) {
+        this(format, schemas, JsonLimits.DEFAULTS);
+    }
+
+    public EventDecoder(EventFormat format, EnvelopeSchemas schemas, JsonLimits limits) {
         this.format = format;
+        this.schemas = schemas;
         this.avro = Event.createDecoder(schemas);
-        this.json = new ObjectMapper();
+        this.json = limits.mapper();
     }
 
     public Event decode(byte[] value) throws DecodeException {
@@ -33,6 +47,22 @@ public final class EventDecoder {
     }
 
     private Event decodeAvro(byte[] value) throws DecodeException {
+        if (value.length < HEADER_BYTES || value[0] != (byte) 0xC3 || value[1] != (byte) 0x01) {
+            throw new DecodeException("not an Avro single-object encoded event: no C3 01 marker and fingerprint");
+        }
+        long fingerprint = 0;
+        for (int i = HEADER_BYTES - 1; i >= 2; i--) {
+            fingerprint = (fingerprint << 8) | (value[i] & 0xff);
+        }
+        Schema writer = schemas.findByFingerprint(fingerprint);
+        if (writer == null) {
+            throw new DecodeException("not an event of a known envelope version: schema fingerprint "
+                    + Long.toHexString(fingerprint) + " is unknown");
+        }
+        String problem = bounds.check(writer, value, HEADER_BYTES, value.length);
+        if (problem != null) {
+            throw new DecodeException("malformed Avro body: " + problem);
+        }
         try {
             return avro.decode(value);
         } catch (IOException | RuntimeException e) {
@@ -47,7 +77,10 @@ public final class EventDecoder {
         JsonNode node;
         try {
             node = json.readTree(value);
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
+            if (JsonLimits.isLimit(e)) {
+                throw new DecodeException(Reason.PAYLOAD_LIMIT, "JSON exceeds a limit: " + truncate(e.getMessage()));
+            }
             throw new DecodeException("not a JSON document: " + truncate(e.getMessage()));
         }
         if (node == null || !node.isObject()) {
@@ -91,13 +124,19 @@ public final class EventDecoder {
             throw new DecodeException("field 'time' is missing");
         }
         if (v.isIntegralNumber()) {
+            if (!v.canConvertToLong()) {
+                throw new DecodeException("field 'time' is out of range: " + truncate(v.asText()));
+            }
             return Instant.ofEpochMilli(v.longValue());
         }
         if (v.isTextual()) {
             try {
-                return Instant.parse(v.textValue());
-            } catch (DateTimeParseException e) {
-                throw new DecodeException("field 'time' is not an ISO-8601 instant: " + truncate(v.textValue()));
+                Instant t = Instant.parse(v.textValue());
+                t.toEpochMilli(); // the event's time is kept in milliseconds: it must fit
+                return t;
+            } catch (DateTimeException | ArithmeticException e) {
+                throw new DecodeException("field 'time' is not an ISO-8601 instant within range: "
+                        + truncate(v.textValue()));
             }
         }
         throw new DecodeException("field 'time' must be epoch milliseconds or an ISO-8601 instant");

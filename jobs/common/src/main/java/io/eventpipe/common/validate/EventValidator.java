@@ -1,6 +1,5 @@
 package io.eventpipe.common.validate;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.eventpipe.common.deadletter.DeadLetter;
@@ -10,6 +9,7 @@ import io.eventpipe.common.deadletter.Reason;
 import io.eventpipe.common.serde.DecodeException;
 import io.eventpipe.common.serde.EnvelopeSchemas;
 import io.eventpipe.common.serde.EventDecoder;
+import io.eventpipe.common.serde.JsonLimits;
 import io.eventpipe.schema.Event;
 
 import java.util.regex.Pattern;
@@ -22,17 +22,22 @@ import java.util.regex.Pattern;
 public final class EventValidator {
     public static final int MAX_ID_LENGTH = 256;
     public static final Pattern TYPE_PATTERN = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+    /** The source names a system; it keys windows and rows, so it is short and printable. */
+    public static final int MAX_SOURCE_LENGTH = 256;
 
     private final ValidationRules rules;
     private final EventDecoder decoder;
     private final PayloadContracts contracts;
-    private final ObjectMapper json = new ObjectMapper();
+    private final JsonLimits limits;
+    private final ObjectMapper json;
     private final long futureSkewMillis;
     private final long maxAgeMillis;
 
     public EventValidator(ValidationRules rules, EnvelopeSchemas schemas, PayloadContracts contracts) {
         this.rules = rules;
-        this.decoder = new EventDecoder(rules.format(), schemas);
+        this.limits = rules.json();
+        this.decoder = new EventDecoder(rules.format(), schemas, limits);
+        this.json = limits.mapper();
         this.contracts = contracts;
         this.futureSkewMillis = rules.maxFutureSkew().toMillis();
         this.maxAgeMillis = rules.maxAge().toMillis();
@@ -48,10 +53,22 @@ public final class EventValidator {
         public DeadLetter deadLetter;
     }
 
-    /** Fills {@code out} with the event, or with a dead letter naming the first rule the record breaks. */
+    /**
+     * Fills {@code out} with the event, or with a dead letter naming the first rule the record breaks. Never throws:
+     * an exception no rule foresaw becomes a dead letter of reason {@link Reason#UNEXPECTED}.
+     */
     public Outcome check(RawRecord raw, Outcome out) {
         out.event = null;
         out.deadLetter = null;
+        try {
+            return checkRules(raw, out);
+        } catch (RuntimeException | StackOverflowError e) {
+            out.event = null;
+            return reject(out, raw, Reason.UNEXPECTED, e.getClass().getName() + ": " + e.getMessage());
+        }
+    }
+
+    private Outcome checkRules(RawRecord raw, Outcome out) {
         if (raw.size() > rules.maxRecordBytes()) {
             return reject(out, raw, Reason.TOO_LARGE,
                     "record of " + raw.size() + " bytes exceeds the limit of " + rules.maxRecordBytes());
@@ -60,7 +77,7 @@ public final class EventValidator {
         try {
             event = decoder.decode(raw.value);
         } catch (DecodeException e) {
-            return reject(out, raw, Reason.UNDECODABLE, e.getMessage());
+            return reject(out, raw, e.reason(), e.getMessage());
         }
         if (event.getId().isBlank()) {
             return reject(out, raw, Reason.MISSING_FIELD, "id is empty");
@@ -74,23 +91,34 @@ public final class EventValidator {
         if (!TYPE_PATTERN.matcher(event.getType()).matches()) {
             return reject(out, raw, Reason.INVALID_FIELD, "type must match " + TYPE_PATTERN.pattern());
         }
+        String sourceProblem = sourceProblem(event.getSource());
+        if (sourceProblem != null) {
+            return reject(out, raw, Reason.INVALID_FIELD, sourceProblem);
+        }
         long time = event.getTime().toEpochMilli();
-        if (time > raw.timestamp + futureSkewMillis) {
+        if (time > saturatedAdd(raw.timestamp, futureSkewMillis)) {
             return reject(out, raw, Reason.TIME_IN_FUTURE, "event time " + event.getTime()
                     + " is more than " + rules.maxFutureSkew() + " after the record timestamp " + raw.timestamp);
         }
-        if (time < raw.timestamp - maxAgeMillis) {
+        if (time < saturatedAdd(raw.timestamp, -maxAgeMillis)) {
             return reject(out, raw, Reason.TIME_TOO_OLD, "event time " + event.getTime()
                     + " is more than " + rules.maxAge() + " before the record timestamp " + raw.timestamp);
         }
         JsonNode payload;
         try {
             payload = json.readTree(event.getPayload());
-        } catch (JsonProcessingException e) {
-            return reject(out, raw, Reason.PAYLOAD_NOT_JSON, "payload is not JSON: " + e.getOriginalMessage());
+        } catch (Exception e) {
+            if (JsonLimits.isLimit(e)) {
+                return reject(out, raw, Reason.PAYLOAD_LIMIT, "payload exceeds a limit: " + e.getMessage());
+            }
+            return reject(out, raw, Reason.PAYLOAD_NOT_JSON, "payload is not JSON: " + e.getMessage());
         }
         if (payload == null || payload.isMissingNode()) {
             return reject(out, raw, Reason.PAYLOAD_NOT_JSON, "payload is empty");
+        }
+        String numberProblem = limits.numberProblem(payload);
+        if (numberProblem != null) {
+            return reject(out, raw, Reason.PAYLOAD_LIMIT, "payload exceeds a limit: " + numberProblem);
         }
         String violations = contracts.violations(event.getType(), payload, 3);
         if (violations != null) {
@@ -99,6 +127,24 @@ public final class EventValidator {
         }
         out.event = event;
         return out;
+    }
+
+    private static String sourceProblem(String source) {
+        if (source.length() > MAX_SOURCE_LENGTH) {
+            return "source is longer than " + MAX_SOURCE_LENGTH + " characters";
+        }
+        for (int i = 0; i < source.length(); i++) {
+            if (Character.isISOControl(source.charAt(i))) {
+                return "source contains the control character U+" + String.format("%04X", (int) source.charAt(i));
+            }
+        }
+        return null;
+    }
+
+    private static long saturatedAdd(long a, long b) {
+        long r = a + b;
+        // overflow iff both operands have the sign opposite to the result's
+        return ((a ^ r) & (b ^ r)) < 0 ? (b > 0 ? Long.MAX_VALUE : Long.MIN_VALUE) : r;
     }
 
     private static Outcome reject(Outcome out, RawRecord raw, Reason reason, String message) {

@@ -163,4 +163,145 @@ class EventValidatorTest {
         assertThat(check(json, "{\"id\":\"x\",\"type\":\"t\",\"payload\":{}}".getBytes(StandardCharsets.UTF_8))
                 .deadLetter.message).contains("time");
     }
+
+    // --- hostile input: every answer is a dead letter with a reason, never an exception or an allocation by claim
+
+    /** Marker, fingerprint of the latest envelope, then {@code body}. */
+    private static byte[] single(byte[] body) {
+        long fp = org.apache.avro.SchemaNormalization.parsingFingerprint64(Event.getClassSchema());
+        byte[] out = new byte[10 + body.length];
+        out[0] = (byte) 0xC3;
+        out[1] = 0x01;
+        for (int i = 0; i < 8; i++) {
+            out[2 + i] = (byte) (fp >>> (8 * i));
+        }
+        System.arraycopy(body, 0, out, 10, body.length);
+        return out;
+    }
+
+    /** Zig-zag varint. */
+    private static byte[] varint(long v) {
+        long z = (v << 1) ^ (v >> 63);
+        java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+        while ((z & ~0x7FL) != 0) {
+            b.write((int) ((z & 0x7F) | 0x80));
+            z >>>= 7;
+        }
+        b.write((int) z);
+        return b.toByteArray();
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+        for (byte[] p : parts) {
+            b.writeBytes(p);
+        }
+        return b.toByteArray();
+    }
+
+    private static byte[] str(String s) {
+        byte[] u = s.getBytes(StandardCharsets.UTF_8);
+        return concat(varint(u.length), u);
+    }
+
+    @Test
+    void aStringLengthBeyondTheRecordIsUndecodableWithoutAllocatingIt() {
+        byte[] fifteen = single(varint(1L << 30)); // the 15-byte record that claims a 1 GiB id
+        assertThat(fifteen).hasSize(15);
+        EventValidator.Outcome o = check(avro, fifteen);
+        assertThat(o.deadLetter.reason).isEqualTo(Reason.UNDECODABLE);
+        assertThat(o.deadLetter.message).contains("field 'id' claims 1073741824 bytes, but only 0 remain");
+    }
+
+    @Test
+    void negativeLengthsUnendingNumbersAndBadUnionIndexesAreUndecodable() {
+        assertThat(check(avro, single(varint(-5))).deadLetter.message).contains("negative length");
+        byte[] ff = new byte[40];
+        java.util.Arrays.fill(ff, (byte) 0xFF);
+        assertThat(check(avro, single(ff)).deadLetter.message).contains("number longer than 10 bytes");
+        byte[] badUnion = single(concat(str("id-1"), varint(NOW), str("page.viewed"), str("web"), str("{}"),
+                varint(7)));
+        EventValidator.Outcome o = check(avro, badUnion);
+        assertThat(o.deadLetter.reason).isEqualTo(Reason.UNDECODABLE);
+        assertThat(o.deadLetter.message).contains("field 'headers' has index 7, but only 2 are defined");
+        byte[] good = single(concat(str("id-1"), varint(NOW), str("page.viewed"), str("web"),
+                str("{\"path\":\"/\"}"), varint(0)));
+        assertThat(check(avro, good).event).isNotNull();
+    }
+
+    @Test
+    void invalidUtf8InAStringIsUndecodable() {
+        byte[] source = {'w', (byte) 0xC3, 0x28};
+        byte[] body = concat(str("id-1"), varint(NOW), str("page.viewed"), varint(source.length), source, str("{}"),
+                varint(0));
+        EventValidator.Outcome o = check(avro, single(body));
+        assertThat(o.deadLetter.reason).isEqualTo(Reason.UNDECODABLE);
+        assertThat(o.deadLetter.message).contains("field 'source' is not valid UTF-8");
+    }
+
+    @Test
+    void payloadNumbersBeyondTheirDigitBoundsAreAPayloadLimit() {
+        for (String amount : new String[] {"1e9999999", "1e-9999999", "123456789012345678901", "1e21",
+                "0.000000000000000000001", "1" + "0".repeat(500)}) {
+            Event e = order("id-n", NOW);
+            e.setPayload(e.getPayload().replace("12.5", amount));
+            EventValidator.Outcome o = check(avro, encoder.encode(e));
+            assertThat(o.deadLetter).as(amount).isNotNull();
+            assertThat(o.deadLetter.reason).as(amount).isEqualTo(Reason.PAYLOAD_LIMIT);
+        }
+        for (String amount : new String[] {"12345678901234567890", "0.30000000000000004", "1e19", "1.50000000000000000000000"}) {
+            Event e = order("id-ok", NOW);
+            e.setPayload(e.getPayload().replace("12.5", amount));
+            assertThat(check(avro, encoder.encode(e)).event).as(amount).isNotNull();
+        }
+    }
+
+    @Test
+    void deeplyNestedPayloadIsAPayloadLimit() {
+        Event e = order("id-deep", NOW);
+        e.setType("page.viewed");
+        e.setPayload("[".repeat(500) + "]".repeat(500));
+        EventValidator.Outcome o = check(avro, encoder.encode(e));
+        assertThat(o.deadLetter.reason).isEqualTo(Reason.PAYLOAD_LIMIT);
+        assertThat(o.deadLetter.message).contains("nesting depth");
+    }
+
+    @Test
+    void sourceMustBeShortAndPrintable() {
+        Event nul = order("id-s1", NOW);
+        nul.setSource("web\u0000x");
+        assertThat(reasonFor(nul)).isEqualTo(Reason.INVALID_FIELD);
+        Event longSource = order("id-s2", NOW);
+        longSource.setSource("s".repeat(EventValidator.MAX_SOURCE_LENGTH + 1));
+        assertThat(reasonFor(longSource)).isEqualTo(Reason.INVALID_FIELD);
+    }
+
+    @Test
+    void absurdEventTimesAreRejectedWithoutOverflow() {
+        assertThat(reasonFor(order("t1", Long.MAX_VALUE))).isEqualTo(Reason.TIME_IN_FUTURE);
+        assertThat(reasonFor(order("t2", Long.MIN_VALUE))).isEqualTo(Reason.TIME_TOO_OLD);
+        assertThat(reasonFor(order("t3", 253402300800000L))).isEqualTo(Reason.TIME_IN_FUTURE);
+        assertThat(reasonFor(order("t4", -1_000_000_000_000_000L))).isEqualTo(Reason.TIME_TOO_OLD);
+    }
+
+    @Test
+    void jsonInputWithOutOfRangeTimesOrLimitsIsRejectedWithAReason() {
+        String base = "{\"id\":\"j1\",\"type\":\"page.viewed\",\"source\":\"web\",\"payload\":{\"path\":\"/\"},";
+        assertThat(check(json, (base + "\"time\":99999999999999999999999}").getBytes(StandardCharsets.UTF_8))
+                .deadLetter.reason).isEqualTo(Reason.UNDECODABLE);
+        assertThat(check(json, (base + "\"time\":\"+1000000000-01-01T00:00:00Z\"}")
+                .getBytes(StandardCharsets.UTF_8)).deadLetter.reason).isEqualTo(Reason.UNDECODABLE);
+        assertThat(check(json, (base + "\"time\":" + NOW + ",\"x\":" + "[".repeat(100) + "]".repeat(100) + "}")
+                .getBytes(StandardCharsets.UTF_8)).deadLetter.reason).isEqualTo(Reason.PAYLOAD_LIMIT);
+        assertThat(check(json, (base + "\"time\":" + NOW + ",\"x\":" + "9".repeat(1000) + "}")
+                .getBytes(StandardCharsets.UTF_8)).deadLetter.reason).isEqualTo(Reason.PAYLOAD_LIMIT);
+        byte[] badUtf8 = (base + "\"time\":" + NOW + "}").getBytes(StandardCharsets.UTF_8);
+        badUtf8[9] = (byte) 0xFF;
+        assertThat(check(json, badUtf8).deadLetter.reason).isEqualTo(Reason.UNDECODABLE);
+        String inlineHuge = "{\"id\":\"j2\",\"type\":\"order.created\",\"source\":\"web\",\"time\":" + NOW
+                + ",\"payload\":{\"orderId\":\"o\",\"customerId\":\"c\",\"amount\":1e9999999,\"currency\":\"EUR\","
+                + "\"items\":[{\"sku\":\"a\",\"quantity\":1}]}}";
+        assertThat(check(json, inlineHuge.getBytes(StandardCharsets.UTF_8)).deadLetter.reason)
+                .isEqualTo(Reason.PAYLOAD_LIMIT);
+    }
 }

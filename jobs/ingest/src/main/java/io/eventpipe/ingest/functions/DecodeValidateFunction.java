@@ -1,6 +1,8 @@
 package io.eventpipe.ingest.functions;
 
 import io.eventpipe.common.deadletter.DeadLetter;
+import io.eventpipe.common.deadletter.DeadLetterArchive;
+import io.eventpipe.common.deadletter.DeadLetterLimit;
 import io.eventpipe.common.deadletter.RawRecord;
 import io.eventpipe.common.deadletter.Reason;
 import io.eventpipe.common.validate.EventValidator;
@@ -18,7 +20,8 @@ import java.util.Map;
 
 /**
  * Decodes and validates each raw record once. Valid events go downstream as Avro records; everything else goes to
- * the {@link #DEAD_LETTERS} side output with its original bytes and a reason. Never throws on bad input.
+ * the {@link #DEAD_LETTERS} side output with its original bytes and a reason, cut to fit the dead-letter topic where
+ * it must be, and then also whole to {@link DeadLetterArchive#ARCHIVE}. Never throws on bad input.
  */
 public final class DecodeValidateFunction extends ProcessFunction<RawRecord, Event> {
     private static final long serialVersionUID = 1L;
@@ -26,13 +29,15 @@ public final class DecodeValidateFunction extends ProcessFunction<RawRecord, Eve
     public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters") {};
 
     private final ValidationRules rules;
+    private final DeadLetterLimit limit;
     private transient EventValidator validator;
     private transient EventValidator.Outcome outcome;
     private transient Counter eventsIn;
     private transient Map<Reason, Counter> deadLettered;
 
-    public DecodeValidateFunction(ValidationRules rules) {
+    public DecodeValidateFunction(ValidationRules rules, DeadLetterLimit limit) {
         this.rules = rules;
+        this.limit = limit;
     }
 
     @Override
@@ -55,7 +60,8 @@ public final class DecodeValidateFunction extends ProcessFunction<RawRecord, Eve
             out.collect(outcome.event);
         } else {
             deadLettered.get(outcome.deadLetter.reason).inc();
-            ctx.output(DEAD_LETTERS, outcome.deadLetter);
+            limit.route(outcome.deadLetter, d -> ctx.output(DEAD_LETTERS, d),
+                    d -> ctx.output(DeadLetterArchive.ARCHIVE, d));
         }
     }
 }

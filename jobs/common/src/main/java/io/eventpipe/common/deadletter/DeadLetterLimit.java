@@ -1,0 +1,58 @@
+package io.eventpipe.common.deadletter;
+
+import java.io.Serializable;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.function.Consumer;
+
+/**
+ * Makes every dead letter fit its topic. A letter whose key and value exceed {@code maxRecordBytes} goes whole to
+ * the archive and, cut, to the topic: prefixes of key and value, the original sizes, the SHA-256 of the value and
+ * the archive directory that holds it.
+ *
+ * @param maxRecordBytes the most key plus value bytes a dead-letter record may carry
+ * @param archiveRoot where whole records are archived ({@link DeadLetterArchive})
+ */
+public record DeadLetterLimit(long maxRecordBytes, String archiveRoot) implements Serializable {
+    /** A cut letter keeps at most this much of the key; the rest of the budget goes to the value. */
+    public static final int MAX_CUT_KEY_BYTES = 1024;
+
+    /** Sends {@code d} whole to {@code topic}, or whole to {@code archive} and cut to {@code topic}. */
+    public void route(DeadLetter d, Consumer<DeadLetter> topic, Consumer<DeadLetter> archive) {
+        if (d.size() <= maxRecordBytes) {
+            topic.accept(d);
+        } else {
+            archive.accept(d);
+            topic.accept(cut(d));
+        }
+    }
+
+    DeadLetter cut(DeadLetter d) {
+        DeadLetter c = new DeadLetter();
+        c.topic = d.topic;
+        c.partition = d.partition;
+        c.offset = d.offset;
+        c.timestamp = d.timestamp;
+        c.reason = d.reason;
+        c.message = d.message;
+        c.cut = true;
+        c.originalKeyBytes = d.key == null ? -1 : d.key.length;
+        c.originalValueBytes = d.value == null ? -1 : d.value.length;
+        int keyKeep = d.key == null ? 0 : (int) Math.min(d.key.length, Math.min(MAX_CUT_KEY_BYTES, maxRecordBytes));
+        c.key = d.key == null ? null : Arrays.copyOf(d.key, keyKeep);
+        c.value = d.value == null ? null : Arrays.copyOf(d.value, (int) Math.min(d.value.length, maxRecordBytes - keyKeep));
+        c.valueSha256 = d.value == null ? null : sha256(d.value);
+        c.archive = archiveRoot + "/" + DeadLetterArchive.bucket(d.timestamp) + "/";
+        return c;
+    }
+
+    static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
+    }
+}

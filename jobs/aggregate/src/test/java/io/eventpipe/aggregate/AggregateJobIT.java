@@ -1,13 +1,21 @@
 package io.eventpipe.aggregate;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.eventpipe.aggregate.sinks.LateEventSerializer;
 import io.eventpipe.common.config.Settings;
+import io.eventpipe.common.generate.AdversarialCorpus;
+import io.eventpipe.common.generate.GeneratedRecord;
+import io.eventpipe.common.serde.EnvelopeSchemas;
+import io.eventpipe.common.serde.EventDecoder;
 import io.eventpipe.common.serde.EventEncoder;
 import io.eventpipe.common.serde.EventFormat;
 import io.eventpipe.common.testing.Checkpoints;
+import io.eventpipe.common.testing.IngestExpectations;
 import io.eventpipe.common.testing.KafkaBrokerExtension;
 import io.eventpipe.common.testing.MiniClusters;
 import io.eventpipe.common.testing.PostgresExtension;
+import io.eventpipe.common.testing.Restarts;
 import io.eventpipe.schema.Event;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.core.execution.JobClient;
@@ -195,6 +203,68 @@ class AggregateJobIT {
         }
     }
 
+    /**
+     * The adversarial corpus written to the clean topic beside valid events (as if something other than the ingest
+     * job wrote there): the job never restarts, every bad record is dead-lettered with its reason (cut and archived
+     * where too large), and the window rows are exactly those of the valid events.
+     */
+    @Test
+    void hostileRecordsOnTheCleanTopicAreDeadLetteredWhileWindowsStayExact(@InjectMiniCluster MiniCluster cluster)
+            throws Exception {
+        Map<String, String> m = AggregateTestConfig.base("hostile", KAFKA.bootstrapServers(), tmp,
+                PG.createDatabase("hostile"), PG.user());
+        m.put("source.idleness", "1s");
+        m.put("aggregate.metrics.order.created", "sum(amount), min(amount), max(amount)");
+        m.put("restart.attempts", "1"); // a failure would fail the job after one restart: the test asserts none
+        m.put("restart.delay", "1s");
+        AggregateConfig config = AggregateConfig.from(Settings.of(m));
+        KAFKA.createTopic(config.inputTopic(), PARTITIONS, Map.of("max.message.bytes", "3145728"));
+        KAFKA.createTopics(PARTITIONS, config.resultsTopic(), config.lateTopic(), config.dlqTopic());
+        AggregateJob.startupChecks(config);
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.getExecutionEnvironment(config.runtime().toConfiguration());
+        AggregateJob.addTo(env, config);
+        JobClient job = env.executeAsync("hostile");
+        try {
+            List<Event> accepted = new ArrayList<>();
+            AdversarialCorpus corpus = new AdversarialCorpus(
+                    new AdversarialCorpus.Settings(EventFormat.AVRO, 1_000_000, 8));
+            List<GeneratedRecord> hostile = corpus.generate(4_000, t0 + 30_000);
+            EventDecoder decoder = new EventDecoder(EventFormat.AVRO, EnvelopeSchemas.load());
+            try (KafkaProducer<byte[], byte[]> p = KAFKA.largeRecordProducer()) {
+                for (GeneratedRecord r : hostile) {
+                    p.send(new ProducerRecord<>(config.inputTopic(), null, r.timestamp(), r.key(), r.value()));
+                    if (r.expected() == GeneratedRecord.Expected.CLEAN) {
+                        accepted.add(decoder.decode(r.value()));
+                    }
+                }
+                p.flush();
+            }
+            for (int w = 0; w < 2; w++) {
+                List<Event> events = window(w, 20);
+                produce(config.inputTopic(), events);
+                accepted.addAll(events);
+            }
+            tick(config.inputTopic(), t0 + 2 * MIN + LATENESS + 5_000);
+            IngestExpectations expected = IngestExpectations.of(hostile, config.deadLetterLimit().maxRecordBytes());
+            assertThat(expected.archived()).isNotEmpty();
+            Map<String, String> rows = expectedRows(accepted);
+            String url = config.postgres().url();
+            await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+                assertThat(rows(url)).isEqualTo(rows);
+                assertThat(KAFKA.readCommitted(config.dlqTopic())).hasSizeGreaterThanOrEqualTo(
+                        (int) expected.deadLetters().values().stream().mapToLong(Long::longValue).sum());
+            });
+            Checkpoints.await(cluster, job.getJobID(), 2);
+            assertThat(rows(url)).isEqualTo(rows);
+            expected.assertDeadLetters(KAFKA, config.inputTopic(), config.dlqTopic());
+            expected.assertArchiveExact(tmp.resolve("dead-letters"));
+            assertThat(Restarts.of(cluster, job.getJobID())).as("restarts").isZero();
+        } finally {
+            job.cancel().get(30, TimeUnit.SECONDS);
+        }
+    }
+
     @FunctionalInterface
     private interface Disturbance {
         void at(MiniCluster cluster, JobID job, int point) throws Exception;
@@ -277,8 +347,7 @@ class AggregateJobIT {
             long last = events.stream().mapToLong(e -> e.getTime().toEpochMilli()).max().orElseThrow();
             String metrics = "{}";
             if (k.contains("|order.created|")) {
-                List<BigDecimal> amounts = events.stream().map(e -> new BigDecimal(
-                        e.getPayload().replaceAll("[^0-9.]", ""))).toList();
+                List<BigDecimal> amounts = events.stream().map(e -> amount(e.getPayload())).toList();
                 metrics = "{\"max_amount\": " + amounts.stream().reduce(BigDecimal::max).orElseThrow().stripTrailingZeros().toPlainString()
                         + ", \"min_amount\": " + amounts.stream().reduce(BigDecimal::min).orElseThrow().stripTrailingZeros().toPlainString()
                         + ", \"sum_amount\": " + amounts.stream().reduce(BigDecimal.ZERO, BigDecimal::add).stripTrailingZeros().toPlainString() + "}";
@@ -286,6 +355,15 @@ class AggregateJobIT {
             out.put(k, events.size() + " " + first + " " + last + " " + metrics);
         });
         return out;
+    }
+
+    private static BigDecimal amount(String payload) {
+        try {
+            return new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS).readTree(payload)
+                    .get("amount").decimalValue();
+        } catch (Exception e) {
+            throw new IllegalStateException(payload, e);
+        }
     }
 
     /** Rows of event_windows in the same form as {@link #expectedRows}. */

@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** The {@code eventpipe} command: local run, producer and topic tools. */
 @Command(name = "eventpipe", mixinStandardHelpOptions = true, version = "eventpipe 0.1.0",
         description = "Exactly-once event pipelines on Apache Flink.",
-        subcommands = {RunCommand.class, ProduceCommand.class, TopicsCommand.class, SavepointCommand.class})
+        subcommands = {RunCommand.class, ProduceCommand.class, TopicsCommand.class, SavepointCommand.class,
+                CorpusCommand.class})
 public final class Main implements Runnable {
     @Override
     public void run() {

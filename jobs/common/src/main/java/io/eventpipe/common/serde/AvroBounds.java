@@ -2,12 +2,6 @@ package io.eventpipe.common.serde;
 
 import org.apache.avro.Schema;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
-
 /**
  * Walks an Avro binary body against its writer's schema before Avro decodes it, and says what is wrong with it, if
  * anything. Avro's decoder allocates a string, bytes, array or map at the length the record claims before reading
@@ -19,9 +13,7 @@ final class AvroBounds {
     /** Deeper than this, a (recursive) schema is refused rather than risk the stack. */
     static final int MAX_DEPTH = 64;
 
-    private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
-            .onMalformedInput(CodingErrorAction.REPORT)
-            .onUnmappableCharacter(CodingErrorAction.REPORT);
+    private final StrictUtf8 utf8 = new StrictUtf8();
     private byte[] buf;
     private int pos;
     private int end;
@@ -135,15 +127,8 @@ final class AvroBounds {
     }
 
     private void utf8(int n, String field) throws Problem {
-        for (int i = pos; i < pos + n; i++) {
-            if (buf[i] < 0) { // not plain ASCII: let the strict decoder judge the whole string
-                try {
-                    utf8.reset().decode(ByteBuffer.wrap(buf, pos, n));
-                } catch (CharacterCodingException e) {
-                    throw new Problem("field '" + field + "' is not valid UTF-8");
-                }
-                break;
-            }
+        if (!utf8.valid(buf, pos, n)) {
+            throw new Problem("field '" + field + "' is not valid UTF-8");
         }
         pos += n;
     }

@@ -26,6 +26,7 @@ public final class EventDecoder {
     private final EnvelopeSchemas schemas;
     private final BinaryMessageDecoder<Event> avro;
     private final AvroBounds bounds = new AvroBounds();
+    private final StrictUtf8 utf8 = new StrictUtf8();
     private final ObjectMapper json;
 
     public EventDecoder(EventFormat format, EnvelopeSchemas schemas) {
@@ -74,6 +75,9 @@ public final class EventDecoder {
     }
 
     private Event decodeJson(byte[] value) throws DecodeException {
+        if (!utf8.valid(value, 0, value.length)) {
+            throw new DecodeException("not a JSON document: not valid UTF-8");
+        }
         JsonNode node;
         try {
             node = json.readTree(value);

@@ -67,6 +67,14 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCa
         }
     }
 
+    /** A topic with topic-level configs, e.g. {@code max.message.bytes}. */
+    public void createTopic(String name, int partitions, Map<String, String> configs) throws Exception {
+        try (Admin admin = Admin.create(clientProperties())) {
+            admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1).configs(configs))).all()
+                    .get(30, TimeUnit.SECONDS);
+        }
+    }
+
     public void createTopics(int partitions, String... names) throws Exception {
         for (String n : names) {
             createTopic(n, partitions);
@@ -77,6 +85,16 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCa
         Properties p = clientProperties();
         p.setProperty("acks", "all");
         p.setProperty("linger.ms", "5");
+        return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    /** A producer for records of up to 4 MB (the topic must allow them too). */
+    public KafkaProducer<byte[], byte[]> largeRecordProducer() {
+        Properties p = clientProperties();
+        p.setProperty("acks", "all");
+        p.setProperty("linger.ms", "5");
+        p.setProperty("max.request.size", "4000000");
+        p.setProperty("buffer.memory", "67108864");
         return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
     }
 

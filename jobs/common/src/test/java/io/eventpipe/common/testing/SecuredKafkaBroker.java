@@ -15,8 +15,6 @@ import org.apache.kafka.common.resource.ResourceType;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -82,24 +80,20 @@ public final class SecuredKafkaBroker implements AutoCloseable, CommittedReader 
         }
         certs.truststore();
 
-        int controllerPort = freePort();
-        int saslSslPort = freePort();
-        int sslPort = freePort();
+        int controllerPort = KafkaBrokerProcess.freePort();
+        int saslSslPort = KafkaBrokerProcess.freePort();
+        int sslPort = KafkaBrokerProcess.freePort();
         String plainJaas = plainUsers.stream()
                 .map(u -> " user_" + u + "=\"" + passwords.get(u) + "\"")
                 .collect(Collectors.joining("", "org.apache.kafka.common.security.plain.PlainLoginModule required"
                         + " username=\"" + ADMIN + "\" password=\"" + passwords.get(ADMIN) + "\""
                         + " user_" + ADMIN + "=\"" + passwords.get(ADMIN) + "\"", ";"));
-        Properties server = new Properties();
-        server.setProperty("process.roles", "broker,controller");
-        server.setProperty("node.id", "1");
-        server.setProperty("controller.quorum.bootstrap.servers", "127.0.0.1:" + controllerPort);
+        Properties server = KafkaBrokerProcess.singleNode(dir, controllerPort);
         server.setProperty("listeners", "SASL_SSL://127.0.0.1:" + saslSslPort + ",SSL://127.0.0.1:" + sslPort
                 + ",CONTROLLER://127.0.0.1:" + controllerPort);
         server.setProperty("advertised.listeners", "SASL_SSL://127.0.0.1:" + saslSslPort
                 + ",SSL://127.0.0.1:" + sslPort);
         server.setProperty("listener.security.protocol.map", "SASL_SSL:SASL_SSL,SSL:SSL,CONTROLLER:PLAINTEXT");
-        server.setProperty("controller.listener.names", "CONTROLLER");
         server.setProperty("inter.broker.listener.name", "SASL_SSL");
         server.setProperty("sasl.enabled.mechanisms", "SCRAM-SHA-512,PLAIN");
         server.setProperty("sasl.mechanism.inter.broker.protocol", "SCRAM-SHA-512");
@@ -119,50 +113,15 @@ public final class SecuredKafkaBroker implements AutoCloseable, CommittedReader 
         // ANONYMOUS is the broker itself on the loopback controller listener
         server.setProperty("super.users", "User:" + ADMIN + ";User:ANONYMOUS");
         server.setProperty("allow.everyone.if.no.acl.found", "false");
-        server.setProperty("log.dirs", dir.resolve("data").toString());
-        server.setProperty("num.partitions", "1");
-        server.setProperty("auto.create.topics.enable", "false");
-        server.setProperty("offsets.topic.replication.factor", "1");
-        server.setProperty("offsets.topic.num.partitions", "4");
-        server.setProperty("transaction.state.log.replication.factor", "1");
-        server.setProperty("transaction.state.log.min.isr", "1");
-        server.setProperty("transaction.state.log.num.partitions", "4");
-        server.setProperty("share.coordinator.state.topic.replication.factor", "1");
-        server.setProperty("share.coordinator.state.topic.min.isr", "1");
-        server.setProperty("group.initial.rebalance.delay.ms", "0");
-        server.setProperty("transaction.max.timeout.ms", "900000");
-        server.setProperty("log.retention.ms", "-1");
-        Path serverProperties = dir.resolve("server.properties");
-        try (var w = Files.newBufferedWriter(serverProperties)) {
-            server.store(w, "eventpipe test broker");
-        }
-        Path log4j = dir.resolve("log4j2.properties");
-        Files.writeString(log4j, """
-                rootLogger.level = INFO
-                rootLogger.appenderRef.file.ref = file
-                appender.file.type = File
-                appender.file.name = file
-                appender.file.fileName = %s
-                appender.file.layout.type = PatternLayout
-                appender.file.layout.pattern = %%d{HH:mm:ss,SSS} %%-5p %%c - %%m%%n
-                """.formatted(dir.resolve("broker.log")));
-
-        List<String> format = new ArrayList<>(List.of("kafka.tools.StorageTool", "format",
-                "-t", Uuid.randomUuid().toString(), "-c", serverProperties.toString(), "--standalone"));
+        List<String> scram = new ArrayList<>();
         for (String user : passwords.keySet()) {
             if (user.equals(ADMIN) || scramUsers.contains(user)) {
-                format.add("--add-scram");
-                format.add("SCRAM-SHA-512=[name=" + user + ",password=" + passwords.get(user) + "]");
+                scram.add("--add-scram");
+                scram.add("SCRAM-SHA-512=[name=" + user + ",password=" + passwords.get(user) + "]");
             }
         }
-        Process formatting = java(dir, log4j, format).redirectOutput(dir.resolve("format.log").toFile()).start();
-        if (!formatting.waitFor(2, TimeUnit.MINUTES) || formatting.exitValue() != 0) {
-            formatting.destroyForcibly();
-            throw new IllegalStateException("formatting the broker's storage failed: "
-                    + Files.readString(dir.resolve("format.log")));
-        }
-        Process broker = java(dir, log4j, List.of("kafka.Kafka", serverProperties.toString()))
-                .redirectOutput(dir.resolve("broker.out").toFile()).start();
+        KafkaBrokerProcess.format(dir, server, scram);
+        Process broker = KafkaBrokerProcess.launch(dir);
         SecuredKafkaBroker b = new SecuredKafkaBroker(dir, passwords, storePassword, saslSslPort, sslPort, broker);
         try {
             b.awaitReady();
@@ -173,35 +132,8 @@ public final class SecuredKafkaBroker implements AutoCloseable, CommittedReader 
         return b;
     }
 
-    private static ProcessBuilder java(Path dir, Path log4j, List<String> mainAndArgs) {
-        List<String> cmd = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-Dlog4j2.configurationFile=" + log4j.toUri(),
-                "-cp", System.getProperty("java.class.path")));
-        cmd.addAll(mainAndArgs);
-        return new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true);
-    }
-
     private void awaitReady() throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-        Exception last = null;
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("the broker exited with " + process.exitValue() + "; see "
-                        + dir.resolve("broker.log"));
-            }
-            try (Socket probe = new Socket("127.0.0.1", saslSslPort);
-                    Admin admin = admin()) {
-                // only once the listener is up: an admin client that never connects retries long after close
-                admin.describeCluster().nodes().get(30, TimeUnit.SECONDS);
-                return;
-            } catch (Exception e) {
-                last = e;
-                TimeUnit.MILLISECONDS.sleep(250);
-            }
-        }
-        throw new IllegalStateException("the broker did not answer within 90 s; see " + dir.resolve("broker.log"),
-                last);
+        KafkaBrokerProcess.awaitReady(dir, process, saslSslPort, this::admin);
     }
 
     /** {@code host:port} of the SASL_SSL listener (SCRAM-SHA-512 and PLAIN). */
@@ -300,12 +232,6 @@ public final class SecuredKafkaBroker implements AutoCloseable, CommittedReader 
 
     private static String randomSecret() {
         return "s3cr3t-" + Uuid.randomUuid().toString().replace("-", "").substring(0, 16);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 
     /** keytool runs: a CA, key pairs signed by it, and a trust store with the CA. */

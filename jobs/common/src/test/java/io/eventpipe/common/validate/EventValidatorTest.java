@@ -298,6 +298,19 @@ class EventValidatorTest {
         byte[] badUtf8 = (base + "\"time\":" + NOW + "}").getBytes(StandardCharsets.UTF_8);
         badUtf8[9] = (byte) 0xFF;
         assertThat(check(json, badUtf8).deadLetter.reason).isEqualTo(Reason.UNDECODABLE);
+        // what Jackson would let through as other characters: an overlong NUL, an encoded surrogate, > U+10FFFF
+        for (byte[] seq : new byte[][] {{(byte) 0xC0, (byte) 0x80}, {(byte) 0xED, (byte) 0xA0, (byte) 0x80},
+                {(byte) 0xF4, (byte) 0x90, (byte) 0x80, (byte) 0x80}}) {
+            String doc = base + "\"time\":" + NOW + "}";
+            int at = doc.indexOf("j1") + 1;
+            java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+            b.writeBytes(doc.substring(0, at).getBytes(StandardCharsets.UTF_8));
+            b.writeBytes(seq);
+            b.writeBytes(doc.substring(at).getBytes(StandardCharsets.UTF_8));
+            EventValidator.Outcome o = check(json, b.toByteArray());
+            assertThat(o.event).isNull();
+            assertThat(o.deadLetter.reason).isEqualTo(Reason.UNDECODABLE);
+        }
         String inlineHuge = "{\"id\":\"j2\",\"type\":\"order.created\",\"source\":\"web\",\"time\":" + NOW
                 + ",\"payload\":{\"orderId\":\"o\",\"customerId\":\"c\",\"amount\":1e9999999,\"currency\":\"EUR\","
                 + "\"items\":[{\"sku\":\"a\",\"quantity\":1}]}}";

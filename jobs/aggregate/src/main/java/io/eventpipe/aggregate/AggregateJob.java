@@ -13,6 +13,7 @@ import io.eventpipe.common.deadletter.RawRecord;
 import io.eventpipe.common.kafka.DeadLetterSerializer;
 import io.eventpipe.common.kafka.KafkaPreflight.GroupUse;
 import io.eventpipe.common.kafka.KafkaPreflight.RecordSizeUse;
+import io.eventpipe.common.kafka.KafkaPreflight.TimestampLeadUse;
 import io.eventpipe.common.kafka.KafkaPreflight.TopicUse;
 import io.eventpipe.common.kafka.KafkaPreflight.TransactionalIdUse;
 import io.eventpipe.common.kafka.KafkaPreflight;
@@ -67,7 +68,10 @@ public final class AggregateJob {
                                     config.dlqTransactionalIdPrefix())),
                     List.of(new RecordSizeUse("topics.dlq", config.dlqTopic(),
                             DeadLetterOptions.MAX_RECORD_BYTES.key(), config.deadLetterLimit().maxRecordBytes(),
-                            DeadLetterHeaders.MAX_OVERHEAD_BYTES)));
+                            DeadLetterHeaders.MAX_OVERHEAD_BYTES)),
+                    // results carry their window's end, up to a window after the events in it
+                    List.of(new TimestampLeadUse("topics.results", config.resultsTopic(), config.inputTopic(),
+                            config.windowSize().toMillis(), AggregateConfig.WINDOW_SIZE.key())));
         }
         PostgresSchema.ensure(config.postgres());
     }

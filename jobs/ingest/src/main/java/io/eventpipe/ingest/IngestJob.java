@@ -11,11 +11,13 @@ import io.eventpipe.common.kafka.DeadLetterSerializer;
 import io.eventpipe.common.kafka.EventSerializer;
 import io.eventpipe.common.kafka.KafkaPreflight.GroupUse;
 import io.eventpipe.common.kafka.KafkaPreflight.RecordSizeUse;
+import io.eventpipe.common.kafka.KafkaPreflight.TimestampLeadUse;
 import io.eventpipe.common.kafka.KafkaPreflight.TopicUse;
 import io.eventpipe.common.kafka.KafkaPreflight.TransactionalIdUse;
 import io.eventpipe.common.kafka.KafkaPreflight;
 import io.eventpipe.common.kafka.KafkaSinks;
 import io.eventpipe.common.kafka.KafkaSources;
+import io.eventpipe.common.validate.ValidationOptions;
 import io.eventpipe.ingest.lake.LakeSink;
 import io.eventpipe.schema.Event;
 import org.apache.flink.api.connector.sink2.Sink;
@@ -62,7 +64,10 @@ public final class IngestJob {
                 List.of(new TransactionalIdUse(IngestConfig.CLEAN_TX_PREFIX.key(), config.cleanTransactionalIdPrefix()),
                         new TransactionalIdUse(IngestConfig.DLQ_TX_PREFIX.key(), config.dlqTransactionalIdPrefix())),
                 List.of(new RecordSizeUse("topics.dlq", config.dlqTopic(), DeadLetterOptions.MAX_RECORD_BYTES.key(),
-                        config.deadLetterLimit().maxRecordBytes(), DeadLetterHeaders.MAX_OVERHEAD_BYTES)));
+                        config.deadLetterLimit().maxRecordBytes(), DeadLetterHeaders.MAX_OVERHEAD_BYTES)),
+                // clean records carry the event time, which may lead the input record's timestamp
+                List.of(new TimestampLeadUse("topics.clean", config.cleanTopic(), config.inputTopic(),
+                        config.validation().maxFutureSkew().toMillis(), ValidationOptions.MAX_FUTURE_SKEW.key())));
     }
 
     /** Builds the production connectors and adds the job to {@code env}. */

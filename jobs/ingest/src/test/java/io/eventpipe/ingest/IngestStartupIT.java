@@ -38,6 +38,37 @@ class IngestStartupIT {
     }
 
     @Test
+    void aCleanTopicThatWouldRefuseEventTimesFailsStartUpNamingTheKey() throws Exception {
+        // Kafka's default: a record more than an hour ahead of the broker's clock is refused. The input topic takes
+        // such a record an hour ahead; its event time may lead that by validation.max-future-skew (5 min), and the
+        // clean record carries the event time, so a clean topic with the same default could refuse it.
+        Map<String, String> hour = Map.of("message.timestamp.after.max.ms", "3600000");
+        KAFKA.createTopic("ts.events", 1, hour);
+        KAFKA.createTopic("ts.clean", 1, hour);
+        KAFKA.createTopics(1, "ts.dlq");
+        assertThatThrownBy(() -> IngestJob.preflight(config(KAFKA.bootstrapServers(), "ts")))
+                .isInstanceOf(PreflightException.class)
+                .hasMessageContaining("topic 'ts.clean' (topics.clean) has message.timestamp.after.max.ms 3600000")
+                .hasMessageContaining("validation.max-future-skew")
+                .hasMessageContaining("at least 3900000");
+        KAFKA.createTopic("ts2.events", 1, hour);
+        KAFKA.createTopic("ts2.clean", 1, Map.of("message.timestamp.after.max.ms", "3900000"));
+        KAFKA.createTopics(1, "ts2.dlq");
+        assertThatCode(() -> IngestJob.preflight(config(KAFKA.bootstrapServers(), "ts2")))
+                .doesNotThrowAnyException();
+    }
+
+    @Test
+    void aDeadLetterTopicTooSmallForTheLimitFailsStartUpNamingTheKey() throws Exception {
+        KAFKA.createTopics(1, "small.events", "small.clean");
+        KAFKA.createTopic("small.dlq", 1, Map.of("max.message.bytes", "500000"));
+        assertThatThrownBy(() -> IngestJob.preflight(config(KAFKA.bootstrapServers(), "small")))
+                .isInstanceOf(PreflightException.class)
+                .hasMessageContaining("topic 'small.dlq' (topics.dlq) has max.message.bytes 500000")
+                .hasMessageContaining("lower sink.dlq.max-record-bytes to 491808");
+    }
+
+    @Test
     void missingTopicsAreNamedWithTheirKeys() throws Exception {
         KAFKA.createTopics(1, "partial.events");
         assertThatThrownBy(() -> IngestJob.preflight(config(KAFKA.bootstrapServers(), "partial")))

@@ -141,7 +141,8 @@ final class RunCommand implements Callable<Integer> {
             Topics topics = new Topics(ingest.kafka(), ingest.topicLayout());
             topics.create(TopicsCommand.specs(ingest)).forEach(l -> System.out.println("  " + l));
             topics.create(TopicsCommand.specs(aggregate).stream()
-                            .filter(t -> !TopicsCommand.specs(ingest).contains(t)).toList())
+                            .filter(t -> TopicsCommand.specs(ingest).stream().noneMatch(i -> i.name().equals(t.name())))
+                            .toList())
                     .forEach(l -> System.out.println("  " + l));
             AggregateJob.startupChecks(aggregate);
 

@@ -20,8 +20,21 @@ import java.util.concurrent.TimeUnit;
 
 /** Creates the job's topics with their layout, or checks that existing ones match it. */
 public final class Topics {
-    /** One topic and the retention it should have. */
-    public record Spec(String name, Duration retention) {}
+    /**
+     * One topic and the retention it should have.
+     *
+     * @param derivedTimestamps whether the job writes it with timestamps that can lead its input's (event times,
+     *     window ends): such a topic accepts any timestamp ({@code message.timestamp.after.max.ms}), since the
+     *     job's input has been bounded already and a refused record would fail the job
+     */
+    public record Spec(String name, Duration retention, boolean derivedTimestamps) {
+        public Spec(String name, Duration retention) {
+            this(name, retention, false);
+        }
+    }
+
+    /** {@code message.timestamp.after.max.ms} of topics with derived timestamps. */
+    public static final String ANY_TIMESTAMP = Long.toString(Long.MAX_VALUE);
 
     private final KafkaConnection kafka;
     private final TopicLayout layout;
@@ -44,9 +57,14 @@ public final class Topics {
         List<String> report = new ArrayList<>();
         try (Admin admin = admin()) {
             for (Spec spec : specs) {
+                Map<String, String> configs = new java.util.HashMap<>(Map.of(
+                        "min.insync.replicas", Integer.toString(layout.minInsyncReplicas()),
+                        "retention.ms", Long.toString(spec.retention().toMillis())));
+                if (spec.derivedTimestamps()) {
+                    configs.put("message.timestamp.after.max.ms", ANY_TIMESTAMP);
+                }
                 NewTopic t = new NewTopic(spec.name(), layout.partitions(), (short) layout.replicationFactor())
-                        .configs(Map.of("min.insync.replicas", Integer.toString(layout.minInsyncReplicas()),
-                                "retention.ms", Long.toString(spec.retention().toMillis())));
+                        .configs(configs);
                 try {
                     admin.createTopics(List.of(t)).all().get(timeoutMs(), TimeUnit.MILLISECONDS);
                     report.add("created " + spec.name() + ": " + layout.partitions() + " partitions, replication "

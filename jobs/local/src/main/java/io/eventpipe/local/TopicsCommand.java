@@ -91,13 +91,13 @@ final class TopicsCommand implements Callable<Integer> {
 
     static List<Topics.Spec> specs(AggregateConfig c) {
         var l = c.topicLayout();
-        return List.of(new Topics.Spec(c.inputTopic(), l.retention()), new Topics.Spec(c.resultsTopic(), l.retention()),
+        return List.of(new Topics.Spec(c.inputTopic(), l.retention()), new Topics.Spec(c.resultsTopic(), l.retention(), true),
                 new Topics.Spec(c.lateTopic(), l.retention()), new Topics.Spec(c.dlqTopic(), l.deadLetterRetention()));
     }
 
     static List<Topics.Spec> specs(IngestConfig c) {
         var l = c.topicLayout();
-        return List.of(new Topics.Spec(c.inputTopic(), l.retention()), new Topics.Spec(c.cleanTopic(), l.retention()),
+        return List.of(new Topics.Spec(c.inputTopic(), l.retention()), new Topics.Spec(c.cleanTopic(), l.retention(), true),
                 new Topics.Spec(c.dlqTopic(), l.deadLetterRetention()));
     }
 }

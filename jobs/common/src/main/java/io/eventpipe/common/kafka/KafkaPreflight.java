@@ -51,6 +51,15 @@ public final class KafkaPreflight {
     public record RecordSizeUse(String configKey, String topic, String limitKey, long recordBytes,
             long overheadBytes) {}
 
+    /**
+     * A topic the job writes with timestamps derived from its input's (event times, window ends), which can lie up to
+     * {@code leadMillis} after the input record's timestamp: a broker refuses a record more than the topic's
+     * {@code message.timestamp.after.max.ms} ahead of its clock, and a refused record would fail the job again and
+     * again, so the output topic must allow at least the input topic's lead plus this much.
+     */
+    public record TimestampLeadUse(String configKey, String topic, String inputTopic, long leadMillis,
+            String leadKey) {}
+
     /** Throws {@link PreflightException} listing every problem found. */
     public static void check(KafkaConnection kafka, List<TopicUse> uses) {
         check(kafka, uses, List.of(), List.of());
@@ -71,6 +80,15 @@ public final class KafkaPreflight {
      */
     public static void check(KafkaConnection kafka, List<TopicUse> uses, List<GroupUse> groups,
             List<TransactionalIdUse> transactionalIds, List<RecordSizeUse> sizes) {
+        check(kafka, uses, groups, transactionalIds, sizes, List.of());
+    }
+
+    /**
+     * Also checks, where the principal may read topic configs, that topics written with derived timestamps accept
+     * every timestamp the job can write there.
+     */
+    public static void check(KafkaConnection kafka, List<TopicUse> uses, List<GroupUse> groups,
+            List<TransactionalIdUse> transactionalIds, List<RecordSizeUse> sizes, List<TimestampLeadUse> leads) {
         long timeoutMs = kafka.requestTimeout().toMillis();
         var props = kafka.clientConfig();
         props.setProperty("request.timeout.ms", Long.toString(timeoutMs));
@@ -132,6 +150,9 @@ public final class KafkaPreflight {
             for (RecordSizeUse size : sizes) {
                 checkRecordSize(admin, size, timeoutMs, problems);
             }
+            for (TimestampLeadUse lead : leads) {
+                checkTimestampLead(admin, lead, timeoutMs, problems);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new PreflightException("interrupted while checking Kafka");
@@ -183,24 +204,51 @@ public final class KafkaPreflight {
 
     private static void checkRecordSize(Admin admin, RecordSizeUse use, long timeoutMs, List<String> problems)
             throws InterruptedException {
-        ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, use.topic());
-        Config config;
-        try {
-            config = admin.describeConfigs(List.of(topic)).values().get(topic).get(timeoutMs, TimeUnit.MILLISECONDS);
-        } catch (ExecutionException | TimeoutException e) {
-            return; // not permitted to read it, or the topic is missing (reported above)
-        }
-        ConfigEntry entry = config.get("max.message.bytes");
-        if (entry == null || entry.value() == null || !entry.value().matches("[0-9]{1,19}")) {
+        Long max = topicConfig(admin, use.topic(), "max.message.bytes", timeoutMs);
+        if (max == null) {
             return;
         }
-        long max = Long.parseLong(entry.value());
         if (use.recordBytes() + use.overheadBytes() > max) {
             problems.add("topic '" + use.topic() + "' (" + use.configKey() + ") has max.message.bytes " + max
                     + ", less than " + use.limitKey() + " (" + use.recordBytes() + ") plus " + use.overheadBytes()
                     + " bytes of headers; lower " + use.limitKey() + " to " + (max - use.overheadBytes())
                     + " or raise the topic's max.message.bytes");
         }
+    }
+
+    private static void checkTimestampLead(Admin admin, TimestampLeadUse use, long timeoutMs, List<String> problems)
+            throws InterruptedException {
+        String key = "message.timestamp.after.max.ms";
+        Long output = topicConfig(admin, use.topic(), key, timeoutMs);
+        Long input = topicConfig(admin, use.inputTopic(), key, timeoutMs);
+        if (output == null || input == null) {
+            return;
+        }
+        long needed = input > Long.MAX_VALUE - use.leadMillis() ? Long.MAX_VALUE : input + use.leadMillis();
+        if (output < needed) {
+            problems.add("topic '" + use.topic() + "' (" + use.configKey() + ") has " + key + " " + output
+                    + ", but its records' timestamps can lie up to " + use.leadMillis() + " ms (" + use.leadKey()
+                    + ") beyond what topic '" + use.inputTopic() + "' accepts (" + input + "): the brokers would "
+                    + "refuse such a record and the job would fail on it again and again. Set the topic's " + key
+                    + " to at least " + needed + " (the topics command creates it with " + Long.MAX_VALUE + ")");
+        }
+    }
+
+    /** A numeric topic config, or null where it cannot be read (no permission, no topic) or is not a number. */
+    private static Long topicConfig(Admin admin, String topicName, String name, long timeoutMs)
+            throws InterruptedException {
+        ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, topicName);
+        Config config;
+        try {
+            config = admin.describeConfigs(List.of(topic)).values().get(topic).get(timeoutMs, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            return null; // not permitted to read it, or the topic is missing (reported above)
+        }
+        ConfigEntry entry = config.get(name);
+        if (entry == null || entry.value() == null || !entry.value().matches("[0-9]{1,19}")) {
+            return null;
+        }
+        return Long.parseLong(entry.value());
     }
 
     private static PreflightException connectFailure(KafkaConnection kafka, Throwable cause) {

@@ -1,16 +1,11 @@
 package io.eventpipe.cluster;
 
-import io.eventpipe.common.deadletter.Reason;
 import io.eventpipe.common.generate.EventGenerator;
 import io.eventpipe.common.generate.GeneratedRecord;
-import io.eventpipe.common.serde.EnvelopeSchemas;
-import io.eventpipe.common.serde.EventDecoder;
-import io.eventpipe.common.serde.EventEncoder;
 import io.eventpipe.common.serde.EventFormat;
 import io.eventpipe.common.testing.IngestExpectations;
 import io.eventpipe.common.testing.KafkaBrokerExtension;
 import io.eventpipe.common.testing.PostgresExtension;
-import io.eventpipe.schema.Event;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
@@ -27,18 +22,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.security.cert.X509Certificate;
-import java.sql.Statement;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -117,47 +105,6 @@ class ClusterIT {
         return new ProducerRecord<>(topic, null, r.timestamp(), r.key(), r.value());
     }
 
-    /** Closes every window: a tick far ahead on every partition of the clean topic. */
-    private static void tick(String cleanTopic, long time) {
-        EventEncoder encoder = new EventEncoder(EventFormat.AVRO);
-        try (KafkaProducer<byte[], byte[]> p = KAFKA.producer()) {
-            for (int part = 0; part < PARTITIONS; part++) {
-                Event e = Event.newBuilder().setId("tick-" + part).setTime(Instant.ofEpochMilli(time))
-                        .setType("clock.tick").setSource("test").setPayload("{}").build();
-                p.send(new ProducerRecord<>(cleanTopic, part, time, EventEncoder.key(e), encoder.encode(e)));
-            }
-        }
-    }
-
-    /** "windowStart|type|source" → count, for the clean events of the records. */
-    private static Map<String, Long> expectedWindows(List<GeneratedRecord> records) throws Exception {
-        EventDecoder decoder = new EventDecoder(EventFormat.AVRO, EnvelopeSchemas.load());
-        Map<String, Long> out = new TreeMap<>();
-        for (GeneratedRecord r : records) {
-            if (r.expected() == GeneratedRecord.Expected.CLEAN) {
-                Event e = decoder.decode(r.value());
-                long t = e.getTime().toEpochMilli();
-                out.merge((t - t % MIN) + "|" + e.getType() + "|" + e.getSource(), 1L, Long::sum);
-            }
-        }
-        return out;
-    }
-
-    private static Map<String, Long> windows(String url) {
-        Map<String, Long> out = new TreeMap<>();
-        try (Connection c = DriverManager.getConnection(url, PG.user(), "");
-             Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT window_start, type, source, event_count FROM event_windows "
-                     + "WHERE type <> 'clock.tick'")) {
-            while (rs.next()) {
-                out.put(rs.getTimestamp(1).getTime() + "|" + rs.getString(2) + "|" + rs.getString(3), rs.getLong(4));
-            }
-        } catch (Exception e) {
-            return Map.of("unavailable", -1L);
-        }
-        return out;
-    }
-
     private void scenario(String name, boolean killTaskManager) throws Exception {
         Path[] configs = writeConfigs(name);
         String ingestJob = FLINK.cluster().submit(jar("ingest"), "--config", configs[0].toString());
@@ -198,11 +145,13 @@ class ClusterIT {
         FLINK.cluster().awaitCheckpoints(ingestJob, 2);
         expected.assertExact(KAFKA, name + ".events", name + ".clean", name + ".dlq", lake);
 
-        tick(name + ".clean", t0 + 20 * MIN);
-        Map<String, Long> expectedWindows = expectedWindows(records);
+        try (KafkaProducer<byte[], byte[]> p = KAFKA.producer()) {
+            WindowRows.tick(p, name + ".clean", PARTITIONS, t0 + 20 * MIN);
+        }
+        Map<String, Long> expectedWindows = WindowRows.expected(records);
         String url = "jdbc:postgresql://localhost:" + PG.server().port() + "/" + name;
         await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500))
-                .untilAsserted(() -> assertThat(windows(url)).isEqualTo(expectedWindows));
+                .untilAsserted(() -> assertThat(WindowRows.read(url, PG.user())).isEqualTo(expectedWindows));
         assertThat(KAFKA.readCommitted(name + ".late")).isEmpty();
         if (killTaskManager) {
             assertThat(FLINK.cluster().get("/jobs/" + ingestJob).path("state").asText()).isEqualTo("RUNNING");

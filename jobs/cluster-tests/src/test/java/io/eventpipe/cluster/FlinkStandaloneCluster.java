@@ -39,6 +39,7 @@ import static org.awaitility.Awaitility.await;
  */
 final class FlinkStandaloneCluster implements AutoCloseable {
     private static final Pattern JOB_ID = Pattern.compile("JobID ([0-9a-f]{32})");
+    private static final Pattern RESOURCE_ID = Pattern.compile("Starting TaskManager with ResourceID: (\\S+)");
 
     private final Path home;
     private final Path lib = Path.of(System.getProperty("eventpipe.flink.lib"));
@@ -50,6 +51,7 @@ final class FlinkStandaloneCluster implements AutoCloseable {
     private final Thread cleanup = new Thread(this::destroyAll, "flink-cluster-cleanup");
     private Process jobManager;
     private final List<Process> taskManagers = new ArrayList<>();
+    private final Map<String, List<String>> memoryParams = new java.util.HashMap<>();
 
     private final List<String> secrets;
 
@@ -175,8 +177,20 @@ final class FlinkStandaloneCluster implements AutoCloseable {
         return lib.resolve("*").toString();
     }
 
-    /** Runs Flink's BashJavaUtils, as bin/ scripts do, for the JVM flags and dynamic memory settings. */
+    /**
+     * Runs Flink's BashJavaUtils, as bin/ scripts do, for the JVM flags and dynamic memory settings; once per
+     * command, since the configuration does not change (a replacement TaskManager then starts without the extra JVM).
+     */
     private List<String> memoryParams(String command) throws Exception {
+        List<String> known = memoryParams.get(command);
+        if (known == null) {
+            known = computeMemoryParams(command);
+            memoryParams.put(command, known);
+        }
+        return known;
+    }
+
+    private List<String> computeMemoryParams(String command) throws Exception {
         Process p = new ProcessBuilder(List.of(java(), "-cp", classpath(),
                 "org.apache.flink.runtime.util.bash.BashJavaUtils", command, "--configDir",
                 home.resolve("conf").toString())).redirectErrorStream(true).start();
@@ -242,7 +256,7 @@ final class FlinkStandaloneCluster implements AutoCloseable {
     }
 
     /** Ids of the TaskManagers the JobManager has registered (a killed one stays until its heartbeat times out). */
-    private java.util.Set<String> taskManagerIds() {
+    java.util.Set<String> taskManagerIds() {
         java.util.Set<String> ids = new java.util.HashSet<>();
         try {
             get("/taskmanagers").path("taskmanagers").forEach(t -> ids.add(t.path("id").asText()));
@@ -250,6 +264,33 @@ final class FlinkStandaloneCluster implements AutoCloseable {
             // not up yet
         }
         return ids;
+    }
+
+    /** The TaskManager with the most slots in use (an index for {@link #killTaskManager(int)}). */
+    int busiestTaskManager() throws Exception {
+        Map<String, Integer> used = new java.util.HashMap<>();
+        get("/taskmanagers").path("taskmanagers").forEach(t -> used.put(t.path("id").asText(),
+                t.path("slotsNumber").asInt() - t.path("freeSlots").asInt()));
+        int busiest = -1;
+        int most = -1;
+        for (int i = 0; i < taskManagers.size(); i++) {
+            if (!taskManagers.get(i).isAlive()) {
+                continue;
+            }
+            int n = used.getOrDefault(taskManagerId(i), 0);
+            if (n > most) {
+                most = n;
+                busiest = i;
+            }
+        }
+        return busiest;
+    }
+
+    /** {@code kill -9} of TaskManager {@code index} (in start order). */
+    void killTaskManager(int index) throws Exception {
+        Process tm = taskManagers.get(index);
+        tm.destroyForcibly();
+        tm.waitFor(30, TimeUnit.SECONDS);
     }
 
     /** {@code kill -9} of the newest TaskManager. */
@@ -306,18 +347,50 @@ final class FlinkStandaloneCluster implements AutoCloseable {
 
     /** Waits until the job is RUNNING with all its tasks running. */
     void awaitRunning(String jobId) {
-        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(250)).ignoreExceptions().until(() -> {
-            JsonNode job = get("/jobs/" + jobId);
-            if (!job.path("state").asText().equals("RUNNING")) {
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
+                .until(() -> allTasksRunning(jobId));
+    }
+
+    /** Whether the job is RUNNING with every task running. */
+    boolean allTasksRunning(String jobId) throws Exception {
+        JsonNode job = get("/jobs/" + jobId);
+        if (!job.path("state").asText().equals("RUNNING")) {
+            return false;
+        }
+        for (JsonNode v : job.path("vertices")) {
+            if (!v.path("status").asText().equals("RUNNING")) {
                 return false;
             }
-            for (JsonNode v : job.path("vertices")) {
-                if (!v.path("status").asText().equals("RUNNING")) {
-                    return false;
+        }
+        return true;
+    }
+
+    /**
+     * When the last of the job's tasks switched to RUNNING, in epoch milliseconds of the JobManager's clock (the
+     * tasks' current attempts), or 0 while any has not.
+     */
+    long lastTaskRunningAt(String jobId) throws Exception {
+        long last = 0;
+        for (JsonNode v : get("/jobs/" + jobId).path("vertices")) {
+            for (JsonNode t : get("/jobs/" + jobId + "/vertices/" + v.path("id").asText() + "/subtasktimes")
+                    .path("subtasks")) {
+                long running = t.path("timestamps").path("RUNNING").asLong(0);
+                if (running == 0) {
+                    return 0;
                 }
+                last = Math.max(last, running);
             }
-            return true;
-        });
+        }
+        return last;
+    }
+
+    /** The resource id of TaskManager {@code index} (in start order), from its log. */
+    String taskManagerId(int index) throws IOException {
+        Matcher m = RESOURCE_ID.matcher(Files.readString(home.resolve("log/taskmanager-" + index + ".log")));
+        if (!m.find()) {
+            throw new IllegalStateException("TaskManager " + index + " has not logged its resource id");
+        }
+        return m.group(1);
     }
 
     /** Waits for {@code more} checkpoints of the job to complete from now on. */

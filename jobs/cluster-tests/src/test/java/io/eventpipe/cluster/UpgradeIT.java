@@ -4,11 +4,9 @@ import io.eventpipe.common.generate.EventGenerator;
 import io.eventpipe.common.generate.GeneratedRecord;
 import io.eventpipe.common.serde.EnvelopeSchemas;
 import io.eventpipe.common.serde.EventDecoder;
-import io.eventpipe.common.serde.EventEncoder;
 import io.eventpipe.common.serde.EventFormat;
 import io.eventpipe.common.testing.KafkaBrokerExtension;
 import io.eventpipe.common.testing.PostgresExtension;
-import io.eventpipe.schema.Event;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
@@ -18,17 +16,11 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -123,21 +115,6 @@ class UpgradeIT {
         assertThat(cleanIds(topic)).hasSameSizeAs(expected).containsExactlyInAnyOrderElementsOf(expected);
     }
 
-    private Map<String, Long> windows(String url) {
-        Map<String, Long> out = new TreeMap<>();
-        try (Connection c = DriverManager.getConnection(url, PG.user(), "");
-             Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT window_start, type, source, event_count FROM event_windows "
-                     + "WHERE type <> 'clock.tick'")) {
-            while (rs.next()) {
-                out.put(rs.getTimestamp(1).getTime() + "|" + rs.getString(2) + "|" + rs.getString(3), rs.getLong(4));
-            }
-        } catch (Exception e) {
-            return Map.of("unavailable", -1L);
-        }
-        return out;
-    }
-
     @Test
     void stateSurvivesUpgradesThatChangeStateTypesAndParallelism() throws Exception {
         String url = PG.createDatabase("upgrade");
@@ -204,26 +181,16 @@ class UpgradeIT {
         assertClean("up.clean", ingest, expected);
 
         // windows opened before the first upgrade close now, with every event of a, b and c counted once
-        Map<String, Long> expectedWindows = new TreeMap<>();
-        for (List<GeneratedRecord> batch : List.of(a, b, c)) {
-            for (GeneratedRecord r : batch) {
-                Event e = decoder.decode(r.value());
-                long t = e.getTime().toEpochMilli();
-                expectedWindows.merge((t - t % MIN) + "|" + e.getType() + "|" + e.getSource(), 1L, Long::sum);
-            }
-        }
-        assertThat(windows(url)).isEmpty();
-        EventEncoder encoder = new EventEncoder(EventFormat.AVRO);
+        List<GeneratedRecord> abc = new ArrayList<>(a);
+        abc.addAll(b);
+        abc.addAll(c);
+        Map<String, Long> expectedWindows = WindowRows.expected(abc);
+        assertThat(WindowRows.read(url, PG.user())).isEmpty();
         try (KafkaProducer<byte[], byte[]> p = KAFKA.producer()) {
-            for (int part = 0; part < PARTITIONS; part++) {
-                Event tick = Event.newBuilder().setId("tick-" + part).setTime(Instant.ofEpochMilli(t0 + 20 * MIN))
-                        .setType("clock.tick").setSource("test").setPayload("{}").build();
-                p.send(new ProducerRecord<>("up.clean", part, t0 + 20 * MIN, EventEncoder.key(tick),
-                        encoder.encode(tick)));
-            }
+            WindowRows.tick(p, "up.clean", PARTITIONS, t0 + 20 * MIN);
         }
         await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500))
-                .untilAsserted(() -> assertThat(windows(url)).isEqualTo(expectedWindows));
+                .untilAsserted(() -> assertThat(WindowRows.read(url, PG.user())).isEqualTo(expectedWindows));
         // a savepoint of a running job, with the script
         String out = scriptOutput(null, "savepoint", aggregate);
         String taken = out.strip().lines().reduce((x, y) -> y).orElseThrow();

@@ -147,6 +147,8 @@ public final class KafkaBrokerProcess implements AutoCloseable, CommittedReader 
         server.setProperty("group.initial.rebalance.delay.ms", "0");
         server.setProperty("transaction.max.timeout.ms", "900000");
         server.setProperty("log.retention.ms", "-1");
+        // topics accept any timestamp unless they say otherwise, as in EmbeddedKafka
+        server.setProperty("log.message.timestamp.after.max.ms", Long.toString(Long.MAX_VALUE));
         return server;
     }
 

@@ -38,6 +38,25 @@ public class DeadLetter {
         return d;
     }
 
+    /** A copy with other key and value bytes and everything else as in this one. */
+    public DeadLetter withBytes(byte[] newKey, byte[] newValue) {
+        DeadLetter d = new DeadLetter();
+        d.key = newKey;
+        d.value = newValue;
+        d.topic = topic;
+        d.partition = partition;
+        d.offset = offset;
+        d.timestamp = timestamp;
+        d.reason = reason;
+        d.message = message;
+        d.cut = cut;
+        d.originalKeyBytes = originalKeyBytes;
+        d.originalValueBytes = originalValueBytes;
+        d.valueSha256 = valueSha256;
+        d.archive = archive;
+        return d;
+    }
+
     /** Bytes of key plus value. */
     public int size() {
         return (key == null ? 0 : key.length) + (value == null ? 0 : value.length);

@@ -30,19 +30,13 @@ public record DeadLetterLimit(long maxRecordBytes, String archiveRoot) implement
     }
 
     DeadLetter cut(DeadLetter d) {
-        DeadLetter c = new DeadLetter();
-        c.topic = d.topic;
-        c.partition = d.partition;
-        c.offset = d.offset;
-        c.timestamp = d.timestamp;
-        c.reason = d.reason;
-        c.message = d.message;
+        int keyKeep = d.key == null ? 0 : (int) Math.min(d.key.length, Math.min(MAX_CUT_KEY_BYTES, maxRecordBytes));
+        int valueKeep = d.value == null ? 0 : (int) Math.min(d.value.length, maxRecordBytes - keyKeep);
+        DeadLetter c = d.withBytes(d.key == null ? null : Arrays.copyOf(d.key, keyKeep),
+                d.value == null ? null : Arrays.copyOf(d.value, valueKeep));
         c.cut = true;
         c.originalKeyBytes = d.key == null ? -1 : d.key.length;
         c.originalValueBytes = d.value == null ? -1 : d.value.length;
-        int keyKeep = d.key == null ? 0 : (int) Math.min(d.key.length, Math.min(MAX_CUT_KEY_BYTES, maxRecordBytes));
-        c.key = d.key == null ? null : Arrays.copyOf(d.key, keyKeep);
-        c.value = d.value == null ? null : Arrays.copyOf(d.value, (int) Math.min(d.value.length, maxRecordBytes - keyKeep));
         c.valueSha256 = d.value == null ? null : sha256(d.value);
         c.archive = archiveRoot + "/" + DeadLetterArchive.bucket(d.timestamp) + "/";
         return c;

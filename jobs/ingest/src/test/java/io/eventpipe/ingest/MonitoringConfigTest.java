@@ -16,6 +16,7 @@ import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The Prometheus config and both jobs' alert rules in deploy/monitoring pass promtool (the aggregate rules also their
@@ -32,8 +33,12 @@ class MonitoringConfigTest {
         try {
             p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         } catch (java.io.IOException e) {
-            return fail("promtool is not installed: it comes with Debian's 'prometheus' package "
-                    + "(apt-get install prometheus); .ci/run installs it");
+            String missing = "promtool is not installed: it comes with Debian's 'prometheus' package "
+                    + "(apt-get install prometheus); .ci/run installs it";
+            // Java 17 and the Maven wrapper are all the README's test command needs: outside CI these checks are
+            // skipped, saying why; in CI (CI=true) a missing promtool fails the build
+            assumeTrue("true".equals(System.getenv("CI")), missing + " - skipped outside CI");
+            return fail(missing);
         }
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(1, TimeUnit.MINUTES)).isTrue();

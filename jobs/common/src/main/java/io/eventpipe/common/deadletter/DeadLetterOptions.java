@@ -15,7 +15,8 @@ public final class DeadLetterOptions {
                     + " bytes for headers. Lower it when the dead-letter topic's max.message.bytes is lower.");
     public static final Option<String> ARCHIVE_PATH = Option.string("sink.dlq.archive-path", null,
             "Where records too large for the dead-letter topic are kept whole, as JSON lines under dt=<day>/, "
-                    + "committed with each checkpoint. Ingest default: lake.path + /_dead_letters; required by the aggregate job and by ingest without a lake.");
+                    + "committed with each checkpoint. Ingest default: lake.path + /_dead_letters; required by the "
+                    + "aggregate job and by ingest without a lake.");
 
     public static final List<Option<?>> ALL = List.of(MAX_RECORD_BYTES, ARCHIVE_PATH);
 
@@ -39,16 +40,15 @@ public final class DeadLetterOptions {
             archive = null;
         }
         long room = kafka.maxRequestSize() - DeadLetterHeaders.MAX_OVERHEAD_BYTES;
-        Long max = s.get(MAX_RECORD_BYTES);
-        if (max == null) {
-            max = room;
-        } else if (max > room) {
+        Long given = s.get(MAX_RECORD_BYTES);
+        long max = given == null ? room : given;
+        if (given != null && max > room) {
             s.problem(MAX_RECORD_BYTES.key() + ": " + max + " plus " + DeadLetterHeaders.MAX_OVERHEAD_BYTES
                     + " bytes of headers exceeds the producer's max.request.size (" + kafka.maxRequestSize()
                     + "); lower it or raise kafka.properties.max.request.size");
         }
         if (max <= DeadLetterLimit.MAX_CUT_KEY_BYTES) {
-            s.problem((s.get(MAX_RECORD_BYTES) == null ? "kafka.properties.max.request.size" : MAX_RECORD_BYTES.key())
+            s.problem((given == null ? "kafka.properties.max.request.size" : MAX_RECORD_BYTES.key())
                     + ": leaves " + max + " bytes for a dead letter's key and value; it must leave more than "
                     + DeadLetterLimit.MAX_CUT_KEY_BYTES);
         }

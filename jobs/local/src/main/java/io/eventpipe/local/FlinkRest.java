@@ -12,7 +12,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
-/** Reads a job's metrics through Flink's REST API, as the web UI does. */
+/** Reads a job's state, restarts, failures and metrics through Flink's REST API, as the web UI does. */
 final class FlinkRest {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final ObjectMapper json = new ObjectMapper();
@@ -29,6 +29,51 @@ final class FlinkRest {
             throw new IllegalStateException("GET " + path + " answered " + r.statusCode());
         }
         return json.readTree(r.body());
+    }
+
+    /**
+     * A job's health as the web UI shows it.
+     *
+     * @param state       Flink's job status (RUNNING, RESTARTING, FAILED, ...), or {@code UNKNOWN} when the REST API
+     *                    does not answer
+     * @param restarts    restarts since the job was submitted ({@code numRestarts}), -1 when unknown
+     * @param lastFailure the most recent failure in one line (its deepest cause), or null when it never failed
+     */
+    record JobHealth(String state, long restarts, String lastFailure) {
+        static final JobHealth UNKNOWN = new JobHealth("UNKNOWN", -1, null);
+
+        boolean running() {
+            return "RUNNING".equals(state);
+        }
+    }
+
+    JobHealth health(JobID job) {
+        try {
+            String state = get("/jobs/" + job).path("state").asText("UNKNOWN");
+            long restarts = -1;
+            for (JsonNode m : get("/jobs/" + job + "/metrics?get=numRestarts")) {
+                restarts = m.path("value").asLong(-1);
+            }
+            JsonNode entries = get("/jobs/" + job + "/exceptions?maxExceptions=1").path("exceptionHistory")
+                    .path("entries");
+            String failure = entries.isEmpty() ? null : oneLine(entries.path(0));
+            return new JobHealth(state, restarts, failure);
+        } catch (Exception e) {
+            return JobHealth.UNKNOWN;
+        }
+    }
+
+    /** The deepest "Caused by" line of a failure's stack trace, or its first line; at most 240 characters. */
+    static String oneLine(JsonNode entry) {
+        String trace = entry.path("stacktrace").asText("");
+        String line = trace.lines().findFirst().orElse(entry.path("exceptionName").asText("unknown failure"));
+        for (String l : (Iterable<String>) trace.lines()::iterator) {
+            if (l.startsWith("Caused by: ")) {
+                line = l.substring("Caused by: ".length());
+            }
+        }
+        line = line.strip();
+        return line.length() <= 240 ? line : line.substring(0, 237) + "...";
     }
 
     /** Sum over all subtasks of every operator metric whose name ends with {@code suffix}; -1 when unavailable. */

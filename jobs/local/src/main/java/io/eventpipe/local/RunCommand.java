@@ -25,8 +25,11 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.io.FileOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -124,9 +127,10 @@ final class RunCommand implements Callable<Integer> {
         }, "eventpipe-ctrl-c");
         Runtime.getRuntime().addShutdownHook(hook);
 
-        System.out.println("eventpipe local run: starting Kafka and PostgreSQL...");
-        try (EmbeddedKafka kafka = EmbeddedKafka.start();
-             EmbeddedPostgres postgres = EmbeddedPostgres.start(data.resolve("postgres"))) {
+        Path log = Path.of(System.getProperty("eventpipe.log.file", ".eventpipe/eventpipe.log")).toAbsolutePath();
+        System.out.println("eventpipe local run: starting Kafka and PostgreSQL (their output goes to " + log + ")...");
+        try (EmbeddedKafka kafka = intoLog(log, EmbeddedKafka::start);
+             EmbeddedPostgres postgres = intoLog(log, () -> EmbeddedPostgres.start(data.resolve("postgres")))) {
             IngestConfig ingest;
             AggregateConfig aggregate;
             try {
@@ -173,7 +177,9 @@ final class RunCommand implements Callable<Integer> {
                 System.out.println("Kafka: " + kafka.bootstrapServers() + "   lake: " + lake);
                 System.out.println("PostgreSQL: psql -h localhost -p " + postgres.port()
                         + " -U postgres -c 'SELECT * FROM event_windows ORDER BY window_start DESC LIMIT 20'");
-                run(new Running(flink, ingestJob, aggregateJob, kafka, postgres, ingest, lake, runFor, every));
+                if (!run(new Running(flink, ingestJob, aggregateJob, kafka, postgres, ingest, lake, runFor, every))) {
+                    return 1;
+                }
             }
         } finally {
             stopped.countDown();
@@ -186,11 +192,31 @@ final class RunCommand implements Callable<Integer> {
         return 0;
     }
 
+    /**
+     * Runs {@code start} with the console's output going to the log file: Kafka's storage formatter prints to
+     * standard output, which would land among the status lines.
+     */
+    private static <T> T intoLog(Path log, Callable<T> start) throws Exception {
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        Files.createDirectories(log.getParent());
+        try (PrintStream toLog = new PrintStream(new FileOutputStream(log.toFile(), true), true,
+                StandardCharsets.UTF_8)) {
+            System.setOut(toLog);
+            System.setErr(toLog);
+            return start.call();
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+    }
+
     /** What runs, for the status loop. */
     private record Running(MiniCluster flink, JobID ingestJob, JobID aggregateJob, EmbeddedKafka kafka,
             EmbeddedPostgres postgres, IngestConfig ingest, Path lake, Duration runFor, Duration every) {}
 
-    private void run(Running r) throws Exception {
+    /** Runs until stopped; true when both jobs were still running at the end. */
+    private boolean run(Running r) throws Exception {
         Generator generator = new Generator(r.kafka().bootstrapServers(), r.ingest().inputTopic(), format);
         FlinkRest rest = new FlinkRest(webPort);
         Status status = new Status(generator, rest, r);
@@ -201,14 +227,20 @@ final class RunCommand implements Callable<Integer> {
             long deadline = r.runFor() == null ? Long.MAX_VALUE : started + r.runFor().toNanos();
             while (!stop.await(Math.min(r.every().toMillis(), Math.max(1, (deadline - System.nanoTime()) / 1_000_000)),
                     TimeUnit.MILLISECONDS) && System.nanoTime() < deadline) {
-                System.out.println(status.line(started, out));
+                System.out.println(status.lines(started, out));
             }
             System.out.println("stopping: generator stopped, waiting for the last checkpoint to commit...");
             generator.close();
-            awaitSettled(generator, out, rest, r.ingestJob(), r.ingest().runtime().checkpointInterval().multipliedBy(3));
-            System.out.println(status.line(started, out));
-            summary(generator, out, rest.sum(r.ingestJob(), "duplicatesDropped"), r.lake());
+            Map<String, FlinkRest.JobHealth> health = status.health();
+            if (health.values().stream().allMatch(FlinkRest.JobHealth::running)) {
+                awaitSettled(generator, out, rest, r.ingestJob(),
+                        r.ingest().runtime().checkpointInterval().multipliedBy(3));
+            }
+            System.out.println(status.lines(started, out));
+            Map<String, FlinkRest.JobHealth> end = status.health();
+            summary(generator, out, rest.sum(r.ingestJob(), "duplicatesDropped"), r.lake(), end);
             latestWindows(r.postgres());
+            return end.values().stream().allMatch(FlinkRest.JobHealth::running);
         } finally {
             generator.close();
             for (JobID job : List.of(r.ingestJob(), r.aggregateJob())) {
@@ -221,11 +253,12 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
-    /** Builds the status line. */
+    /** Builds the status lines: each job's state and restarts, the counts, and a warning while a job fails. */
     private static final class Status {
         private final Generator generator;
         private final FlinkRest rest;
         private final Running running;
+        private final Map<String, Long> restartsSeen = new HashMap<>();
 
         Status(Generator generator, FlinkRest rest, Running running) {
             this.generator = generator;
@@ -233,14 +266,40 @@ final class RunCommand implements Callable<Integer> {
             this.running = running;
         }
 
-        String line(long started, OutputCounter out) {
+        Map<String, FlinkRest.JobHealth> health() {
+            Map<String, FlinkRest.JobHealth> jobs = new java.util.LinkedHashMap<>();
+            jobs.put("ingest", rest.health(running.ingestJob()));
+            jobs.put("aggregate", rest.health(running.aggregateJob()));
+            return jobs;
+        }
+
+        String lines(long started, OutputCounter out) {
             long secs = (System.nanoTime() - started) / 1_000_000_000L;
             long dups = rest.sum(running.ingestJob(), "duplicatesDropped");
-            return String.format(Locale.ROOT, "[%02d:%02d] produced %,d | clean %,d | duplicates dropped %s | "
+            Map<String, FlinkRest.JobHealth> jobs = health();
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "[%02d:%02d]", secs / 60, secs % 60));
+            StringBuilder warnings = new StringBuilder();
+            jobs.forEach((name, h) -> {
+                line.append(' ').append(name).append(' ').append(h.state());
+                if (h.restarts() > 0) {
+                    line.append(" (").append(h.restarts()).append(h.restarts() == 1 ? " restart)" : " restarts)");
+                }
+                line.append(" |");
+                long before = restartsSeen.getOrDefault(name, 0L);
+                restartsSeen.put(name, Math.max(before, h.restarts()));
+                if (!h.running() || h.restarts() > before) {
+                    warnings.append(String.format(Locale.ROOT, "%n  ! %s job: %s", name,
+                            h.running() ? "running again after a restart" : h.state()));
+                    if (h.lastFailure() != null) {
+                        warnings.append("; last failure: ").append(h.lastFailure());
+                    }
+                }
+            });
+            line.append(String.format(Locale.ROOT, " produced %,d | clean %,d | duplicates dropped %s | "
                             + "dead-lettered %,d | lake files %,d | windows written %,d",
-                    secs / 60, secs % 60, generator.produced(), out.clean(),
-                    dups < 0 ? "-" : String.format("%,d", dups), out.deadLettered(), lakeFiles(running.lake()),
-                    windows(running.postgres()));
+                    generator.produced(), out.clean(), dups < 0 ? "-" : String.format("%,d", dups),
+                    out.deadLettered(), lakeFiles(running.lake()), windows(running.postgres())));
+            return line.append(warnings).toString();
         }
     }
 
@@ -320,22 +379,41 @@ final class RunCommand implements Callable<Integer> {
         return m;
     }
 
-    /** Waits until every produced record is accounted for (clean, dropped or dead-lettered), or the timeout. */
+    /**
+     * Waits until every produced record is accounted for (clean, dropped or dead-lettered); says so when it gives
+     * up after the timeout.
+     */
     private static void awaitSettled(Generator g, OutputCounter out, FlinkRest rest, JobID job, Duration timeout)
             throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
+        long accounted = -1;
         while (System.nanoTime() < deadline) {
             long dups = rest.sum(job, "duplicatesDropped");
-            if (dups >= 0 && out.clean() + dups + out.deadLettered() >= g.produced()) {
+            accounted = dups < 0 ? -1 : out.clean() + dups + out.deadLettered();
+            if (accounted >= g.produced()) {
                 return;
             }
             TimeUnit.MILLISECONDS.sleep(200);
         }
+        System.out.printf(Locale.ROOT, "  not settled after %ds: %s of %,d produced records are not yet committed"
+                        + " (clean, dropped or dead-lettered)%n", timeout.toSeconds(),
+                accounted < 0 ? "some" : String.format(Locale.ROOT, "%,d", g.produced() - accounted), g.produced());
     }
 
-    private static void summary(Generator g, OutputCounter out, long dups, Path lake) {
+    private static void summary(Generator g, OutputCounter out, long dups, Path lake,
+            Map<String, FlinkRest.JobHealth> jobs) {
         System.out.println();
         System.out.println("Summary");
+        StringBuilder restarts = new StringBuilder();
+        jobs.forEach((name, h) -> restarts.append(restarts.isEmpty() ? "" : ", ").append(name).append(' ')
+                .append(h.restarts() < 0 ? "-" : Long.toString(h.restarts())));
+        System.out.println("  restarts            " + restarts);
+        jobs.forEach((name, h) -> {
+            if (!h.running()) {
+                System.out.printf(Locale.ROOT, "  ! %s job: %s; last failure: %s%n", name, h.state(),
+                        h.lastFailure() == null ? "none reported" : h.lastFailure());
+            }
+        });
         System.out.printf(Locale.ROOT, "  produced            %,d%n", g.produced());
         System.out.printf(Locale.ROOT, "  clean (committed)   %,d%n", out.clean());
         System.out.printf(Locale.ROOT, "  duplicates dropped  %s%n", dups < 0 ? "-" : String.format("%,d", dups));

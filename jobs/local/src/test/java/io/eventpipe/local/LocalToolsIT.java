@@ -73,8 +73,12 @@ class LocalToolsIT {
         assertThat(r.code()).as(r.output()).isZero();
         assertThat(r.output()).contains("Flink web UI: http://localhost:" + port).contains("Summary")
                 .contains("Prometheus metrics: http://localhost:" + metricsPort + "/metrics");
-        assertThat(r.output().lines().filter(l -> l.matches("\\[\\d\\d:\\d\\d] produced .*")).count())
-                .isGreaterThanOrEqualTo(3);
+        assertThat(r.output().lines().filter(l -> l.matches(
+                "\\[\\d\\d:\\d\\d] ingest RUNNING \\| aggregate RUNNING \\| produced .*")).count())
+                .as(r.output()).isGreaterThanOrEqualTo(3);
+        // only our own lines: Kafka's storage formatter and PostgreSQL print into the log file
+        assertThat(r.output()).doesNotContain("Formatting metadata directory").doesNotContain("Bootstrap metadata")
+                .contains("restarts            ingest 0, aggregate 0").doesNotContain("  ! ");
         long produced = number(r.output(), "produced");
         long clean = number(r.output(), "clean (committed)");
         long dups = number(r.output(), "duplicates dropped");
@@ -94,6 +98,32 @@ class LocalToolsIT {
         assertThat(lastCount).as(r.output()).isPositive();
         assertThat(r.output()).contains("Latest windows (event_windows)")
                 .containsPattern("order\\.created +\\S+ +\\d+ +\\{\"max_amount\": ");
+    }
+
+    /**
+     * A job that cannot run is named on the status line with its state and the last failure's cause, the summary
+     * counts its restarts, and the run exits with 1. The failure: a sink transaction timeout above what the broker
+     * allows (its transaction.max.timeout.ms is 15 min; the configuration claims 1 h), which the brokers refuse when
+     * the ingest job's Kafka sinks start.
+     */
+    @Test
+    void localRunSaysPlainlyWhenAJobFails() throws Exception {
+        int port;
+        int metricsPort;
+        try (ServerSocket a = new ServerSocket(0); ServerSocket b = new ServerSocket(0)) {
+            port = a.getLocalPort();
+            metricsPort = b.getLocalPort();
+        }
+        Result r = eventpipe("run", "--duration", "15s", "--rate", "100", "--web-port", Integer.toString(port),
+                "--metrics-port", Integer.toString(metricsPort), "--data-dir", tmp.resolve("failing").toString(),
+                "--status-interval", "2s", "--set", "kafka.transaction-max-timeout=1h",
+                "--set", "sink.transaction-timeout=30min");
+        assertThat(r.code()).as(r.output()).isEqualTo(1);
+        assertThat(r.output()).containsPattern("\\[\\d\\d:\\d\\d] ingest FAILED \\(\\d+ restarts?\\) \\| aggregate RUNNING")
+                .containsPattern("  ! ingest job: FAILED; last failure: .*transaction\\.max\\.timeout\\.ms")
+                .containsPattern("restarts +ingest [1-9]\\d*, aggregate 0")
+                .doesNotContain("! aggregate job");
+        assertThat(number(r.output(), "clean (committed)")).isZero();
     }
 
     @Test
@@ -129,6 +159,41 @@ class LocalToolsIT {
         assertThat(rejected.code()).isEqualTo(1);
         assertThat(rejected.output()).contains("bad.jsonl:2: field 'time'").contains("nothing was sent");
         assertThat(KAFKA.readCommitted("produce.bad")).isEmpty();
+    }
+
+    /** A file is streamed, not loaded: progress lines while it is checked and sent, every event arrives once. */
+    @Test
+    void produceStreamsLargeFilesWithProgress() throws Exception {
+        KAFKA.createTopic("produce.large", 3);
+        Path large = tmp.resolve("large.jsonl");
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < 2_500; i++) {
+            lines.add("{\"id\":\"big-" + i + "\",\"time\":\"2026-11-27T10:00:00Z\",\"type\":\"page.viewed\","
+                    + "\"source\":\"web\",\"payload\":{\"path\":\"/" + i + "\"}}");
+        }
+        Files.write(large, lines);
+        Result r = eventpipe("produce", "--bootstrap-servers", KAFKA.bootstrapServers(), "--topic", "produce.large",
+                "--file", large.toString(), "--progress-every", "1000");
+        assertThat(r.code()).as(r.output()).isZero();
+        assertThat(r.output()).contains("checked 2,000 lines").contains("sent 1,000 of 2,500 events (40%)")
+                .contains("sent 2,000 of 2,500 events (80%)").contains("sent 2500 events to produce.large");
+        assertThat(KAFKA.readCommitted("produce.large")).extracting(rec -> new String(rec.key(),
+                StandardCharsets.UTF_8)).containsExactlyInAnyOrderElementsOf(
+                lines.stream().map(l -> l.substring(7, l.indexOf('"', 7))).toList());
+
+        // many bad lines: the first 20 are listed, all are counted, nothing is sent
+        KAFKA.createTopic("produce.manybad", 1);
+        List<String> bad = new ArrayList<>(lines.subList(0, 10));
+        for (int i = 0; i < 25; i++) {
+            bad.add("{\"id\":\"x\"}");
+        }
+        Files.write(large, bad);
+        Result rejected = eventpipe("produce", "--bootstrap-servers", KAFKA.bootstrapServers(), "--topic",
+                "produce.manybad", "--file", large.toString());
+        assertThat(rejected.code()).isEqualTo(1);
+        assertThat(rejected.output()).contains("large.jsonl:11: ").contains("large.jsonl:30: ")
+                .doesNotContain("large.jsonl:31: ").contains("(first 20 shown) 25 bad line(s); nothing was sent");
+        assertThat(KAFKA.readCommitted("produce.manybad")).isEmpty();
     }
 
     @Test

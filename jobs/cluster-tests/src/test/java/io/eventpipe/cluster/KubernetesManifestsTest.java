@@ -1,5 +1,10 @@
 package io.eventpipe.cluster;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SpecVersion;
 import io.eventpipe.aggregate.AggregateConfig;
 import io.eventpipe.common.config.Settings;
 import io.eventpipe.ingest.IngestConfig;
@@ -150,7 +155,7 @@ class KubernetesManifestsTest {
             // every ${VAR} of the job config comes from a Secret, every ${dir:PATH:key} (Kafka's
             // DirectoryConfigProvider) from a mounted Secret, and nothing else holds a credential
             Set<String> fromSecrets = new HashSet<>();
-            for (Object e : list(container, "env")) {
+            for (Object e : container.get("env") == null ? List.of() : list(container, "env")) {
                 Map<String, Object> env = map(e);
                 map(env, "valueFrom", "secretKeyRef");
                 fromSecrets.add((String) env.get("name"));
@@ -170,7 +175,8 @@ class KubernetesManifestsTest {
             assertThat(secretMounts).as(file + ": Secret volumes").containsAll(referencedDirs);
             assertThat(referenced.size() + referencedDirs.size()).as(file + ": secrets referenced").isPositive();
 
-            // TLS inside the cluster and on REST, stores from a mounted Secret, passwords from a Secret
+            // TLS inside the cluster and on REST: stores from a mounted Secret, passwords in flinkConfiguration as
+            // placeholders that deploy/kubernetes/render fills from a Secret (never a literal password here)
             for (String scope : List.of("internal", "rest")) {
                 String prefix = "security.ssl." + scope + ".";
                 assertThat(flinkConf.get(prefix + "enabled")).as(file + ": " + prefix + "enabled").isEqualTo("true");
@@ -178,9 +184,17 @@ class KubernetesManifestsTest {
                     Path path = Path.of((String) flinkConf.get(prefix + store));
                     assertThat(secretMounts).as(file + ": " + prefix + store).contains(path.getParent().toString());
                 }
-                assertThat(flinkConf.keySet()).noneMatch(k -> k.contains("password"));
+                String placeholder = "${EVENTPIPE_TLS_" + scope.toUpperCase(java.util.Locale.ROOT) + "_PASSWORD}";
+                for (String password : List.of("keystore-password", "key-password", "truststore-password")) {
+                    assertThat(flinkConf.get(prefix + password)).as(file + ": " + prefix + password)
+                            .isEqualTo(placeholder);
+                }
             }
-            assertThat(fromSecrets).as(file + ": TLS passwords").contains("FLINK_PROPERTIES");
+            assertThat(flinkConf).allSatisfy((key, value) -> {
+                if (key.contains("password") || key.contains("secret")) {
+                    assertThat((String) value).as(file + ": " + key).matches("\\$\\{EVENTPIPE_TLS_[A-Z]+_PASSWORD}");
+                }
+            });
 
             // and the job accepts the config
             Path tmp = Files.createTempFile("job", ".yaml");
@@ -194,5 +208,227 @@ class KubernetesManifestsTest {
             }
             Files.delete(tmp);
         }
+    }
+
+    // ---- the operator's schema, and rendering the manifests as the runbook applies them ----
+
+    private static final Path SCHEMA = DIR.resolve("schema/flinkdeployment.schema.json");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private record Rendered(int code, String out, String err) {}
+
+    /** Runs deploy/kubernetes/render as the runbook does, with the given environment and PATH in front. */
+    private static Rendered render(Map<String, String> env, Path pathFirst, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("bash", DIR.resolve("render").toString()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().remove("EVENTPIPE_TLS_INTERNAL_PASSWORD");
+        pb.environment().remove("EVENTPIPE_TLS_REST_PASSWORD");
+        pb.environment().putAll(env);
+        if (pathFirst != null) {
+            pb.environment().put("PATH", pathFirst + java.io.File.pathSeparator + System.getenv("PATH"));
+        }
+        Process p = pb.start();
+        java.util.concurrent.CompletableFuture<byte[]> err =
+                java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return p.getErrorStream().readAllBytes();
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                });
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        return new Rendered(p.exitValue(), out, new String(err.get(), java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    private static List<Path> manifests() throws Exception {
+        try (Stream<Path> files = Files.list(DIR)) {
+            return files.filter(p -> p.toString().endsWith(".yaml")).filter(f -> docs(f).stream()
+                    .anyMatch(d -> "FlinkDeployment".equals(d.get("kind")))).sorted().toList();
+        }
+    }
+
+    private static List<Map<String, Object>> parse(String yaml) {
+        List<Map<String, Object>> docs = new ArrayList<>();
+        for (Object d : new Yaml(new SafeConstructor(new LoaderOptions())).loadAll(yaml)) {
+            if (d != null) {
+                docs.add(map(d));
+            }
+        }
+        return docs;
+    }
+
+    private static Map<String, Object> deployment(List<Map<String, Object>> docs) {
+        return docs.stream().filter(d -> "FlinkDeployment".equals(d.get("kind"))).findFirst().orElseThrow();
+    }
+
+    private static final Map<String, String> PASSWORDS = Map.of(
+            "EVENTPIPE_TLS_INTERNAL_PASSWORD", "in'ter&nal\\\"$x # y: z",
+            "EVENTPIPE_TLS_REST_PASSWORD", "r&e${st}'");
+
+    /**
+     * The render step fills exactly the six TLS password keys, whatever characters the passwords hold, leaves every
+     * other placeholder (the job configs' own ${...}) as it is, and prints no password on its error stream.
+     */
+    @Test
+    void renderFillsTheTlsPasswordsAndNothingElse() throws Exception {
+        for (Path file : manifests()) {
+            Rendered r = render(PASSWORDS, null, file.toString());
+            assertThat(r.code()).as(r.err()).isZero();
+            assertThat(r.err()).isEmpty();
+            assertThat(r.out()).doesNotContain("${EVENTPIPE_TLS_");
+            List<Map<String, Object>> rendered = parse(r.out());
+            List<Map<String, Object>> original = docs(file);
+            assertThat(rendered).hasSameSizeAs(original);
+            Map<String, Object> conf = map(deployment(rendered), "spec", "flinkConfiguration");
+            for (String scope : List.of("internal", "rest")) {
+                String password = PASSWORDS.get("EVENTPIPE_TLS_" + scope.toUpperCase(java.util.Locale.ROOT)
+                        + "_PASSWORD");
+                for (String key : List.of("keystore-password", "key-password", "truststore-password")) {
+                    assertThat(conf.get("security.ssl." + scope + "." + key)).isEqualTo(password);
+                }
+            }
+            // apart from the six passwords, every document is what the file holds
+            Map<String, Object> expectedConf = new java.util.LinkedHashMap<>(
+                    map(deployment(original), "spec", "flinkConfiguration"));
+            conf.forEach((k, v) -> {
+                if (k.endsWith("password")) {
+                    expectedConf.put(k, v);
+                }
+            });
+            assertThat(conf).isEqualTo(expectedConf);
+            for (int i = 0; i < original.size(); i++) {
+                if (!"FlinkDeployment".equals(original.get(i).get("kind"))) {
+                    assertThat(rendered.get(i)).isEqualTo(original.get(i));
+                }
+            }
+        }
+    }
+
+    /**
+     * Without the variables, render reads the passwords from the Secret with kubectl (here a stand-in that answers
+     * like kubectl for exactly that Secret), and fails, printing nothing on standard output, when it cannot.
+     */
+    @Test
+    void renderReadsThePasswordsFromTheSecret(@org.junit.jupiter.api.io.TempDir Path bin) throws Exception {
+        String b64 = java.util.Base64.getEncoder().encodeToString("from'secret&".getBytes(
+                java.nio.charset.StandardCharsets.UTF_8));
+        Path kubectl = bin.resolve("kubectl");
+        Files.writeString(kubectl, String.join("\n",
+                "#!/usr/bin/env bash",
+                "[ \"$*\" = \"get secret -n prod eventpipe-flink-tls -o jsonpath={.data.internal-password}\" ] && "
+                        + "{ printf '%s' '" + b64 + "'; exit 0; }",
+                "[ \"$*\" = \"get secret -n prod eventpipe-flink-tls -o jsonpath={.data.rest-password}\" ] && "
+                        + "{ printf '%s' '" + b64 + "'; exit 0; }",
+                "echo 'Error from server (NotFound): secrets not found' >&2; exit 1", ""));
+        assertThat(kubectl.toFile().setExecutable(true)).isTrue();
+        Path ingest = DIR.resolve("ingest.yaml");
+
+        Rendered ok = render(Map.of(), bin, "-n", "prod", ingest.toString());
+        assertThat(ok.code()).as(ok.err()).isZero();
+        Map<String, Object> conf = map(deployment(parse(ok.out())), "spec", "flinkConfiguration");
+        assertThat(conf.get("security.ssl.rest.truststore-password")).isEqualTo("from'secret&");
+        assertThat(conf.get("security.ssl.internal.key-password")).isEqualTo("from'secret&");
+
+        Rendered missing = render(Map.of(), bin, "-n", "staging", ingest.toString());
+        assertThat(missing.code()).isEqualTo(1);
+        assertThat(missing.out()).isEmpty();
+        assertThat(missing.err()).contains("key 'internal-password' of the Secret 'eventpipe-flink-tls'");
+    }
+
+    /** Every FlinkDeployment, rendered as it is applied, is valid against the operator 1.13.0 schema. */
+    @Test
+    void flinkDeploymentsMatchTheOperatorSchema() throws Exception {
+        JsonSchema schema = operatorSchema();
+        assertThat(manifests()).hasSize(2);
+        for (Path file : manifests()) {
+            JsonNode deployment = JSON.valueToTree(deployment(parse(render(PASSWORDS, null, file.toString()).out())));
+            assertThat(schema.validate(deployment)).as(file.toString()).isEmpty();
+            // for Flink 2.x the operator refuses keys of which one is a prefix of another (a key and key.x)
+            List<String> keys = new ArrayList<>();
+            deployment.path("spec").path("flinkConfiguration").fieldNames().forEachRemaining(keys::add);
+            for (String key : keys) {
+                assertThat(keys).as(file + ": keys under " + key).noneMatch(k -> k.startsWith(key + "."));
+            }
+        }
+    }
+
+    private static JsonSchema operatorSchema() throws Exception {
+        JsonNode node = JSON.readTree(SCHEMA.toFile());
+        assertThat(node.path("$comment").asText()).contains("flink-kubernetes-operator release-1.13.0");
+        return JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V7).getSchema(node);
+    }
+
+    /**
+     * What the API server would drop without a word (an unknown or misspelled field: the CRD prunes them) or refuse,
+     * and what the operator would refuse, fails against the schema with a message that names the field.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void theSchemaRejectsWhatTheOperatorWouldNotTake() throws Exception {
+        JsonSchema schema = operatorSchema();
+        String rendered = render(PASSWORDS, null, DIR.resolve("ingest.yaml").toString()).out();
+        // each mutation is named by what the error message must name
+        Map<String, java.util.function.Consumer<Map<String, Object>>> mutations = new java.util.LinkedHashMap<>();
+        mutations.put("upgadeMode", d -> map(d, "spec", "job").put("upgadeMode", "savepoint"));
+        mutations.put("restartNonce", d -> map(d, "spec", "job").put("restartNonce", 1));
+        mutations.put("flinkVersion", d -> map(d, "spec").put("flinkVersion", "v2_3"));
+        mutations.put("upgradeMode", d -> map(d, "spec", "job").put("upgradeMode", "last_state"));
+        mutations.put("parallelism", d -> map(d, "spec", "job").put("parallelism", "2"));
+        mutations.put("jarURI", d -> map(d, "spec", "job").remove("jarURI"));
+        mutations.put("memory", d -> map(d, "spec", "taskManager", "resource").put("memory", 2048));
+        mutations.put("flinkConfiguration", d -> map(d, "spec", "flinkConfiguration").put("heartbeat.timeout", 3000));
+        mutations.put("mountPth", d -> ((Map<String, Object>) ((List<Object>) map(
+                list(map(d, "spec", "podTemplate", "spec"), "containers").get(0)).get("volumeMounts")).get(0))
+                .put("mountPth", "/x"));
+        mutations.put("serviceAcount", d -> map(d, "spec").put("serviceAcount", "flink"));
+        for (var m : mutations.entrySet()) {
+            Map<String, Object> d = deployment(parse(rendered));
+            m.getValue().accept(d);
+            var errors = schema.validate(JSON.valueToTree(d));
+            assertThat(errors).as(m.getKey()).isNotEmpty();
+            assertThat(errors.toString()).as(m.getKey()).contains(m.getKey());
+        }
+        // the operator's way to restart a job without other changes is valid
+        Map<String, Object> restart = deployment(parse(rendered));
+        map(restart, "spec").put("restartNonce", 2);
+        assertThat(schema.validate(JSON.valueToTree(restart))).isEmpty();
+    }
+
+    /** The docs name only FlinkDeployment fields that the operator's schema knows (spec.restartNonce, ...). */
+    @Test
+    void docsNameOnlyFieldsTheOperatorKnows() throws Exception {
+        JsonNode schema = JSON.readTree(SCHEMA.toFile());
+        Pattern field = Pattern.compile("`(spec(?:\\.[A-Za-z]+)+)`");
+        List<Path> docs = new ArrayList<>(List.of(Path.of("../../README.md")));
+        try (Stream<Path> files = Files.list(Path.of("../../docs"))) {
+            docs.addAll(files.filter(f -> f.toString().endsWith(".md")).toList());
+        }
+        int checked = 0;
+        for (Path doc : docs) {
+            Matcher m = field.matcher(Files.readString(doc));
+            while (m.find()) {
+                JsonNode node = schema;
+                for (String part : m.group(1).split("\\.")) {
+                    node = node.path("properties").path(part);
+                }
+                assertThat(node.isMissingNode()).as("%s: `%s`", doc.getFileName(), m.group(1)).isFalse();
+                checked++;
+            }
+        }
+        assertThat(checked).as("spec fields named in the docs").isPositive();
+    }
+
+    /** The operator's Helm values make its REST client trust the clusters' certificate (docs/security.md). */
+    @Test
+    void operatorValuesGiveTheRestClientTheTrustStore() throws Exception {
+        Map<String, Object> values = docs(DIR.resolve("operator-values.yaml")).get(0);
+        Map<String, Object> tls = map(values, "tls");
+        assertThat(tls.get("create")).isEqualTo(true);
+        String secret = (String) tls.get("secretName");
+        assertThat(map(tls, "secretKeyRef").get("name")).isEqualTo(secret);
+        assertThat(Files.readString(Path.of("../../docs/security.md"))).contains(secret)
+                .contains("operator-values.yaml");
     }
 }

@@ -35,11 +35,11 @@ public final class AggregateTopology {
                 .withIdleness(config.idleness());
 
         SingleOutputStreamOperator<Event> events = env
-                .fromSource(source, watermarks, "kafka: " + config.inputTopic())
+                .fromSource(source, watermarks, OperatorNames.SOURCE)
                 .uid(Uids.SOURCE)
                 .process(new DecodeFunction(config.validation(), config.deadLetterLimit()),
                         new AvroTypeInfo<>(Event.class))
-                .name("decode")
+                .name(OperatorNames.DECODE)
                 .uid(Uids.DECODE);
 
         SingleOutputStreamOperator<WindowResult> windows = events
@@ -47,16 +47,16 @@ public final class AggregateTopology {
                 .process(new WindowAggregator(config.windowSize(), config.allowedLateness(), config.metrics(),
                                 config.validation().json()),
                         TypeInformation.of(WindowResult.class))
-                .name("windows per type and source")
+                .name(OperatorNames.WINDOWS)
                 .uid(Uids.WINDOWS);
 
-        windows.sinkTo(sinks.postgres()).name("postgres: event_windows").uid(Uids.POSTGRES_SINK);
-        windows.sinkTo(sinks.results()).name("kafka: " + config.resultsTopic()).uid(Uids.RESULTS_SINK);
+        windows.sinkTo(sinks.postgres()).name(OperatorNames.POSTGRES_SINK).uid(Uids.POSTGRES_SINK);
+        windows.sinkTo(sinks.results()).name(OperatorNames.RESULTS_SINK).uid(Uids.RESULTS_SINK);
         windows.getSideOutput(WindowAggregator.LATE).sinkTo(sinks.late())
-                .name("kafka: " + config.lateTopic()).uid(Uids.LATE_SINK);
+                .name(OperatorNames.LATE_SINK).uid(Uids.LATE_SINK);
         events.getSideOutput(DecodeFunction.DEAD_LETTERS).sinkTo(sinks.deadLetters())
-                .name("kafka: " + config.dlqTopic()).uid(Uids.DLQ_SINK);
+                .name(OperatorNames.DLQ_SINK).uid(Uids.DLQ_SINK);
         events.getSideOutput(DeadLetterArchive.ARCHIVE).sinkTo(sinks.deadLetterArchive())
-                .name("dead-letter archive").uid(Uids.DLQ_ARCHIVE_SINK);
+                .name(OperatorNames.DLQ_ARCHIVE_SINK).uid(Uids.DLQ_ARCHIVE_SINK);
     }
 }

@@ -58,7 +58,7 @@ class MetricsIT {
     private static final String LATE = PREFIX + "eventpipe_lateEvents";
     private static final String RECORDS_IN = PREFIX + "numRecordsIn";
     /** The Kafka source and the windows operator, as Flink's reporter labels them. */
-    private static final String SOURCE = "operator_name=\"Source:";
+    private static final String SOURCE = "operator_name=\"Source:_kafka:_clean\"";
     private static final String WINDOWS = "operator_name=\"windows_per_type_and_source\"";
 
     private static final PrometheusScrape PROM = new PrometheusScrape();

@@ -33,10 +33,10 @@ public final class IngestTopology {
         AvroTypeInfo<Event> eventType = new AvroTypeInfo<>(Event.class);
 
         SingleOutputStreamOperator<Event> valid = env
-                .fromSource(source, WatermarkStrategy.noWatermarks(), "kafka: " + config.inputTopic())
+                .fromSource(source, WatermarkStrategy.noWatermarks(), OperatorNames.SOURCE)
                 .uid(Uids.SOURCE)
                 .process(new DecodeValidateFunction(config.validation(), config.deadLetterLimit()), eventType)
-                .name("decode and validate")
+                .name(OperatorNames.DECODE_VALIDATE)
                 .uid(Uids.DECODE_VALIDATE);
 
         DataStream<Event> unique = valid
@@ -44,24 +44,24 @@ public final class IngestTopology {
                         .<Event>forBoundedOutOfOrderness(config.maxOutOfOrderness())
                         .withTimestampAssigner((e, ts) -> e.getTime().toEpochMilli())
                         .withIdleness(config.idleness())))
-                .name("event-time watermarks")
+                .name(OperatorNames.WATERMARKS)
                 .uid(Uids.WATERMARKS)
                 .keyBy(Event::getId)
                 .process(new DedupFunction(config.dedupTtl()), eventType)
-                .name("dedup by id")
+                .name(OperatorNames.DEDUP)
                 .uid(Uids.DEDUP);
 
-        unique.sinkTo(clean).name("kafka: " + config.cleanTopic()).uid(Uids.CLEAN_SINK);
+        unique.sinkTo(clean).name(OperatorNames.CLEAN_SINK).uid(Uids.CLEAN_SINK);
         if (lake != null) {
-            unique.sinkTo(lake).name("lake: " + config.lakePath()).uid(Uids.LAKE_SINK);
+            unique.sinkTo(lake).name(OperatorNames.LAKE_SINK).uid(Uids.LAKE_SINK);
         }
         valid.getSideOutput(DecodeValidateFunction.DEAD_LETTERS)
                 .sinkTo(deadLetters)
-                .name("kafka: " + config.dlqTopic())
+                .name(OperatorNames.DLQ_SINK)
                 .uid(Uids.DLQ_SINK);
         valid.getSideOutput(DeadLetterArchive.ARCHIVE)
                 .sinkTo(archive)
-                .name("dead-letter archive")
+                .name(OperatorNames.DLQ_ARCHIVE_SINK)
                 .uid(Uids.DLQ_ARCHIVE_SINK);
     }
 }

@@ -17,7 +17,6 @@ import io.eventpipe.common.metrics.EventTimeLag;
 import io.eventpipe.common.serde.JsonLimits;
 import org.apache.flink.util.OutputTag;
 
-import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -44,7 +43,7 @@ public final class WindowAggregator extends KeyedProcessFunction<String, Event, 
 
     private final long size;
     private final long lateness;
-    private final Map<String, List<MetricSpec>> metrics;
+    private final Map<String, WindowMetrics> metrics;
     private final JsonLimits limits;
 
     private transient MapState<Long, WindowAcc> windows;
@@ -52,6 +51,7 @@ public final class WindowAggregator extends KeyedProcessFunction<String, Event, 
     private transient ObjectMapper json;
     private transient Counter late;
     private transient Counter emitted;
+    private transient Counter unreadPayloads;
     private transient volatile long lastWatermark = Long.MIN_VALUE;
 
     /**
@@ -71,7 +71,9 @@ public final class WindowAggregator extends KeyedProcessFunction<String, Event, 
             JsonLimits limits) {
         this.size = size.toMillis();
         this.lateness = allowedLateness.toMillis();
-        this.metrics = Map.copyOf(metrics);
+        Map<String, WindowMetrics> byType = new java.util.HashMap<>();
+        metrics.forEach((type, specs) -> byType.put(type, new WindowMetrics(specs, limits)));
+        this.metrics = Map.copyOf(byType);
         this.limits = limits;
     }
 
@@ -90,6 +92,7 @@ public final class WindowAggregator extends KeyedProcessFunction<String, Event, 
         var group = getRuntimeContext().getMetricGroup().addGroup("eventpipe");
         late = group.counter("lateEvents");
         emitted = group.counter("windowsEmitted");
+        unreadPayloads = group.counter("payloadsNotRead");
         group.gauge("eventTimeLagMs", () -> EventTimeLag.of(lastWatermark));
     }
 
@@ -108,7 +111,8 @@ public final class WindowAggregator extends KeyedProcessFunction<String, Event, 
         WindowAcc acc = windows.get(start);
         if (acc == null) {
             acc = new WindowAcc();
-            acc.values = new String[metrics.getOrDefault(event.getType(), List.of()).size()];
+            WindowMetrics m = metrics.get(event.getType());
+            acc.values = new String[m == null ? 0 : m.size()];
             ctx.timerService().registerEventTimeTimer(end - 1);
             ctx.timerService().registerEventTimeTimer(end - 1 + lateness);
         }
@@ -123,40 +127,20 @@ public final class WindowAggregator extends KeyedProcessFunction<String, Event, 
         acc.count++;
         acc.firstEventTime = Math.min(acc.firstEventTime, t);
         acc.lastEventTime = Math.max(acc.lastEventTime, t);
-        List<MetricSpec> specs = metrics.get(event.getType());
-        if (specs == null || specs.isEmpty()) {
+        WindowMetrics m = metrics.get(event.getType());
+        if (m == null || m.size() == 0) {
             return;
         }
         JsonNode payload;
         try {
             payload = json.readTree(event.getPayload());
         } catch (Exception e) {
-            return; // validated upstream; a payload without the fields simply does not contribute
+            // the decode step validated this payload with the same bounds, so this is not expected; the event is
+            // counted in the window, its numbers are not, and the metric shows that it happened
+            unreadPayloads.inc();
+            return;
         }
-        for (int i = 0; i < specs.size() && i < acc.values.length; i++) {
-            BigDecimal v = number(payload, specs.get(i).field());
-            if (v == null || limits.numberProblem(v) != null) {
-                continue; // validation refuses such numbers; a record from elsewhere cannot make a result huge
-            }
-            BigDecimal prev = acc.values[i] == null ? null : new BigDecimal(acc.values[i]);
-            BigDecimal next = switch (specs.get(i).function()) {
-                case SUM -> prev == null ? v : prev.add(v);
-                case MIN -> prev == null || v.compareTo(prev) < 0 ? v : prev;
-                case MAX -> prev == null || v.compareTo(prev) > 0 ? v : prev;
-            };
-            acc.values[i] = next.stripTrailingZeros().toPlainString();
-        }
-    }
-
-    private static BigDecimal number(JsonNode node, String path) {
-        JsonNode n = node;
-        for (String part : path.split("\\.")) {
-            if (n == null) {
-                return null;
-            }
-            n = n.isArray() && part.chars().allMatch(Character::isDigit) ? n.get(Integer.parseInt(part)) : n.get(part);
-        }
-        return n != null && n.isNumber() ? n.decimalValue() : null;
+        m.add(acc.values, payload);
     }
 
     @Override
@@ -191,22 +175,9 @@ public final class WindowAggregator extends KeyedProcessFunction<String, Event, 
         r.eventCount = acc.count;
         r.firstEventTime = acc.firstEventTime;
         r.lastEventTime = acc.lastEventTime;
-        r.metrics = metricsJson(metrics.getOrDefault(r.type, List.of()), acc.values);
+        WindowMetrics m = metrics.get(r.type);
+        r.metrics = m == null ? "{}" : m.toJson(acc.values);
         emitted.inc();
         out.collect(r);
-    }
-
-    /** {"sum_amount":123.45,...} in config order; metrics without any value are left out. */
-    static String metricsJson(List<MetricSpec> specs, String[] values) {
-        StringBuilder b = new StringBuilder("{");
-        for (int i = 0; i < specs.size() && i < values.length; i++) {
-            if (values[i] != null) {
-                if (b.length() > 1) {
-                    b.append(',');
-                }
-                b.append('"').append(specs.get(i).name()).append("\":").append(values[i]);
-            }
-        }
-        return b.append('}').toString();
     }
 }

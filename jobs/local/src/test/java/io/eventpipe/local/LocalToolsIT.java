@@ -88,7 +88,7 @@ class LocalToolsIT {
         assertThat(dups).isPositive();
         assertThat(dead).isPositive();
         assertThat(clean + dups + dead).as(r.output()).isEqualTo(produced);
-        assertThat(RunCommand.lakeFiles(data.resolve("lake"))).isPositive();
+        assertThat(StatusReport.lakeFiles(data.resolve("lake"))).isPositive();
         // the aggregate job wrote windows to PostgreSQL, and the summary shows the latest
         Matcher windows = Pattern.compile("windows written ([0-9,]+)").matcher(r.output());
         long lastCount = 0;

@@ -59,16 +59,9 @@ public final class Settings {
         List<String> early = new ArrayList<>();
         if (file != null) {
             try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-                Object doc = new Yaml(new SafeConstructor(new LoaderOptions())).load(r);
-                if (doc instanceof Map<?, ?> m) {
-                    flatten("", m, flat, early);
-                } else if (doc != null) {
-                    early.add(file + ": the top level must be a mapping of keys to values");
-                }
+                read(r, file.toString(), flat, early);
             } catch (IOException e) {
                 throw new ConfigException("cannot read configuration file " + file + ": " + e.getMessage());
-            } catch (YAMLException e) {
-                throw new ConfigException("configuration file " + file + " is not valid YAML: " + e.getMessage());
             }
         }
         for (String o : overrides) {
@@ -82,6 +75,33 @@ public final class Settings {
         Settings s = new Settings(flat, env);
         s.problems.addAll(0, early);
         return s;
+    }
+
+    /**
+     * A YAML configuration document flattened to dotted keys (values as written, {@code ${VAR}} unresolved), for a
+     * base of defaults; any problem in it throws, naming {@code name}.
+     */
+    public static Map<String, String> readYaml(Reader yaml, String name) {
+        Map<String, String> flat = new TreeMap<>();
+        List<String> problems = new ArrayList<>();
+        read(yaml, name, flat, problems);
+        if (!problems.isEmpty()) {
+            throw new ConfigException(String.join("\n", problems));
+        }
+        return flat;
+    }
+
+    private static void read(Reader yaml, String name, Map<String, String> flat, List<String> problems) {
+        try {
+            Object doc = new Yaml(new SafeConstructor(new LoaderOptions())).load(yaml);
+            if (doc instanceof Map<?, ?> m) {
+                flatten("", m, flat, problems);
+            } else if (doc != null) {
+                problems.add(name + ": the top level must be a mapping of keys to values");
+            }
+        } catch (YAMLException e) {
+            throw new ConfigException("configuration file " + name + " is not valid YAML: " + e.getMessage());
+        }
     }
 
     public static Settings of(Map<String, String> values) {

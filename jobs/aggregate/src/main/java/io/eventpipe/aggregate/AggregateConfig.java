@@ -12,6 +12,8 @@ import io.eventpipe.common.config.Settings;
 import io.eventpipe.common.job.JobRuntime;
 import io.eventpipe.common.kafka.KafkaConnection;
 import io.eventpipe.common.kafka.KafkaOptions;
+import io.eventpipe.common.kafka.SourceOptions;
+import io.eventpipe.common.kafka.TopicOptions;
 import io.eventpipe.common.kafka.StartingOffsets;
 import io.eventpipe.common.kafka.TopicLayout;
 
@@ -72,25 +74,17 @@ public record AggregateConfig(
         DeadLetterLimit deadLetterLimit,
         TopicLayout topicLayout) {
 
-    public static final Option<String> JOB_NAME = Option.string("job.name", "eventpipe-aggregate",
-            "Flink job name; also the default consumer group and the base of transactional id prefixes.");
-    public static final Option<String> INPUT_TOPIC = Option.string("topics.clean", "events.clean",
-            "Topic of clean events written by the ingest job; read with read_committed.");
+    public static final Option<String> JOB_NAME = JobRuntime.jobNameOption("eventpipe-aggregate");
+    public static final Option<String> INPUT_TOPIC = TopicOptions.CLEAN;
     public static final Option<String> RESULTS_TOPIC = Option.string("topics.results", "events.stats",
             "Window results as JSON, key = window start|type|source; compaction keeps the latest of each window.");
     public static final Option<String> LATE_TOPIC = Option.string("topics.late", "events.late",
             "Events later than their window's allowed lateness, with the reason as headers.");
-    public static final Option<String> DLQ_TOPIC = Option.string("topics.dlq", "events.dlq",
-            "Dead letters: records on the clean topic that are not events.");
-    public static final Option<String> GROUP_ID = Option.string("source.group-id", null,
-            "Consumer group id; default: the job name.");
-    public static final Option<StartingOffsets> STARTING_OFFSETS = Option.choice("source.starting-offsets",
-            StartingOffsets.class, StartingOffsets.COMMITTED_OR_EARLIEST,
-            "Where to start reading when there is no checkpoint or savepoint.");
-    public static final Option<Duration> MAX_OUT_OF_ORDERNESS = Option.duration("source.max-out-of-orderness",
-            "5s", "Watermark delay behind the largest event time seen.");
-    public static final Option<Duration> IDLENESS = Option.duration("source.idleness", "30s",
-            "A partition without records for this long no longer holds back the watermark, so windows still close.");
+    public static final Option<String> DLQ_TOPIC = DeadLetterOptions.TOPIC;
+    public static final Option<String> GROUP_ID = SourceOptions.GROUP_ID;
+    public static final Option<StartingOffsets> STARTING_OFFSETS = SourceOptions.STARTING_OFFSETS;
+    public static final Option<Duration> MAX_OUT_OF_ORDERNESS = SourceOptions.MAX_OUT_OF_ORDERNESS;
+    public static final Option<Duration> IDLENESS = SourceOptions.IDLENESS;
     public static final Option<Duration> WINDOW_SIZE = Option.duration("window.size", "1min",
             "Length of the event-time tumbling windows.");
     public static final Option<Duration> ALLOWED_LATENESS = Option.durationOrZero("window.allowed-lateness", "1min",
@@ -102,11 +96,8 @@ public record AggregateConfig(
             null, "Transactional id prefix of the results sink; default: job.name + \"-results\".");
     public static final Option<String> LATE_TX_PREFIX = Option.string("sink.late.transactional-id-prefix", null,
             "Transactional id prefix of the late-events sink; default: job.name + \"-late\".");
-    public static final Option<String> DLQ_TX_PREFIX = Option.string("sink.dlq.transactional-id-prefix", null,
-            "Transactional id prefix of the dead-letter sink; default: job.name + \"-dlq\".");
-    public static final Option<Duration> TRANSACTION_TIMEOUT = Option.duration("sink.transaction-timeout", "10min",
-            "Kafka transaction timeout; must exceed checkpoint.interval + checkpoint.timeout and not exceed "
-                    + "kafka.transaction-max-timeout.");
+    public static final Option<String> DLQ_TX_PREFIX = DeadLetterOptions.TX_PREFIX;
+    public static final Option<Duration> TRANSACTION_TIMEOUT = KafkaOptions.TRANSACTION_TIMEOUT;
     public static final Option<String> PG_URL = Option.string("postgres.url", null,
             "JDBC URL of the results database, e.g. jdbc:postgresql://db:5432/analytics.");
     public static final Option<String> PG_USER = Option.string("postgres.user", null, "Database user.");
@@ -123,10 +114,10 @@ public record AggregateConfig(
 
     public static List<Option<?>> options() {
         List<Option<?>> all = new ArrayList<>(JobRuntime.options());
-        all.addAll(List.of(JOB_NAME, INPUT_TOPIC, RESULTS_TOPIC, LATE_TOPIC, DLQ_TOPIC, GROUP_ID, STARTING_OFFSETS,
-                MAX_OUT_OF_ORDERNESS, IDLENESS, WINDOW_SIZE, ALLOWED_LATENESS, RESULTS_TX_PREFIX, LATE_TX_PREFIX,
-                DLQ_TX_PREFIX, TRANSACTION_TIMEOUT, PG_URL, PG_USER, PG_PASSWORD, PG_BATCH_SIZE, PG_BATCH_INTERVAL,
+        all.addAll(List.of(JOB_NAME, INPUT_TOPIC, RESULTS_TOPIC, LATE_TOPIC, WINDOW_SIZE, ALLOWED_LATENESS,
+                RESULTS_TX_PREFIX, LATE_TX_PREFIX, PG_URL, PG_USER, PG_PASSWORD, PG_BATCH_SIZE, PG_BATCH_INTERVAL,
                 PG_MAX_RETRIES, PG_CREATE_TABLE));
+        all.addAll(SourceOptions.ALL);
         all.addAll(ValidationOptions.ALL);
         all.addAll(DeadLetterOptions.ALL);
         all.addAll(KafkaOptions.ALL);

@@ -8,6 +8,8 @@ import io.eventpipe.common.deadletter.DeadLetterOptions;
 import io.eventpipe.common.job.JobRuntime;
 import io.eventpipe.common.kafka.KafkaConnection;
 import io.eventpipe.common.kafka.KafkaOptions;
+import io.eventpipe.common.kafka.SourceOptions;
+import io.eventpipe.common.kafka.TopicOptions;
 import io.eventpipe.common.kafka.StartingOffsets;
 import io.eventpipe.common.kafka.TopicLayout;
 import io.eventpipe.common.serde.EventFormat;
@@ -61,34 +63,23 @@ public record IngestConfig(
         DeadLetterLimit deadLetterLimit,
         TopicLayout topicLayout) {
 
-    public static final Option<String> JOB_NAME = Option.string("job.name", "eventpipe-ingest",
-            "Flink job name; also the default consumer group and the base of transactional id prefixes.");
+    public static final Option<String> JOB_NAME = JobRuntime.jobNameOption("eventpipe-ingest");
     public static final Option<String> INPUT_TOPIC = Option.string("topics.input", "events", "Topic of raw events.");
-    public static final Option<String> CLEAN_TOPIC = Option.string("topics.clean", "events.clean",
-            "Topic of valid, deduplicated events (Avro single-object encoding, key = id).");
-    public static final Option<String> DLQ_TOPIC = Option.string("topics.dlq", "events.dlq",
-            "Dead-letter topic: original bytes plus reason headers.");
-    public static final Option<String> GROUP_ID = Option.string("source.group-id", null,
-            "Consumer group id; default: the job name.");
-    public static final Option<StartingOffsets> STARTING_OFFSETS = Option.choice("source.starting-offsets",
-            StartingOffsets.class, StartingOffsets.COMMITTED_OR_EARLIEST,
-            "Where to start reading when there is no checkpoint or savepoint.");
+    public static final Option<String> CLEAN_TOPIC = TopicOptions.CLEAN;
+    public static final Option<String> DLQ_TOPIC = DeadLetterOptions.TOPIC;
+    public static final Option<String> GROUP_ID = SourceOptions.GROUP_ID;
+    public static final Option<StartingOffsets> STARTING_OFFSETS = SourceOptions.STARTING_OFFSETS;
     public static final Option<EventFormat> FORMAT = Option.choice("source.format", EventFormat.class,
             EventFormat.AVRO, "Input encoding: avro (single-object encoding) or json.");
-    public static final Option<Duration> MAX_OUT_OF_ORDERNESS = Option.duration("source.max-out-of-orderness",
-            "5s", "Watermark delay behind the largest event time seen.");
-    public static final Option<Duration> IDLENESS = Option.duration("source.idleness", "30s",
-            "A partition without records for this long no longer holds back the watermark.");
+    public static final Option<Duration> MAX_OUT_OF_ORDERNESS = SourceOptions.MAX_OUT_OF_ORDERNESS;
+    public static final Option<Duration> IDLENESS = SourceOptions.IDLENESS;
     public static final Option<Duration> DEDUP_TTL = Option.duration("dedup.ttl", "24h",
             "How long an event id is remembered; a repeat within it is dropped.");
     public static final Option<String> CLEAN_TX_PREFIX = Option.string("sink.clean.transactional-id-prefix", null,
             "Transactional id prefix of the clean sink; default: job.name + \"-clean\". "
                     + "Keep it stable across upgrades.");
-    public static final Option<String> DLQ_TX_PREFIX = Option.string("sink.dlq.transactional-id-prefix", null,
-            "Transactional id prefix of the dead-letter sink; default: job.name + \"-dlq\".");
-    public static final Option<Duration> TRANSACTION_TIMEOUT = Option.duration("sink.transaction-timeout", "10min",
-            "Kafka transaction timeout; must exceed checkpoint.interval + checkpoint.timeout and not exceed "
-                    + "kafka.transaction-max-timeout.");
+    public static final Option<String> DLQ_TX_PREFIX = DeadLetterOptions.TX_PREFIX;
+    public static final Option<Duration> TRANSACTION_TIMEOUT = KafkaOptions.TRANSACTION_TIMEOUT;
     public static final Option<Boolean> LAKE_ENABLED = Option.bool("lake.enabled", true,
             "Write clean events to the Parquet lake.");
     public static final Option<String> LAKE_PATH = Option.string("lake.path", null,
@@ -96,9 +87,9 @@ public record IngestConfig(
 
     public static List<Option<?>> options() {
         List<Option<?>> all = new ArrayList<>(JobRuntime.options());
-        all.addAll(List.of(JOB_NAME, INPUT_TOPIC, CLEAN_TOPIC, DLQ_TOPIC, GROUP_ID, STARTING_OFFSETS, FORMAT,
-                MAX_OUT_OF_ORDERNESS, IDLENESS, DEDUP_TTL, CLEAN_TX_PREFIX, DLQ_TX_PREFIX, TRANSACTION_TIMEOUT,
-                LAKE_ENABLED, LAKE_PATH));
+        all.addAll(List.of(JOB_NAME, INPUT_TOPIC, CLEAN_TOPIC, FORMAT, DEDUP_TTL, CLEAN_TX_PREFIX, LAKE_ENABLED,
+                LAKE_PATH));
+        all.addAll(SourceOptions.ALL);
         all.addAll(ValidationOptions.ALL);
         all.addAll(DeadLetterOptions.ALL);
         all.addAll(KafkaOptions.ALL);

@@ -13,7 +13,12 @@ public final class ConfigReference {
                 .sorted(Comparator.comparing(Option::key))
                 .map(o -> "| `" + o.key() + "` | " + o.type() + " | "
                         + (o.defaultValue() == null ? "" : "`" + o.defaultValue() + "`") + " | "
-                        + o.description().replace("|", "\\|") + " |")
+                        + o.description().replace("|", "\\|") + deprecated(o) + " |")
                 .collect(Collectors.joining("\n")) + "\n";
+    }
+
+    private static String deprecated(Option<?> o) {
+        return o.deprecatedKeys().isEmpty() ? "" : " Deprecated name, still read with a warning: "
+                + o.deprecatedKeys().stream().map(k -> "`" + k + "`").collect(Collectors.joining(", ")) + ".";
     }
 }

@@ -5,6 +5,7 @@ import org.apache.flink.util.TimeUtils;
 
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.function.Function;
@@ -21,13 +22,28 @@ public final class Option<T> {
     private final Function<String, T> parser;
     private final String defaultValue;
     private final String description;
+    private final List<String> deprecatedKeys;
 
     private Option(String key, String type, Function<String, T> parser, String defaultValue, String description) {
+        this(key, type, parser, defaultValue, description, List.of());
+    }
+
+    private Option(String key, String type, Function<String, T> parser, String defaultValue, String description,
+            List<String> deprecatedKeys) {
         this.key = Objects.requireNonNull(key);
         this.type = type;
         this.parser = parser;
         this.defaultValue = defaultValue;
         this.description = description;
+        this.deprecatedKeys = List.copyOf(deprecatedKeys);
+    }
+
+    /**
+     * This option, also read from older names: a configuration that still uses one keeps working, and start-up
+     * logs a warning naming this key ({@link Settings#check}). Setting both is an error.
+     */
+    public Option<T> withDeprecatedKeys(String... oldKeys) {
+        return new Option<>(key, type, parser, defaultValue, description, List.of(oldKeys));
     }
 
     public static Option<String> string(String key, String defaultValue, String description) {
@@ -134,6 +150,11 @@ public final class Option<T> {
 
     public String description() {
         return description;
+    }
+
+    /** Older names of this key, still read (with a warning). */
+    public List<String> deprecatedKeys() {
+        return deprecatedKeys;
     }
 
     T parse(String raw) {

@@ -28,6 +28,7 @@ import java.util.regex.Pattern;
  * <p>Map-valued sections (such as {@code kafka.properties}) pass their entries through unparsed.
  */
 public final class Settings {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Settings.class);
     private static final Pattern ENV_REF = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
 
     /** Key → value as written (before substitution), for messages. */
@@ -35,6 +36,7 @@ public final class Settings {
     /** Key → value with environment references resolved. */
     private final Map<String, String> resolved;
     private final List<String> problems = new ArrayList<>();
+    private final List<String> warnings = new ArrayList<>();
 
     private Settings(Map<String, String> written, Function<String, String> env) {
         this.written = written;
@@ -142,12 +144,25 @@ public final class Settings {
         return ok ? sb.toString() : null;
     }
 
+    /** The key an option's value is written under: its own, else the first deprecated one that is written. */
+    private String keyOf(Option<?> option) {
+        if (!written.containsKey(option.key())) {
+            for (String old : option.deprecatedKeys()) {
+                if (written.containsKey(old)) {
+                    return old;
+                }
+            }
+        }
+        return option.key();
+    }
+
     /** The typed value of an option, or its default; a missing required value or a bad one is recorded. */
     public <T> T get(Option<T> option) {
-        String raw = resolved.get(option.key());
+        String key = keyOf(option);
+        String raw = resolved.get(key);
         boolean fromDefault = raw == null;
         if (fromDefault) {
-            if (written.containsKey(option.key())) {
+            if (written.containsKey(key)) {
                 return null; // unresolved environment reference, already reported
             }
             raw = option.defaultValue();
@@ -158,7 +173,7 @@ public final class Settings {
         try {
             return option.parse(raw);
         } catch (IllegalArgumentException e) {
-            problems.add(option.key() + ": '" + shown(option.key()) + "' " + e.getMessage());
+            problems.add(key + ": '" + shown(key) + "' " + e.getMessage());
             return null;
         }
     }
@@ -166,10 +181,15 @@ public final class Settings {
     /** Like {@link #get} but records a problem when the option has neither a value nor a default. */
     public <T> T require(Option<T> option) {
         T v = get(option);
-        if (v == null && !resolved.containsKey(option.key()) && !written.containsKey(option.key())) {
+        if (v == null && !written.containsKey(keyOf(option))) {
             problems.add(option.key() + ": is required (" + option.description() + ")");
         }
         return v;
+    }
+
+    /** Warnings of the last {@link #check}: deprecated keys in use, each naming its replacement. */
+    public List<String> warnings() {
+        return List.copyOf(warnings);
     }
 
     /** Every entry below {@code prefix.} with the prefix removed, values resolved. */
@@ -195,12 +215,27 @@ public final class Settings {
      */
     public void check(Collection<Option<?>> options, Collection<String> sections) {
         for (String key : written.keySet()) {
-            boolean known = options.stream().anyMatch(o -> o.key().equals(key))
+            boolean known = options.stream().anyMatch(o -> o.key().equals(key) || o.deprecatedKeys().contains(key))
                     || sections.stream().anyMatch(s -> key.startsWith(s + "."));
             if (!known) {
                 problems.add(0, key + ": unknown key" + suggestion(key, options));
             }
         }
+        warnings.clear();
+        for (Option<?> o : options) {
+            for (String old : o.deprecatedKeys()) {
+                if (!written.containsKey(old)) {
+                    continue;
+                }
+                if (written.containsKey(o.key())) {
+                    problems.add(old + ": deprecated name of " + o.key() + ", which is set too; remove " + old);
+                } else {
+                    warnings.add(old + " is deprecated and will be removed; its value is used as " + o.key()
+                            + ": rename the key");
+                }
+            }
+        }
+        warnings.forEach(LOG::warn);
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }

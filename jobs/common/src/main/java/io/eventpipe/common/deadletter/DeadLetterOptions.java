@@ -6,8 +6,13 @@ import io.eventpipe.common.kafka.KafkaConnection;
 
 import java.util.List;
 
-/** The keys both jobs share for making every dead letter fit its topic. */
+/** The dead-letter keys both jobs share: the topic, its sink, and making every dead letter fit it. */
 public final class DeadLetterOptions {
+    public static final Option<String> TOPIC = Option.string("topics.dlq", "events.dlq",
+            "Dead-letter topic: records the job cannot use, with the original key and value and the reason as "
+                    + "headers.");
+    public static final Option<String> TX_PREFIX = Option.string("sink.dlq.transactional-id-prefix", null,
+            "Transactional id prefix of the dead-letter sink; default: job.name + \"-dlq\".");
     public static final Option<Long> MAX_RECORD_BYTES = Option.bytes("sink.dlq.max-record-bytes", null,
             "Most key plus value bytes of a dead-letter record; a larger record is cut (prefixes, original sizes, "
                     + "SHA-256, archive path in headers) and kept whole in sink.dlq.archive-path. Default: "
@@ -18,7 +23,7 @@ public final class DeadLetterOptions {
                     + "committed with each checkpoint. Ingest default: lake.path + /_dead_letters; required by the "
                     + "aggregate job and by ingest without a lake.");
 
-    public static final List<Option<?>> ALL = List.of(MAX_RECORD_BYTES, ARCHIVE_PATH);
+    public static final List<Option<?>> ALL = List.of(TOPIC, TX_PREFIX, MAX_RECORD_BYTES, ARCHIVE_PATH);
 
     private DeadLetterOptions() {}
 

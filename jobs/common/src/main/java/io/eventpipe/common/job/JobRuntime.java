@@ -39,6 +39,12 @@ public record JobRuntime(
         int restartAttempts,
         Duration restartDelay) {
 
+    /** {@code job.name}, with the job's own default. */
+    public static Option<String> jobNameOption(String defaultName) {
+        return Option.string("job.name", defaultName,
+                "Flink job name; also the default consumer group and the base of transactional id prefixes.");
+    }
+
     public static Option<Integer> parallelismOption() {
         return Option.integer("job.parallelism", 0, 0, "Default parallelism of every operator; 0 = Flink's default.");
     }

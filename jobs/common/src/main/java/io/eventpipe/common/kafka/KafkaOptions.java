@@ -9,7 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-/** The {@code kafka.*} keys every job shares. */
+/** The {@code kafka.*} keys every job shares, and the transaction timeout of its Kafka sinks. */
 public final class KafkaOptions {
     public static final Option<String> BOOTSTRAP_SERVERS = Option.string("kafka.bootstrap-servers", null,
             "Kafka brokers, host:port[,host:port...].");
@@ -20,11 +20,14 @@ public final class KafkaOptions {
             "The brokers' transaction.max.timeout.ms; sink transaction timeouts must not exceed it.");
     public static final Option<Boolean> PREFLIGHT = Option.bool("kafka.preflight", true,
             "Check at start-up that the brokers answer, the topics exist and the job may use them.");
+    public static final Option<Duration> TRANSACTION_TIMEOUT = Option.duration("sink.transaction-timeout", "10min",
+            "Kafka transaction timeout of the job's Kafka sinks; must exceed checkpoint.interval + "
+                    + "checkpoint.timeout and not exceed kafka.transaction-max-timeout.");
     /** Free-form client properties (security, tuning), passed to every Kafka client. */
     public static final String PROPERTIES_SECTION = "kafka.properties";
 
     public static final List<Option<?>> ALL = List.of(BOOTSTRAP_SERVERS, REQUEST_TIMEOUT, TRANSACTION_MAX_TIMEOUT,
-            PREFLIGHT);
+            PREFLIGHT, TRANSACTION_TIMEOUT);
 
     private KafkaOptions() {}
 

@@ -75,4 +75,36 @@ class SettingsTest {
         assertThatThrownBy(() -> load("job: [unclosed\n", List.of(), Map.of()))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("not valid YAML");
     }
+
+    static final Option<Duration> RENAMED = Option.duration("sink.commit-timeout", "10min", "timeout")
+            .withDeprecatedKeys("sink.transaction-timeout-old");
+
+    /** An old key keeps working, with a warning that names the new one; its bad value is reported by its name. */
+    @Test
+    void aDeprecatedKeyStillWorksWithAWarningNamingTheNewOne() throws Exception {
+        Settings old = load("sink:\n  transaction-timeout-old: 7min\n", List.of(), Map.of());
+        assertThat(old.get(RENAMED)).isEqualTo(Duration.ofMinutes(7));
+        old.check(List.of(RENAMED), List.of());
+        assertThat(old.warnings()).containsExactly("sink.transaction-timeout-old is deprecated and will be removed; "
+                + "its value is used as sink.commit-timeout: rename the key");
+
+        Settings renamed = load("sink:\n  commit-timeout: 3min\n", List.of(), Map.of());
+        assertThat(renamed.get(RENAMED)).isEqualTo(Duration.ofMinutes(3));
+        renamed.check(List.of(RENAMED), List.of());
+        assertThat(renamed.warnings()).isEmpty();
+
+        Settings bad = load("sink:\n  transaction-timeout-old: soon\n", List.of(), Map.of());
+        assertThat(bad.get(RENAMED)).isNull();
+        assertThatThrownBy(() -> bad.check(List.of(RENAMED), List.of())).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("sink.transaction-timeout-old: 'soon' must be a duration");
+
+        Settings both = load("sink:\n  transaction-timeout-old: 7min\n  commit-timeout: 3min\n", List.of(),
+                Map.of());
+        assertThat(both.get(RENAMED)).isEqualTo(Duration.ofMinutes(3));
+        assertThatThrownBy(() -> both.check(List.of(RENAMED), List.of())).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("sink.transaction-timeout-old: deprecated name of sink.commit-timeout, which is "
+                        + "set too; remove sink.transaction-timeout-old");
+        assertThat(ConfigReference.markdown(List.of(RENAMED)))
+                .contains("Deprecated name, still read with a warning: `sink.transaction-timeout-old`.");
+    }
 }

@@ -89,8 +89,8 @@ class ClusterIT {
         return new Path[] {ingest, aggregate};
     }
 
-    /** 20k records spread over three minutes of event time starting an hour ago. */
-    private static List<GeneratedRecord> generate(long t0, long seed) {
+    /** 20k records spread over three minutes of event time starting an hour ago (S3LakeIT feeds the same). */
+    static List<GeneratedRecord> generate(long t0, long seed) {
         EventGenerator gen = new EventGenerator(new EventGenerator.Settings(EventFormat.AVRO, 0.10, 0.01,
                 EventGenerator.BAD_KINDS, 5000, seed));
         List<GeneratedRecord> out = new ArrayList<>();

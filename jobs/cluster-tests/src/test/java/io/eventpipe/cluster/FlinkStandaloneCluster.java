@@ -35,7 +35,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * A real Flink 2.2 standalone session cluster: a JobManager and TaskManagers as separate JVM processes, started from
  * Flink's Maven jars (assembled into {@code target/flink/lib} by the build) with {@code deploy/standalone/config.yaml},
- * only ports, directories and memory sizes changed. Jobs are submitted with the real CLI.
+ * only ports, directories and memory sizes changed. Jobs are submitted with the real CLI. Every process it starts finds
+ * Flink's plugins (the S3 file system) in {@code target/flink/plugins}, as a distribution's would in {@code plugins/}.
  */
 final class FlinkStandaloneCluster implements AutoCloseable {
     private static final Pattern JOB_ID = Pattern.compile("JobID ([0-9a-f]{32})");
@@ -43,6 +44,7 @@ final class FlinkStandaloneCluster implements AutoCloseable {
 
     private final Path home;
     private final Path lib = Path.of(System.getProperty("eventpipe.flink.lib"));
+    private final Path plugins = Path.of(System.getProperty("eventpipe.flink.plugins"));
     private final int restPort;
     private final List<String> javaOpts;
     private final HttpClient http;
@@ -67,6 +69,14 @@ final class FlinkStandaloneCluster implements AutoCloseable {
 
     /** Writes the configuration under {@code home} and starts a JobManager and one TaskManager. */
     static FlinkStandaloneCluster start(Path home) throws Exception {
+        return start(home, Map.of());
+    }
+
+    /**
+     * As {@link #start(Path)}, with {@code extra} entries added to (or replacing entries of) the cluster's
+     * {@code config.yaml}, such as the {@code s3.*} settings of an object store.
+     */
+    static FlinkStandaloneCluster start(Path home, Map<String, String> extra) throws Exception {
         Map<String, Object> config;
         try (Reader r = Files.newBufferedReader(Path.of(System.getProperty("eventpipe.standalone.config")))) {
             config = new Yaml(new SafeConstructor(new LoaderOptions())).load(r);
@@ -106,6 +116,7 @@ final class FlinkStandaloneCluster implements AutoCloseable {
             flat.put(prefix + "truststore-password", password);
         }
         requireSet(flat, "security.ssl.rest.authentication-enabled", "true");
+        flat.putAll(extra);
         Files.createDirectories(home.resolve("conf"));
         Files.createDirectories(home.resolve("log"));
         Files.createDirectories(home.resolve("tmp"));
@@ -228,10 +239,11 @@ final class FlinkStandaloneCluster implements AutoCloseable {
         cmd.add(mainClass);
         cmd.addAll(programArgs);
         cmd.addAll(params.subList(sep + 1, params.size()));
-        Process p = new ProcessBuilder(cmd)
+        ProcessBuilder pb = new ProcessBuilder(cmd)
                 .redirectErrorStream(true)
-                .redirectOutput(home.resolve("log/" + name + ".out").toFile())
-                .start();
+                .redirectOutput(home.resolve("log/" + name + ".out").toFile());
+        pb.environment().put("FLINK_PLUGINS_DIR", plugins.toString());
+        Process p = pb.start();
         processes.add(p);
         return p;
     }
@@ -317,6 +329,7 @@ final class FlinkStandaloneCluster implements AutoCloseable {
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().put("FLINK_CONF_DIR", home.resolve("conf").toString());
+        pb.environment().put("FLINK_PLUGINS_DIR", plugins.toString());
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(3, TimeUnit.MINUTES) || p.exitValue() != 0) {
@@ -410,6 +423,7 @@ final class FlinkStandaloneCluster implements AutoCloseable {
         if (!Files.exists(bin)) {
             Files.createDirectories(bin.getParent());
             Files.writeString(bin, "#!/usr/bin/env bash\nexport FLINK_CONF_DIR='" + home.resolve("conf") + "'\n"
+                    + "export FLINK_PLUGINS_DIR='" + plugins + "'\n"
                     + "exec '" + java() + "' " + String.join(" ", javaOpts) + " -cp '" + classpath() + "' "
                     + "org.apache.flink.client.cli.CliFrontend \"$@\"\n");
             bin.toFile().setExecutable(true);

@@ -28,8 +28,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * No Kubernetes cluster runs here, so the operator manifests are checked for what a deployment needs: savepoint
- * upgrades, durable checkpoint and savepoint storage, the job jar the Dockerfile puts in the image, the job config
- * from a ConfigMap that the job accepts, and every secret it refers to supplied from a Kubernetes Secret.
+ * upgrades, durable checkpoint and savepoint storage, the job jar and the S3 plugin the Dockerfile puts in the image,
+ * the job config from a ConfigMap that the job accepts, and every secret it refers to supplied from a Kubernetes
+ * Secret.
  */
 class KubernetesManifestsTest {
     private static final Path DIR = Path.of("../../deploy/kubernetes");
@@ -113,6 +114,10 @@ class KubernetesManifestsTest {
     @Test
     void flinkDeploymentsCarryWhatAnUpgradeableJobNeeds() throws Exception {
         String dockerfile = Files.readString(DIR.resolve("Dockerfile"));
+        // s3:// paths need Flink's S3 file system in plugins/, and the lake's FileSink the Hadoop one (S3LakeIT runs
+        // it): flink-s3-fs-presto has no recoverable writer
+        assertThat(dockerfile).contains("cp /opt/flink/opt/flink-s3-fs-hadoop-")
+                .contains("/opt/flink/plugins/s3-fs-hadoop/").doesNotContain("opt/flink-s3-fs-presto");
         List<Path> manifests;
         try (Stream<Path> files = Files.list(DIR)) {
             manifests = files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();

@@ -8,6 +8,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * A {@link FlinkStandaloneCluster} for one test class, in a temporary directory deleted afterwards (the processes'
@@ -15,13 +17,27 @@ import java.nio.file.Path;
  * {@code @RegisterExtension static final StandaloneClusterExtension FLINK = new StandaloneClusterExtension();}.
  */
 final class StandaloneClusterExtension implements BeforeAllCallback, AfterAllCallback {
+    private final Supplier<Map<String, String>> extraConfig;
     private Path home;
     private FlinkStandaloneCluster cluster;
+
+    /** A cluster with {@code deploy/standalone/config.yaml} as it is (only ports, directories and memory changed). */
+    StandaloneClusterExtension() {
+        this(Map::of);
+    }
+
+    /**
+     * A cluster whose {@code config.yaml} also holds {@code extraConfig}, asked for when the cluster starts: after
+     * the extensions registered before this one have started (such as the server whose port it names).
+     */
+    StandaloneClusterExtension(Supplier<Map<String, String>> extraConfig) {
+        this.extraConfig = extraConfig;
+    }
 
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
         home = Files.createTempDirectory("eventpipe-flink-");
-        cluster = FlinkStandaloneCluster.start(home.resolve("flink"));
+        cluster = FlinkStandaloneCluster.start(home.resolve("flink"), extraConfig.get());
     }
 
     @Override

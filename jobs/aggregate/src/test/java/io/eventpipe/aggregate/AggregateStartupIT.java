@@ -3,7 +3,7 @@ package io.eventpipe.aggregate;
 import io.eventpipe.aggregate.sinks.PostgresSchema;
 import io.eventpipe.aggregate.sinks.PostgresSchema.SchemaException;
 import io.eventpipe.common.config.Settings;
-import io.eventpipe.common.testing.PostgresExtension;
+import io.eventpipe.testkit.PostgresExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 

@@ -1,6 +1,6 @@
 package io.eventpipe.aggregate;
 
-import io.eventpipe.common.testing.ConfigurationDoc;
+import io.eventpipe.testkit.ConfigurationDoc;
 import org.junit.jupiter.api.Test;
 
 /** docs/configuration.md lists exactly the aggregate job's options, with their types and defaults. */

@@ -1,13 +1,13 @@
 package io.eventpipe.aggregate;
 
 import io.eventpipe.common.config.Settings;
-import io.eventpipe.common.embedded.EmbeddedKafka;
-import io.eventpipe.common.embedded.EmbeddedPostgres;
-import io.eventpipe.common.testing.Checkpoints;
-import io.eventpipe.common.testing.GoldenSavepoints;
-import io.eventpipe.common.testing.KafkaBrokerExtension;
-import io.eventpipe.common.testing.MiniClusters;
-import io.eventpipe.common.testing.PostgresExtension;
+import io.eventpipe.testkit.embedded.EmbeddedKafka;
+import io.eventpipe.testkit.embedded.EmbeddedPostgres;
+import io.eventpipe.testkit.Checkpoints;
+import io.eventpipe.testkit.GoldenSavepoints;
+import io.eventpipe.testkit.KafkaBrokerExtension;
+import io.eventpipe.testkit.MiniClusters;
+import io.eventpipe.testkit.PostgresExtension;
 import io.eventpipe.schema.Event;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;

@@ -3,11 +3,11 @@ package io.eventpipe.aggregate;
 import io.eventpipe.common.config.Settings;
 import io.eventpipe.common.serde.EventEncoder;
 import io.eventpipe.common.serde.EventFormat;
-import io.eventpipe.common.testing.Checkpoints;
-import io.eventpipe.common.testing.KafkaBrokerExtension;
-import io.eventpipe.common.testing.MiniClusters;
-import io.eventpipe.common.testing.PostgresExtension;
-import io.eventpipe.common.testing.PrometheusScrape;
+import io.eventpipe.testkit.Checkpoints;
+import io.eventpipe.testkit.KafkaBrokerExtension;
+import io.eventpipe.testkit.MiniClusters;
+import io.eventpipe.testkit.PostgresExtension;
+import io.eventpipe.testkit.PrometheusScrape;
 import io.eventpipe.schema.Event;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.minicluster.MiniCluster;
@@ -30,8 +30,8 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
-import static io.eventpipe.common.testing.PrometheusScrape.max;
-import static io.eventpipe.common.testing.PrometheusScrape.sum;
+import static io.eventpipe.testkit.PrometheusScrape.max;
+import static io.eventpipe.testkit.PrometheusScrape.sum;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

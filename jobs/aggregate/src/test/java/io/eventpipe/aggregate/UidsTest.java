@@ -1,7 +1,7 @@
 package io.eventpipe.aggregate;
 
 import io.eventpipe.common.config.Settings;
-import io.eventpipe.common.testing.UidCheck;
+import io.eventpipe.testkit.UidCheck;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamGraph;
 import org.junit.jupiter.api.Test;

@@ -2,7 +2,7 @@ package io.eventpipe.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.eventpipe.common.testing.Keytool;
+import io.eventpipe.testkit.Keytool;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;

@@ -1,9 +1,9 @@
 package io.eventpipe.cluster;
 
-import io.eventpipe.common.generate.GeneratedRecord;
+import io.eventpipe.testkit.generate.GeneratedRecord;
 import io.eventpipe.common.io.Directories;
-import io.eventpipe.common.testing.IngestExpectations;
-import io.eventpipe.common.testing.KafkaBrokerExtension;
+import io.eventpipe.testkit.IngestExpectations;
+import io.eventpipe.testkit.KafkaBrokerExtension;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterEach;

@@ -1,12 +1,12 @@
 package io.eventpipe.cluster;
 
-import io.eventpipe.common.generate.EventGenerator;
-import io.eventpipe.common.generate.GeneratedRecord;
+import io.eventpipe.testkit.generate.EventGenerator;
+import io.eventpipe.testkit.generate.GeneratedRecord;
 import io.eventpipe.common.serde.EnvelopeSchemas;
 import io.eventpipe.common.serde.EventDecoder;
 import io.eventpipe.common.serde.EventFormat;
-import io.eventpipe.common.testing.KafkaBrokerExtension;
-import io.eventpipe.common.testing.PostgresExtension;
+import io.eventpipe.testkit.KafkaBrokerExtension;
+import io.eventpipe.testkit.PostgresExtension;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;

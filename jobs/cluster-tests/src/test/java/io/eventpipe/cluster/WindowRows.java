@@ -1,6 +1,6 @@
 package io.eventpipe.cluster;
 
-import io.eventpipe.common.generate.GeneratedRecord;
+import io.eventpipe.testkit.generate.GeneratedRecord;
 import io.eventpipe.common.serde.EnvelopeSchemas;
 import io.eventpipe.common.serde.EventDecoder;
 import io.eventpipe.common.serde.EventEncoder;

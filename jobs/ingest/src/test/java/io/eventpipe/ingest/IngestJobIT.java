@@ -2,12 +2,12 @@ package io.eventpipe.ingest;
 
 import io.eventpipe.common.config.Settings;
 import io.eventpipe.common.deadletter.Reason;
-import io.eventpipe.common.generate.EventGenerator;
-import io.eventpipe.common.generate.GeneratedRecord;
-import io.eventpipe.common.testing.Checkpoints;
-import io.eventpipe.common.testing.IngestExpectations;
-import io.eventpipe.common.testing.KafkaBrokerExtension;
-import io.eventpipe.common.testing.MiniClusters;
+import io.eventpipe.testkit.generate.EventGenerator;
+import io.eventpipe.testkit.generate.GeneratedRecord;
+import io.eventpipe.testkit.Checkpoints;
+import io.eventpipe.testkit.IngestExpectations;
+import io.eventpipe.testkit.KafkaBrokerExtension;
+import io.eventpipe.testkit.MiniClusters;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.minicluster.MiniCluster;

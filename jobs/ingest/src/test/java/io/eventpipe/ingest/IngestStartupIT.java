@@ -3,7 +3,7 @@ package io.eventpipe.ingest;
 import io.eventpipe.common.config.ConfigException;
 import io.eventpipe.common.config.Settings;
 import io.eventpipe.common.kafka.KafkaPreflight.PreflightException;
-import io.eventpipe.common.testing.KafkaBrokerExtension;
+import io.eventpipe.testkit.KafkaBrokerExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 

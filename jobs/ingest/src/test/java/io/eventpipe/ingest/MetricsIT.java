@@ -2,13 +2,13 @@ package io.eventpipe.ingest;
 
 import io.eventpipe.common.config.Settings;
 import io.eventpipe.common.deadletter.Reason;
-import io.eventpipe.common.generate.EventGenerator;
-import io.eventpipe.common.generate.GeneratedRecord;
+import io.eventpipe.testkit.generate.EventGenerator;
+import io.eventpipe.testkit.generate.GeneratedRecord;
 import io.eventpipe.common.serde.EventFormat;
-import io.eventpipe.common.testing.IngestExpectations;
-import io.eventpipe.common.testing.KafkaBrokerExtension;
-import io.eventpipe.common.testing.MiniClusters;
-import io.eventpipe.common.testing.PrometheusScrape;
+import io.eventpipe.testkit.IngestExpectations;
+import io.eventpipe.testkit.KafkaBrokerExtension;
+import io.eventpipe.testkit.MiniClusters;
+import io.eventpipe.testkit.PrometheusScrape;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -26,7 +26,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
-import static io.eventpipe.common.testing.PrometheusScrape.sum;
+import static io.eventpipe.testkit.PrometheusScrape.sum;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

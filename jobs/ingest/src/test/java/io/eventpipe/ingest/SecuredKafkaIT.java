@@ -1,13 +1,13 @@
 package io.eventpipe.ingest;
 
 import io.eventpipe.common.config.Settings;
-import io.eventpipe.common.generate.GeneratedRecord;
+import io.eventpipe.testkit.generate.GeneratedRecord;
 import io.eventpipe.common.kafka.KafkaPreflight.PreflightException;
-import io.eventpipe.common.testing.Checkpoints;
-import io.eventpipe.common.testing.IngestExpectations;
-import io.eventpipe.common.testing.Keytool;
-import io.eventpipe.common.testing.MiniClusters;
-import io.eventpipe.common.testing.SecuredKafkaBroker;
+import io.eventpipe.testkit.Checkpoints;
+import io.eventpipe.testkit.IngestExpectations;
+import io.eventpipe.testkit.Keytool;
+import io.eventpipe.testkit.MiniClusters;
+import io.eventpipe.testkit.SecuredKafkaBroker;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.minicluster.MiniCluster;

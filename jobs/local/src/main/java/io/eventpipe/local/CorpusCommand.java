@@ -1,7 +1,7 @@
 package io.eventpipe.local;
 
-import io.eventpipe.common.generate.AdversarialCorpus;
-import io.eventpipe.common.generate.GeneratedRecord;
+import io.eventpipe.testkit.generate.AdversarialCorpus;
+import io.eventpipe.testkit.generate.GeneratedRecord;
 import io.eventpipe.common.serde.EventFormat;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;

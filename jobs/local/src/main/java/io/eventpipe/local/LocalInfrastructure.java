@@ -1,7 +1,7 @@
 package io.eventpipe.local;
 
-import io.eventpipe.common.embedded.EmbeddedKafka;
-import io.eventpipe.common.embedded.EmbeddedPostgres;
+import io.eventpipe.testkit.embedded.EmbeddedKafka;
+import io.eventpipe.testkit.embedded.EmbeddedPostgres;
 
 import java.io.FileOutputStream;
 import java.io.PrintStream;

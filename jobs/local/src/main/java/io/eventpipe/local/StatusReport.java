@@ -1,6 +1,6 @@
 package io.eventpipe.local;
 
-import io.eventpipe.common.embedded.EmbeddedPostgres;
+import io.eventpipe.testkit.embedded.EmbeddedPostgres;
 import org.apache.flink.api.common.JobID;
 
 import java.io.IOException;

@@ -3,7 +3,7 @@ package io.eventpipe.local;
 import io.eventpipe.common.serde.EnvelopeSchemas;
 import io.eventpipe.common.serde.EventDecoder;
 import io.eventpipe.common.serde.EventFormat;
-import io.eventpipe.common.testing.KafkaBrokerExtension;
+import io.eventpipe.testkit.KafkaBrokerExtension;
 import io.eventpipe.schema.Event;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;

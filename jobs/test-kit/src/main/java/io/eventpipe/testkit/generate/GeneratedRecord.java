@@ -1,4 +1,4 @@
-package io.eventpipe.common.generate;
+package io.eventpipe.testkit.generate;
 
 import io.eventpipe.common.deadletter.Reason;
 

@@ -1,4 +1,4 @@
-package io.eventpipe.common.embedded;
+package io.eventpipe.testkit.embedded;
 
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;

@@ -1,4 +1,4 @@
-package io.eventpipe.common.generate;
+package io.eventpipe.testkit.generate;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;

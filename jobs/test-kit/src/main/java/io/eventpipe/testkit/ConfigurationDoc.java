@@ -1,4 +1,4 @@
-package io.eventpipe.common.testing;
+package io.eventpipe.testkit;
 
 import io.eventpipe.common.config.ConfigReference;
 import io.eventpipe.common.config.Option;

@@ -1,4 +1,4 @@
-package io.eventpipe.common.testing;
+package io.eventpipe.testkit;
 
 import org.apache.flink.configuration.Configuration;
 

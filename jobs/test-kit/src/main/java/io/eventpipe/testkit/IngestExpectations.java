@@ -1,10 +1,10 @@
-package io.eventpipe.common.testing;
+package io.eventpipe.testkit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.eventpipe.common.deadletter.DeadLetterHeaders;
 import io.eventpipe.common.deadletter.Reason;
-import io.eventpipe.common.generate.GeneratedRecord;
+import io.eventpipe.testkit.generate.GeneratedRecord;
 import io.eventpipe.common.serde.EnvelopeSchemas;
 import io.eventpipe.common.serde.EventDecoder;
 import io.eventpipe.common.serde.EventFormat;

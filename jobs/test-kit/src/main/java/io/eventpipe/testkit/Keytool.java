@@ -1,4 +1,4 @@
-package io.eventpipe.common.testing;
+package io.eventpipe.testkit;
 
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;

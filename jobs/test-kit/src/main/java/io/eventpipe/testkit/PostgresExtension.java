@@ -1,6 +1,6 @@
-package io.eventpipe.common.testing;
+package io.eventpipe.testkit;
 
-import io.eventpipe.common.embedded.EmbeddedPostgres;
+import io.eventpipe.testkit.embedded.EmbeddedPostgres;
 import io.eventpipe.common.io.Directories;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;

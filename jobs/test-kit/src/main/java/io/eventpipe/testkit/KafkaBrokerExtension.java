@@ -1,6 +1,6 @@
-package io.eventpipe.common.testing;
+package io.eventpipe.testkit;
 
-import io.eventpipe.common.embedded.EmbeddedKafka;
+import io.eventpipe.testkit.embedded.EmbeddedKafka;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;

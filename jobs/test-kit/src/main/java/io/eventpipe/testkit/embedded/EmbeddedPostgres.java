@@ -1,4 +1,4 @@
-package io.eventpipe.common.embedded;
+package io.eventpipe.testkit.embedded;
 
 import java.nio.file.Path;
 

@@ -86,7 +86,7 @@ public record IngestExpectations(List<String> cleanIds, Map<String, Long> deadLe
         return deadLetters.values().stream().mapToLong(Long::longValue).sum();
     }
 
-    static String fingerprint(byte[] value, Reason reason) {
+    public static String fingerprint(byte[] value, Reason reason) {
         return reason + ":" + (value == null ? "null" : Base64.getEncoder().encodeToString(value));
     }
 

@@ -3,7 +3,10 @@ package io.eventpipe.aggregate.sinks;
 import io.eventpipe.aggregate.functions.WindowResult;
 import org.apache.flink.connector.jdbc.JdbcConnectionOptions;
 import org.apache.flink.connector.jdbc.JdbcExecutionOptions;
+import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.connector.jdbc.core.datastream.sink.JdbcSink;
+import org.apache.flink.connector.jdbc.core.datastream.sink.committer.JdbcCommitable;
+import org.apache.flink.connector.jdbc.core.datastream.sink.writer.JdbcWriterState;
 
 import java.sql.Timestamp;
 
@@ -26,7 +29,11 @@ public final class PostgresSink {
 
     private PostgresSink() {}
 
-    public static JdbcSink<WindowResult> create(PostgresSettings pg) {
+    /**
+     * The JDBC sink, wrapped so that a failing close() (during a failure or cancel) is logged instead of taking the
+     * TaskManager down ({@link CloseTolerantSink}).
+     */
+    public static Sink<WindowResult> create(PostgresSettings pg) {
         JdbcConnectionOptions.JdbcConnectionOptionsBuilder connection =
                 new JdbcConnectionOptions.JdbcConnectionOptionsBuilder()
                         .withUrl(pg.url())
@@ -36,7 +43,7 @@ public final class PostgresSink {
         if (pg.password() != null) {
             connection.withPassword(pg.password());
         }
-        return JdbcSink.<WindowResult>builder()
+        JdbcSink<WindowResult> jdbc = JdbcSink.<WindowResult>builder()
                 .withQueryStatement(UPSERT, (ps, r) -> {
                     ps.setTimestamp(1, new Timestamp(r.windowStart));
                     ps.setTimestamp(2, new Timestamp(r.windowEnd));
@@ -53,5 +60,6 @@ public final class PostgresSink {
                         .withMaxRetries(pg.maxRetries())
                         .build())
                 .buildAtLeastOnce(connection.build());
+        return new CloseTolerantSink<WindowResult, JdbcWriterState, JdbcCommitable>(jdbc);
     }
 }

@@ -7,13 +7,11 @@ import io.eventpipe.aggregate.sinks.WindowResultSerializer;
 import io.eventpipe.common.config.ConfigException;
 import io.eventpipe.common.config.JobArgs;
 import io.eventpipe.common.deadletter.DeadLetterArchive;
-import io.eventpipe.common.deadletter.DeadLetterHeaders;
 import io.eventpipe.common.deadletter.DeadLetterOptions;
 import io.eventpipe.common.deadletter.RawRecord;
 import io.eventpipe.common.kafka.DeadLetterSerializer;
 import io.eventpipe.common.kafka.KafkaPreflight;
 import io.eventpipe.common.kafka.KafkaPreflight.GroupUse;
-import io.eventpipe.common.kafka.KafkaPreflight.RecordSizeUse;
 import io.eventpipe.common.kafka.KafkaPreflight.TimestampLeadUse;
 import io.eventpipe.common.kafka.KafkaPreflight.TopicUse;
 import io.eventpipe.common.kafka.KafkaPreflight.TransactionalIdUse;
@@ -66,9 +64,7 @@ public final class AggregateJob {
                                     config.lateTransactionalIdPrefix()),
                             new TransactionalIdUse(AggregateConfig.DLQ_TX_PREFIX.key(),
                                     config.dlqTransactionalIdPrefix())),
-                    List.of(new RecordSizeUse("topics.dlq", config.dlqTopic(),
-                            DeadLetterOptions.MAX_RECORD_BYTES.key(), config.deadLetterLimit().maxRecordBytes(),
-                            DeadLetterHeaders.MAX_OVERHEAD_BYTES)),
+                    List.of(DeadLetterOptions.topicTakes(config.dlqTopic(), config.deadLetterLimit())),
                     // results carry their window's end, up to a window after the events in it
                     List.of(new TimestampLeadUse("topics.results", config.resultsTopic(), config.inputTopic(),
                             config.windowSize().toMillis(), AggregateConfig.WINDOW_SIZE.key())));

@@ -4,14 +4,12 @@ import io.eventpipe.common.config.ConfigException;
 import io.eventpipe.common.config.JobArgs;
 import io.eventpipe.common.deadletter.DeadLetter;
 import io.eventpipe.common.deadletter.DeadLetterArchive;
-import io.eventpipe.common.deadletter.DeadLetterHeaders;
 import io.eventpipe.common.deadletter.DeadLetterOptions;
 import io.eventpipe.common.deadletter.RawRecord;
 import io.eventpipe.common.kafka.DeadLetterSerializer;
 import io.eventpipe.common.kafka.EventSerializer;
 import io.eventpipe.common.kafka.KafkaPreflight;
 import io.eventpipe.common.kafka.KafkaPreflight.GroupUse;
-import io.eventpipe.common.kafka.KafkaPreflight.RecordSizeUse;
 import io.eventpipe.common.kafka.KafkaPreflight.TimestampLeadUse;
 import io.eventpipe.common.kafka.KafkaPreflight.TopicUse;
 import io.eventpipe.common.kafka.KafkaPreflight.TransactionalIdUse;
@@ -63,8 +61,7 @@ public final class IngestJob {
                 List.of(new GroupUse(IngestConfig.GROUP_ID.key(), config.groupId())),
                 List.of(new TransactionalIdUse(IngestConfig.CLEAN_TX_PREFIX.key(), config.cleanTransactionalIdPrefix()),
                         new TransactionalIdUse(IngestConfig.DLQ_TX_PREFIX.key(), config.dlqTransactionalIdPrefix())),
-                List.of(new RecordSizeUse("topics.dlq", config.dlqTopic(), DeadLetterOptions.MAX_RECORD_BYTES.key(),
-                        config.deadLetterLimit().maxRecordBytes(), DeadLetterHeaders.MAX_OVERHEAD_BYTES)),
+                List.of(DeadLetterOptions.topicTakes(config.dlqTopic(), config.deadLetterLimit())),
                 // clean records carry the event time, which may lead the input record's timestamp
                 List.of(new TimestampLeadUse("topics.clean", config.cleanTopic(), config.inputTopic(),
                         config.validation().maxFutureSkew().toMillis(), ValidationOptions.MAX_FUTURE_SKEW.key())));

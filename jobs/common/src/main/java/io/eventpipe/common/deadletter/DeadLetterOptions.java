@@ -3,6 +3,7 @@ package io.eventpipe.common.deadletter;
 import io.eventpipe.common.config.Option;
 import io.eventpipe.common.config.Settings;
 import io.eventpipe.common.kafka.KafkaConnection;
+import io.eventpipe.common.kafka.KafkaPreflight;
 
 import java.util.List;
 
@@ -26,6 +27,12 @@ public final class DeadLetterOptions {
     public static final List<Option<?>> ALL = List.of(TOPIC, TX_PREFIX, MAX_RECORD_BYTES, ARCHIVE_PATH);
 
     private DeadLetterOptions() {}
+
+    /** The start-up check that the dead-letter topic takes every letter {@code limit} lets through. */
+    public static KafkaPreflight.RecordSizeUse topicTakes(String dlqTopic, DeadLetterLimit limit) {
+        return new KafkaPreflight.RecordSizeUse(TOPIC.key(), dlqTopic, MAX_RECORD_BYTES.key(), limit.maxRecordBytes(),
+                DeadLetterHeaders.MAX_OVERHEAD_BYTES);
+    }
 
     /**
      * @param defaultArchive the job's default archive root, or null when it has none (then the key is required)

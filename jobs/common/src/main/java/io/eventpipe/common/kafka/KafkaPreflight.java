@@ -60,32 +60,12 @@ public final class KafkaPreflight {
     public record TimestampLeadUse(String configKey, String topic, String inputTopic, long leadMillis,
             String leadKey) {}
 
-    /** Throws {@link PreflightException} listing every problem found. */
-    public static void check(KafkaConnection kafka, List<TopicUse> uses) {
-        check(kafka, uses, List.of(), List.of());
-    }
-
     /**
-     * Also checks the consumer groups and transactional ids, as far as the brokers tell without them existing:
-     * a denied describe is reported, an unknown group or transactional id is not.
-     */
-    public static void check(KafkaConnection kafka, List<TopicUse> uses, List<GroupUse> groups,
-            List<TransactionalIdUse> transactionalIds) {
-        check(kafka, uses, groups, transactionalIds, List.of());
-    }
-
-    /**
-     * Also checks, where the principal may read topic configs, that each topic's {@code max.message.bytes} takes the
-     * largest record the job will write there; where it may not, the brokers decide on first use.
-     */
-    public static void check(KafkaConnection kafka, List<TopicUse> uses, List<GroupUse> groups,
-            List<TransactionalIdUse> transactionalIds, List<RecordSizeUse> sizes) {
-        check(kafka, uses, groups, transactionalIds, sizes, List.of());
-    }
-
-    /**
-     * Also checks, where the principal may read topic configs, that topics written with derived timestamps accept
-     * every timestamp the job can write there.
+     * Throws {@link PreflightException} listing every problem found. Besides the topics, checks the consumer groups
+     * and transactional ids as far as the brokers tell without them existing (a denied describe is reported, an
+     * unknown group or transactional id is not), and, where the principal may read topic configs, that each topic's
+     * {@code max.message.bytes} takes the largest record the job writes there and that topics written with derived
+     * timestamps accept every timestamp the job can write there (where it may not, the brokers decide on first use).
      */
     public static void check(KafkaConnection kafka, List<TopicUse> uses, List<GroupUse> groups,
             List<TransactionalIdUse> transactionalIds, List<RecordSizeUse> sizes, List<TimestampLeadUse> leads) {

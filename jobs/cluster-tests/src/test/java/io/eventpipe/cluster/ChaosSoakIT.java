@@ -92,8 +92,8 @@ class ChaosSoakIT {
         FlinkStandaloneCluster cluster = FLINK.cluster();
         // a spare TaskManager: the tasks of a lost one restart at once in its free slots
         cluster.startTaskManager();
-        String ingest = cluster.submit(jar("ingest"), "--config", configs[0].toString());
-        String aggregate = cluster.submit(jar("aggregate"), "--config", configs[1].toString());
+        String ingest = cluster.submit(FlinkStandaloneCluster.jobJar("ingest"), "--config", configs[0].toString());
+        String aggregate = cluster.submit(FlinkStandaloneCluster.jobJar("aggregate"), "--config", configs[1].toString());
         cluster.awaitRunning(ingest);
         cluster.awaitRunning(aggregate);
         cluster.awaitCheckpoints(ingest, 1);
@@ -341,10 +341,6 @@ class ChaosSoakIT {
      */
     private long outOfOrderness() {
         return TimeUnit.SECONDS.toMillis(seconds) + 5 * MIN;
-    }
-
-    private static Path jar(String job) {
-        return Path.of(System.getProperty("eventpipe." + job + ".jar"));
     }
 
     private void say(String format, Object... args) {

@@ -55,12 +55,6 @@ class ClusterIT {
     @TempDir
     Path tmp;
 
-    private static Path jar(String job) {
-        Path p = Path.of(System.getProperty("eventpipe." + job + ".jar"));
-        assertThat(p).as("the shaded %s job jar (built by the %s module's package phase)", job, job).exists();
-        return p;
-    }
-
     /** Job configs as a user writes them: one YAML file per job. */
     private Path[] writeConfigs(String name) throws Exception {
         String common = "kafka:\n  bootstrap-servers: " + KAFKA.bootstrapServers() + "\n"
@@ -107,8 +101,8 @@ class ClusterIT {
 
     private void scenario(String name, boolean killTaskManager) throws Exception {
         Path[] configs = writeConfigs(name);
-        String ingestJob = FLINK.cluster().submit(jar("ingest"), "--config", configs[0].toString());
-        String aggregateJob = FLINK.cluster().submit(jar("aggregate"), "--config", configs[1].toString());
+        String ingestJob = FLINK.cluster().submit(FlinkStandaloneCluster.jobJar("ingest"), "--config", configs[0].toString());
+        String aggregateJob = FLINK.cluster().submit(FlinkStandaloneCluster.jobJar("aggregate"), "--config", configs[1].toString());
         FLINK.cluster().awaitRunning(ingestJob);
         FLINK.cluster().awaitRunning(aggregateJob);
 

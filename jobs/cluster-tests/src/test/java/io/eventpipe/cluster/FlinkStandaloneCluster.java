@@ -30,6 +30,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -68,6 +69,16 @@ final class FlinkStandaloneCluster implements AutoCloseable {
     }
 
     /** Writes the configuration under {@code home} and starts a JobManager and one TaskManager. */
+    /**
+     * A shaded job jar built by the reactor ({@code ingest}, {@code aggregate}, or {@code next}: the upgrade
+     * fixture's "next release"), from the system property the failsafe configuration sets.
+     */
+    static Path jobJar(String job) {
+        Path p = Path.of(System.getProperty("eventpipe." + job + ".jar"));
+        assertThat(p).as("the shaded %s job jar (built by its module's package phase)", job).exists();
+        return p;
+    }
+
     static FlinkStandaloneCluster start(Path home) throws Exception {
         return start(home, Map.of());
     }

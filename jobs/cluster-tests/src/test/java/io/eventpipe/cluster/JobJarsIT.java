@@ -33,8 +33,7 @@ class JobJarsIT {
     @Test
     void jobJarsHoldNoTestKitFlinkRuntimeOrKafkaBroker() throws Exception {
         for (String job : List.of("ingest", "aggregate")) {
-            Path jar = Path.of(System.getProperty("eventpipe." + job + ".jar"));
-            assertThat(jar).as("the shaded %s job jar", job).exists();
+            Path jar = FlinkStandaloneCluster.jobJar(job);
             try (JarFile file = new JarFile(jar.toFile())) {
                 List<String> names = file.stream().map(e -> e.getName()).toList();
                 assertThat(names).as(job).contains("io/eventpipe/" + job + "/" + (job.equals("ingest") ? "IngestJob"

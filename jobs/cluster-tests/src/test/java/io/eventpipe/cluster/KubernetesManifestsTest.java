@@ -54,13 +54,18 @@ class KubernetesManifestsTest {
     }
 
     private static List<Map<String, Object>> docs(Path file) {
-        List<Map<String, Object>> docs = new ArrayList<>();
         try {
-            for (Object d : new Yaml(new SafeConstructor(new LoaderOptions())).loadAll(Files.readString(file))) {
-                docs.add(map(d));
-            }
+            return parse(Files.readString(file));
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** Every YAML document of {@code yaml}, each of which must be a mapping. */
+    private static List<Map<String, Object>> parse(String yaml) {
+        List<Map<String, Object>> docs = new ArrayList<>();
+        for (Object d : new Yaml(new SafeConstructor(new LoaderOptions())).loadAll(yaml)) {
+            docs.add(map(d));
         }
         return docs;
     }
@@ -118,17 +123,11 @@ class KubernetesManifestsTest {
         // it): flink-s3-fs-presto has no recoverable writer
         assertThat(dockerfile).contains("cp /opt/flink/opt/flink-s3-fs-hadoop-")
                 .contains("/opt/flink/plugins/s3-fs-hadoop/").doesNotContain("opt/flink-s3-fs-presto");
-        List<Path> manifests;
-        try (Stream<Path> files = Files.list(DIR)) {
-            manifests = files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
-        }
-        manifests = manifests.stream().filter(f -> docs(f).stream()
-                .anyMatch(d -> "FlinkDeployment".equals(d.get("kind")))).toList();
+        List<Path> manifests = manifests();
         assertThat(manifests).hasSize(2);
         for (Path file : manifests) {
             List<Map<String, Object>> docs = docs(file);
-            Map<String, Object> deployment = docs.stream().filter(d -> "FlinkDeployment".equals(d.get("kind")))
-                    .findFirst().orElseThrow();
+            Map<String, Object> deployment = deployment(docs);
             Map<String, Object> configMap = docs.stream().filter(d -> "ConfigMap".equals(d.get("kind")))
                     .findFirst().orElseThrow();
             assertThat(deployment.get("apiVersion")).isEqualTo("flink.apache.org/v1beta1");
@@ -252,16 +251,6 @@ class KubernetesManifestsTest {
             return files.filter(p -> p.toString().endsWith(".yaml")).filter(f -> docs(f).stream()
                     .anyMatch(d -> "FlinkDeployment".equals(d.get("kind")))).sorted().toList();
         }
-    }
-
-    private static List<Map<String, Object>> parse(String yaml) {
-        List<Map<String, Object>> docs = new ArrayList<>();
-        for (Object d : new Yaml(new SafeConstructor(new LoaderOptions())).loadAll(yaml)) {
-            if (d != null) {
-                docs.add(map(d));
-            }
-        }
-        return docs;
     }
 
     private static Map<String, Object> deployment(List<Map<String, Object>> docs) {

@@ -78,7 +78,7 @@ class S3LakeIT {
                 + "topics:\n  input: " + INPUT + "\n  clean: " + CLEAN + "\n  dlq: " + DLQ + "\n"
                 + "validation:\n  max-record-bytes: 4kb\n"
                 + "lake:\n  path: s3://" + BUCKET + "/" + LAKE + "\n");
-        String job = cluster.submit(jar(), "--config", config.toString());
+        String job = cluster.submit(FlinkStandaloneCluster.jobJar("ingest"), "--config", config.toString());
         cluster.awaitRunning(job);
 
         long t0 = (System.currentTimeMillis() / MIN - 60) * MIN;
@@ -199,11 +199,5 @@ class S3LakeIT {
 
     private static long restarts(FlinkStandaloneCluster cluster, String job) throws Exception {
         return cluster.get("/jobs/" + job + "/metrics?get=numRestarts").path(0).path("value").asLong(0);
-    }
-
-    private static Path jar() {
-        Path p = Path.of(System.getProperty("eventpipe.ingest.jar"));
-        assertThat(p).as("the shaded ingest job jar (built by the ingest module's package phase)").exists();
-        return p;
     }
 }

@@ -13,12 +13,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class UidsTest {
     @Test
     void everyOperatorHasAUidFromTheConstants() throws Exception {
-        IngestConfig config = IngestConfig.from(Settings.of(Map.of("kafka.bootstrap-servers", "localhost:9092",
-                "lake.path", "file:///tmp/lake")));
-        StreamExecutionEnvironment env =
-                StreamExecutionEnvironment.getExecutionEnvironment(config.runtime().toConfiguration());
-        IngestJob.addTo(env, config);
-        UidCheck.assertUidsFrom(env.getStreamGraph(), Uids.class);
+        UidCheck.assertUidsFrom(graph(Map.of("kafka.bootstrap-servers", "localhost:9092",
+                "lake.path", "file:///tmp/lake")), Uids.class);
     }
 
     /** Operator names are the fixed constants, the same whatever the topics and paths are. */

@@ -2,6 +2,7 @@ package io.eventpipe.aggregate;
 
 import io.eventpipe.aggregate.functions.MetricSpec;
 import io.eventpipe.aggregate.sinks.PostgresSettings;
+import io.eventpipe.common.config.ConfigReader;
 import io.eventpipe.common.config.Option;
 import io.eventpipe.common.deadletter.DeadLetterLimit;
 import io.eventpipe.common.deadletter.DeadLetterOptions;
@@ -130,7 +131,11 @@ public record AggregateConfig(
     }
 
     /** Reads and validates; throws {@link io.eventpipe.common.config.ConfigException} listing every problem. */
-    public static AggregateConfig from(Settings s) {
+    public static AggregateConfig from(Settings settings) {
+        return settings.read(options(), sections(), AggregateConfig::read);
+    }
+
+    private static AggregateConfig read(ConfigReader s) {
         String name = s.get(JOB_NAME);
         JobRuntime runtime = JobRuntime.read(s, name);
         KafkaConnection kafka = KafkaOptions.read(s);
@@ -159,11 +164,10 @@ public record AggregateConfig(
                 s.get(TRANSACTION_TIMEOUT), pg, ValidationOptions.read(s, EventFormat.AVRO),
                 DeadLetterOptions.read(s, kafka, null), TopicLayout.read(s));
         c.crossCheck(s);
-        s.check(options(), sections());
         return c;
     }
 
-    private static String prefix(Settings s, Option<String> option, String name, String suffix) {
+    private static String prefix(ConfigReader s, Option<String> option, String name, String suffix) {
         String v = s.get(option);
         return v != null ? v : name + suffix;
     }
@@ -172,7 +176,7 @@ public record AggregateConfig(
         return v == null ? 0 : v;
     }
 
-    private void crossCheck(Settings s) {
+    private void crossCheck(ConfigReader s) {
         List<String> topics = List.of(String.valueOf(inputTopic), String.valueOf(resultsTopic),
                 String.valueOf(lateTopic), String.valueOf(dlqTopic));
         if (new HashSet<>(topics).size() < topics.size()) {

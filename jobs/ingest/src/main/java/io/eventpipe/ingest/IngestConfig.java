@@ -1,5 +1,6 @@
 package io.eventpipe.ingest;
 
+import io.eventpipe.common.config.ConfigReader;
 import io.eventpipe.common.config.Option;
 import io.eventpipe.common.config.Settings;
 import io.eventpipe.common.deadletter.DeadLetterHeaders;
@@ -102,7 +103,11 @@ public record IngestConfig(
     }
 
     /** Reads and validates; throws {@link io.eventpipe.common.config.ConfigException} listing every problem. */
-    public static IngestConfig from(Settings s) {
+    public static IngestConfig from(Settings settings) {
+        return settings.read(options(), sections(), IngestConfig::read);
+    }
+
+    private static IngestConfig read(ConfigReader s) {
         String name = s.get(JOB_NAME);
         JobRuntime runtime = JobRuntime.read(s, name);
         KafkaConnection kafka = KafkaOptions.read(s);
@@ -120,12 +125,11 @@ public record IngestConfig(
                 cleanPrefix != null ? cleanPrefix : name + "-clean", dlqPrefix != null ? dlqPrefix : name + "-dlq",
                 s.get(TRANSACTION_TIMEOUT), lakePath, deadLetterLimit, TopicLayout.read(s));
         c.crossCheck(s);
-        s.check(options(), sections());
         return c;
     }
 
     /** Rules that span several keys. Only runs the checks whose inputs parsed. */
-    private void crossCheck(Settings s) {
+    private void crossCheck(ConfigReader s) {
         if (inputTopic != null && cleanTopic != null && dlqTopic != null
                 && new HashSet<>(List.of(inputTopic, cleanTopic, dlqTopic)).size() < 3) {
             s.problem("topics.input, topics.clean, topics.dlq: must be three different topics (got '" + inputTopic

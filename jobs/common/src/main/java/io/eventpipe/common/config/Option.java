@@ -40,7 +40,7 @@ public final class Option<T> {
 
     /**
      * This option, also read from older names: a configuration that still uses one keeps working, and start-up
-     * logs a warning naming this key ({@link Settings#check}). Setting both is an error.
+     * logs a warning naming this key ({@link Settings#read}). Setting both is an error.
      */
     public Option<T> withDeprecatedKeys(String... oldKeys) {
         return new Option<>(key, type, parser, defaultValue, description, List.of(oldKeys));

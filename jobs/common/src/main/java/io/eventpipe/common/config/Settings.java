@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,8 +23,9 @@ import java.util.regex.Pattern;
 
 /**
  * Raw configuration: a YAML file flattened to dotted keys, {@code --set key=value} overrides on top, and
- * {@code ${ENV_VAR}} references resolved. Typed values are read through {@link Option}s; every problem is
- * collected and reported at once by {@link #check()}, naming the key, the value as written and the rule.
+ * {@code ${ENV_VAR}} references resolved. A loaded {@code Settings} never changes. Typed values are read inside
+ * {@link #read}, through a {@link ConfigReader} that collects every problem; {@code read} reports them at one point,
+ * in one {@link ConfigException} naming the key, the value as written and the rule.
  *
  * <p>Map-valued sections (such as {@code kafka.properties}) pass their entries through unparsed.
  */
@@ -35,18 +37,21 @@ public final class Settings {
     private final Map<String, String> written;
     /** Key → value with environment references resolved. */
     private final Map<String, String> resolved;
-    private final List<String> problems = new ArrayList<>();
-    private final List<String> warnings = new ArrayList<>();
+    /** Problems found while loading: malformed overrides, unset environment variables. */
+    private final List<String> loadProblems;
 
-    private Settings(Map<String, String> written, Function<String, String> env) {
-        this.written = written;
-        this.resolved = new TreeMap<>();
+    private Settings(Map<String, String> written, List<String> early, Function<String, String> env) {
+        this.written = Collections.unmodifiableMap(written);
+        Map<String, String> res = new TreeMap<>();
+        List<String> problems = new ArrayList<>(early);
         written.forEach((k, v) -> {
-            String r = substitute(k, v, env);
+            String r = substitute(k, v, env, problems);
             if (r != null) {
-                resolved.put(k, r);
+                res.put(k, r);
             }
         });
+        this.resolved = Collections.unmodifiableMap(res);
+        this.loadProblems = List.copyOf(problems);
     }
 
     /** Reads a YAML file (may be null) and applies {@code key=value} overrides in order. */
@@ -74,9 +79,7 @@ public final class Settings {
                 flat.put(o.substring(0, eq).trim(), o.substring(eq + 1));
             }
         }
-        Settings s = new Settings(flat, env);
-        s.problems.addAll(0, early);
-        return s;
+        return new Settings(flat, early, env);
     }
 
     /**
@@ -107,7 +110,7 @@ public final class Settings {
     }
 
     public static Settings of(Map<String, String> values) {
-        return new Settings(new TreeMap<>(values), System::getenv);
+        return new Settings(new TreeMap<>(values), List.of(), System::getenv);
     }
 
     private static void flatten(String prefix, Map<?, ?> map, Map<String, String> out, List<String> problems) {
@@ -126,7 +129,8 @@ public final class Settings {
         }
     }
 
-    private String substitute(String key, String value, Function<String, String> env) {
+    private static String substitute(String key, String value, Function<String, String> env,
+            List<String> problems) {
         Matcher m = ENV_REF.matcher(value);
         StringBuilder sb = new StringBuilder();
         boolean ok = true;
@@ -144,8 +148,35 @@ public final class Settings {
         return ok ? sb.toString() : null;
     }
 
+    /**
+     * Reads typed values with {@code build} and reports, at this one point, every problem: those found while loading,
+     * those {@code build} met, and keys that are neither options nor inside a declared section. Warnings (deprecated
+     * keys in use) are logged. Reading has no effect on this object: the same settings read twice give the same
+     * answer.
+     *
+     * @throws ConfigException listing every problem
+     */
+    public <T> T read(Collection<Option<?>> options, Collection<String> sections, Function<ConfigReader, T> build) {
+        ConfigReader reader = new ConfigReader(this);
+        T value;
+        try {
+            value = build.apply(reader);
+        } finally {
+            reader.close();
+        }
+        List<String> problems = new ArrayList<>(unknownKeys(options, sections));
+        problems.addAll(loadProblems);
+        problems.addAll(reader.problems());
+        problems.addAll(deprecationConflicts(options));
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
+        warnings(options).forEach(LOG::warn);
+        return value;
+    }
+
     /** The key an option's value is written under: its own, else the first deprecated one that is written. */
-    private String keyOf(Option<?> option) {
+    String keyOf(Option<?> option) {
         if (!written.containsKey(option.key())) {
             for (String old : option.deprecatedKeys()) {
                 if (written.containsKey(old)) {
@@ -156,40 +187,50 @@ public final class Settings {
         return option.key();
     }
 
-    /** The typed value of an option, or its default; a missing required value or a bad one is recorded. */
-    public <T> T get(Option<T> option) {
-        String key = keyOf(option);
-        String raw = resolved.get(key);
-        boolean fromDefault = raw == null;
-        if (fromDefault) {
-            if (written.containsKey(key)) {
-                return null; // unresolved environment reference, already reported
-            }
-            raw = option.defaultValue();
-            if (raw == null) {
-                return null;
-            }
-        }
-        try {
-            return option.parse(raw);
-        } catch (IllegalArgumentException e) {
-            problems.add(key + ": '" + shown(key) + "' " + e.getMessage());
-            return null;
-        }
+    boolean isWritten(String key) {
+        return written.containsKey(key);
     }
 
-    /** Like {@link #get} but records a problem when the option has neither a value nor a default. */
-    public <T> T require(Option<T> option) {
-        T v = get(option);
-        if (v == null && !written.containsKey(keyOf(option))) {
-            problems.add(option.key() + ": is required (" + option.description() + ")");
-        }
-        return v;
+    String resolved(String key) {
+        return resolved.get(key);
     }
 
-    /** Warnings of the last {@link #check}: deprecated keys in use, each naming its replacement. */
-    public List<String> warnings() {
-        return List.copyOf(warnings);
+    /** Deprecated keys in use, each naming its replacement; {@link #read} logs them. */
+    public List<String> warnings(Collection<Option<?>> options) {
+        List<String> out = new ArrayList<>();
+        for (Option<?> o : options) {
+            for (String old : o.deprecatedKeys()) {
+                if (written.containsKey(old) && !written.containsKey(o.key())) {
+                    out.add(old + " is deprecated and will be removed; its value is used as " + o.key()
+                            + ": rename the key");
+                }
+            }
+        }
+        return out;
+    }
+
+    private List<String> deprecationConflicts(Collection<Option<?>> options) {
+        List<String> out = new ArrayList<>();
+        for (Option<?> o : options) {
+            for (String old : o.deprecatedKeys()) {
+                if (written.containsKey(old) && written.containsKey(o.key())) {
+                    out.add(old + ": deprecated name of " + o.key() + ", which is set too; remove " + old);
+                }
+            }
+        }
+        return out;
+    }
+
+    private List<String> unknownKeys(Collection<Option<?>> options, Collection<String> sections) {
+        List<String> out = new ArrayList<>();
+        for (String key : written.keySet()) {
+            boolean known = options.stream().anyMatch(o -> o.key().equals(key) || o.deprecatedKeys().contains(key))
+                    || sections.stream().anyMatch(s -> key.startsWith(s + "."));
+            if (!known) {
+                out.add(key + ": unknown key" + suggestion(key, options));
+            }
+        }
+        return out;
     }
 
     /** Every entry below {@code prefix.} with the prefix removed, values resolved. */
@@ -202,43 +243,6 @@ public final class Settings {
             }
         });
         return out;
-    }
-
-    /** Records a problem found by a check across several keys. */
-    public void problem(String message) {
-        problems.add(message);
-    }
-
-    /**
-     * Rejects keys that are neither options nor inside a declared section, then throws one
-     * {@link ConfigException} listing every problem found so far.
-     */
-    public void check(Collection<Option<?>> options, Collection<String> sections) {
-        for (String key : written.keySet()) {
-            boolean known = options.stream().anyMatch(o -> o.key().equals(key) || o.deprecatedKeys().contains(key))
-                    || sections.stream().anyMatch(s -> key.startsWith(s + "."));
-            if (!known) {
-                problems.add(0, key + ": unknown key" + suggestion(key, options));
-            }
-        }
-        warnings.clear();
-        for (Option<?> o : options) {
-            for (String old : o.deprecatedKeys()) {
-                if (!written.containsKey(old)) {
-                    continue;
-                }
-                if (written.containsKey(o.key())) {
-                    problems.add(old + ": deprecated name of " + o.key() + ", which is set too; remove " + old);
-                } else {
-                    warnings.add(old + " is deprecated and will be removed; its value is used as " + o.key()
-                            + ": rename the key");
-                }
-            }
-        }
-        warnings.forEach(LOG::warn);
-        if (!problems.isEmpty()) {
-            throw new ConfigException(problems);
-        }
     }
 
     /** The closest known key, if one is within two edits: catches typos such as {@code dedup.tll}. */

@@ -1,7 +1,7 @@
 package io.eventpipe.common.deadletter;
 
 import io.eventpipe.common.config.Option;
-import io.eventpipe.common.config.Settings;
+import io.eventpipe.common.config.ConfigReader;
 import io.eventpipe.common.kafka.KafkaConnection;
 import io.eventpipe.common.kafka.KafkaPreflight;
 
@@ -38,7 +38,7 @@ public final class DeadLetterOptions {
      * @param defaultArchive the job's default archive root, or null when it has none (then the key is required)
      * @return the limit, or null where a key is missing or wrong (a problem is recorded)
      */
-    public static DeadLetterLimit read(Settings s, KafkaConnection kafka, String defaultArchive) {
+    public static DeadLetterLimit read(ConfigReader s, KafkaConnection kafka, String defaultArchive) {
         String archive = s.get(ARCHIVE_PATH);
         if (archive == null) {
             archive = defaultArchive;

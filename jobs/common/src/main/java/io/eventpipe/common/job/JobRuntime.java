@@ -1,7 +1,7 @@
 package io.eventpipe.common.job;
 
 import io.eventpipe.common.config.Option;
-import io.eventpipe.common.config.Settings;
+import io.eventpipe.common.config.ConfigReader;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
@@ -74,7 +74,7 @@ public record JobRuntime(
                 CHECKPOINT_DIR, STATE_BACKEND, RESTART_ATTEMPTS, RESTART_DELAY);
     }
 
-    public static JobRuntime read(Settings s, String jobName) {
+    public static JobRuntime read(ConfigReader s, String jobName) {
         return new JobRuntime(jobName, orZero(s.get(parallelismOption())), orZero(s.get(maxParallelismOption())),
                 s.get(CHECKPOINT_INTERVAL), s.get(CHECKPOINT_TIMEOUT), s.get(CHECKPOINT_DIR), s.get(STATE_BACKEND),
                 orZero(s.get(RESTART_ATTEMPTS)), s.get(RESTART_DELAY));

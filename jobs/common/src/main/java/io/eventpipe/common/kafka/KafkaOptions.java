@@ -1,7 +1,7 @@
 package io.eventpipe.common.kafka;
 
 import io.eventpipe.common.config.Option;
-import io.eventpipe.common.config.Settings;
+import io.eventpipe.common.config.ConfigReader;
 import io.eventpipe.common.job.JobRuntime;
 import org.apache.flink.util.TimeUtils;
 
@@ -35,7 +35,7 @@ public final class KafkaOptions {
      * A sink's Kafka transaction must outlive the checkpoint that commits it, and the brokers must accept its
      * timeout.
      */
-    public static void checkTransactionTimeout(Settings s, String key, Duration timeout, JobRuntime runtime,
+    public static void checkTransactionTimeout(ConfigReader s, String key, Duration timeout, JobRuntime runtime,
             KafkaConnection kafka) {
         Duration interval = runtime.checkpointInterval();
         Duration ckTimeout = runtime.checkpointTimeout();
@@ -57,7 +57,7 @@ public final class KafkaOptions {
      *
      * @param keyPrefixPairs config key, prefix, config key, prefix, ...
      */
-    public static void checkDistinctPrefixes(Settings s, String... keyPrefixPairs) {
+    public static void checkDistinctPrefixes(ConfigReader s, String... keyPrefixPairs) {
         Map<String, String> seen = new java.util.HashMap<>();
         for (int i = 0; i + 1 < keyPrefixPairs.length; i += 2) {
             String key = keyPrefixPairs[i];
@@ -74,7 +74,7 @@ public final class KafkaOptions {
         return TimeUtils.formatWithHighestUnit(d);
     }
 
-    public static KafkaConnection read(Settings s) {
+    public static KafkaConnection read(ConfigReader s) {
         Map<String, String> props = s.section(PROPERTIES_SECTION);
         props.keySet().forEach(k -> {
             String why = KafkaConnection.MANAGED.get(k);

@@ -1,7 +1,7 @@
 package io.eventpipe.common.kafka;
 
 import io.eventpipe.common.config.Option;
-import io.eventpipe.common.config.Settings;
+import io.eventpipe.common.config.ConfigReader;
 
 import java.time.Duration;
 import java.util.List;
@@ -33,7 +33,7 @@ public record TopicLayout(int partitions, int replicationFactor, int minInsyncRe
             RETENTION, DLQ_RETENTION);
 
     /** Reads the layout; problems are recorded in {@code s} (zeros stand in for values that did not parse). */
-    public static TopicLayout read(Settings s) {
+    public static TopicLayout read(ConfigReader s) {
         int partitions = orZero(s.get(PARTITIONS));
         int replicas = orZero(s.get(REPLICATION_FACTOR));
         int minIsr = orZero(s.get(MIN_INSYNC_REPLICAS));

@@ -1,7 +1,7 @@
 package io.eventpipe.common.validate;
 
 import io.eventpipe.common.config.Option;
-import io.eventpipe.common.config.Settings;
+import io.eventpipe.common.config.ConfigReader;
 import io.eventpipe.common.serde.EventFormat;
 import io.eventpipe.common.serde.JsonLimits;
 
@@ -36,7 +36,7 @@ public final class ValidationOptions {
     private ValidationOptions() {}
 
     /** The rules for records in {@code format}; strings in JSON may be as long as a whole record. */
-    public static ValidationRules read(Settings s, EventFormat format) {
+    public static ValidationRules read(ConfigReader s, EventFormat format) {
         long maxRecord = orZero(s.get(MAX_RECORD_BYTES));
         JsonLimits json = new JsonLimits(orZero(s.get(MAX_NESTING_DEPTH)), orZero(s.get(MAX_NUMBER_LENGTH)),
                 (int) Math.min(Integer.MAX_VALUE, Math.max(1, maxRecord)), orZero(s.get(MAX_INTEGER_DIGITS)),

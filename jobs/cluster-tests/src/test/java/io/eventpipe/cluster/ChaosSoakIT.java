@@ -2,13 +2,15 @@ package io.eventpipe.cluster;
 
 import io.eventpipe.common.deadletter.DeadLetterHeaders;
 import io.eventpipe.common.deadletter.Reason;
-import io.eventpipe.testkit.generate.AdversarialCorpus;
-import io.eventpipe.testkit.generate.EventGenerator;
-import io.eventpipe.testkit.generate.GeneratedRecord;
 import io.eventpipe.common.serde.EventFormat;
 import io.eventpipe.testkit.IngestExpectations;
 import io.eventpipe.testkit.KafkaBrokerProcess;
 import io.eventpipe.testkit.PostgresExtension;
+import io.eventpipe.testkit.cluster.FlinkStandaloneCluster;
+import io.eventpipe.testkit.cluster.StandaloneClusterExtension;
+import io.eventpipe.testkit.generate.AdversarialCorpus;
+import io.eventpipe.testkit.generate.EventGenerator;
+import io.eventpipe.testkit.generate.GeneratedRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;

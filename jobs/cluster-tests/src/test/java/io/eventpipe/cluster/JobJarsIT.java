@@ -1,5 +1,6 @@
 package io.eventpipe.cluster;
 
+import io.eventpipe.testkit.cluster.FlinkStandaloneCluster;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;

@@ -1,9 +1,11 @@
 package io.eventpipe.cluster;
 
-import io.eventpipe.testkit.generate.GeneratedRecord;
 import io.eventpipe.common.io.Directories;
 import io.eventpipe.testkit.IngestExpectations;
 import io.eventpipe.testkit.KafkaBrokerExtension;
+import io.eventpipe.testkit.cluster.FlinkStandaloneCluster;
+import io.eventpipe.testkit.cluster.StandaloneClusterExtension;
+import io.eventpipe.testkit.generate.GeneratedRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterEach;

@@ -26,7 +26,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * A real S3-compatible object store in this JVM for one test class: S3Proxy over an in-memory store, on a free port
  * of 127.0.0.1 (plain HTTP), with one bucket and a random key pair that every request must be signed with (AWS
- * signature V2 or V4, so a wrong secret is refused). Register it before the {@link StandaloneClusterExtension} that
+ * signature V2 or V4, so a wrong secret is refused). Register it before the {@link io.eventpipe.testkit.cluster.StandaloneClusterExtension} that
  * takes its {@link #flinkConfig()}: extensions stop in reverse order, so the cluster stops first.
  */
 final class S3ServerExtension implements BeforeAllCallback, AfterAllCallback {

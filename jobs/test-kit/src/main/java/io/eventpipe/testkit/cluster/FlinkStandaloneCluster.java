@@ -1,4 +1,4 @@
-package io.eventpipe.cluster;
+package io.eventpipe.testkit.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -38,8 +38,12 @@ import static org.awaitility.Awaitility.await;
  * Flink's Maven jars (assembled into {@code target/flink/lib} by the build) with {@code deploy/standalone/config.yaml},
  * only ports, directories and memory sizes changed. Jobs are submitted with the real CLI. Every process it starts finds
  * Flink's plugins (the S3 file system) in {@code target/flink/plugins}, as a distribution's would in {@code plugins/}.
+ *
+ * <p>The module that runs it names those inputs in system properties, as {@code jobs/cluster-tests}' failsafe
+ * configuration does: {@code eventpipe.flink.lib}, {@code eventpipe.flink.plugins}, {@code eventpipe.standalone.config}
+ * and, for {@link #jobJar}, {@code eventpipe.<job>.jar}.
  */
-final class FlinkStandaloneCluster implements AutoCloseable {
+public final class FlinkStandaloneCluster implements AutoCloseable {
     private static final Pattern JOB_ID = Pattern.compile("JobID ([0-9a-f]{32})");
     private static final Pattern RESOURCE_ID = Pattern.compile("Starting TaskManager with ResourceID: (\\S+)");
 
@@ -68,18 +72,18 @@ final class FlinkStandaloneCluster implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(cleanup);
     }
 
-    /** Writes the configuration under {@code home} and starts a JobManager and one TaskManager. */
     /**
      * A shaded job jar built by the reactor ({@code ingest}, {@code aggregate}, or {@code next}: the upgrade
      * fixture's "next release"), from the system property the failsafe configuration sets.
      */
-    static Path jobJar(String job) {
+    public static Path jobJar(String job) {
         Path p = Path.of(System.getProperty("eventpipe." + job + ".jar"));
         assertThat(p).as("the shaded %s job jar (built by its module's package phase)", job).exists();
         return p;
     }
 
-    static FlinkStandaloneCluster start(Path home) throws Exception {
+    /** Writes the configuration under {@code home} and starts a JobManager and one TaskManager. */
+    public static FlinkStandaloneCluster start(Path home) throws Exception {
         return start(home, Map.of());
     }
 
@@ -87,7 +91,7 @@ final class FlinkStandaloneCluster implements AutoCloseable {
      * As {@link #start(Path)}, with {@code extra} entries added to (or replacing entries of) the cluster's
      * {@code config.yaml}, such as the {@code s3.*} settings of an object store.
      */
-    static FlinkStandaloneCluster start(Path home, Map<String, String> extra) throws Exception {
+    public static FlinkStandaloneCluster start(Path home, Map<String, String> extra) throws Exception {
         Map<String, Object> config;
         try (Reader r = Files.newBufferedReader(Path.of(System.getProperty("eventpipe.standalone.config")))) {
             config = new Yaml(new SafeConstructor(new LoaderOptions())).load(r);
@@ -158,17 +162,17 @@ final class FlinkStandaloneCluster implements AutoCloseable {
     }
 
     /** Port of the REST API and web UI (HTTPS with client certificates). */
-    int restPort() {
+    public int restPort() {
         return restPort;
     }
 
     /** The TLS store passwords, which must not show up in logs. */
-    List<String> secrets() {
+    public List<String> secrets() {
         return secrets;
     }
 
     /** Everything the cluster's processes logged so far. */
-    String logs() throws IOException {
+    public String logs() throws IOException {
         StringBuilder sb = new StringBuilder();
         try (var files = Files.list(home.resolve("log"))) {
             for (Path f : files.sorted().toList()) {
@@ -189,7 +193,7 @@ final class FlinkStandaloneCluster implements AutoCloseable {
         });
     }
 
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }
@@ -268,7 +272,7 @@ final class FlinkStandaloneCluster implements AutoCloseable {
     }
 
     /** Starts one more TaskManager process and waits until the JobManager has registered it. */
-    void startTaskManager() throws Exception {
+    public void startTaskManager() throws Exception {
         java.util.Set<String> before = taskManagerIds();
         Process tm = launch("taskmanager-" + taskManagers.size(),
                 "org.apache.flink.runtime.taskexecutor.TaskManagerRunner", "GET_TM_RESOURCE_PARAMS",
@@ -279,7 +283,7 @@ final class FlinkStandaloneCluster implements AutoCloseable {
     }
 
     /** Ids of the TaskManagers the JobManager has registered (a killed one stays until its heartbeat times out). */
-    java.util.Set<String> taskManagerIds() {
+    public java.util.Set<String> taskManagerIds() {
         java.util.Set<String> ids = new java.util.HashSet<>();
         try {
             get("/taskmanagers").path("taskmanagers").forEach(t -> ids.add(t.path("id").asText()));
@@ -290,7 +294,7 @@ final class FlinkStandaloneCluster implements AutoCloseable {
     }
 
     /** The TaskManager with the most slots in use (an index for {@link #killTaskManager(int)}). */
-    int busiestTaskManager() throws Exception {
+    public int busiestTaskManager() throws Exception {
         Map<String, Integer> used = new java.util.HashMap<>();
         get("/taskmanagers").path("taskmanagers").forEach(t -> used.put(t.path("id").asText(),
                 t.path("slotsNumber").asInt() - t.path("freeSlots").asInt()));
@@ -310,20 +314,20 @@ final class FlinkStandaloneCluster implements AutoCloseable {
     }
 
     /** {@code kill -9} of TaskManager {@code index} (in start order). */
-    void killTaskManager(int index) throws Exception {
+    public void killTaskManager(int index) throws Exception {
         Process tm = taskManagers.get(index);
         tm.destroyForcibly();
         tm.waitFor(30, TimeUnit.SECONDS);
     }
 
     /** {@code kill -9} of the newest TaskManager. */
-    void killTaskManager() throws Exception {
+    public void killTaskManager() throws Exception {
         Process tm = taskManagers.get(taskManagers.size() - 1);
         tm.destroyForcibly();
         tm.waitFor(30, TimeUnit.SECONDS);
     }
 
-    JsonNode get(String path) throws Exception {
+    public JsonNode get(String path) throws Exception {
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("https://localhost:" + restPort + path))
                 .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) {
@@ -333,7 +337,7 @@ final class FlinkStandaloneCluster implements AutoCloseable {
     }
 
     /** Runs the Flink CLI ({@code flink <args>}) and returns what it printed; fails on a non-zero exit. */
-    String cli(String... args) throws Exception {
+    public String cli(String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(java()));
         cmd.addAll(javaOpts);
         cmd.addAll(List.of("-cp", classpath(), "org.apache.flink.client.cli.CliFrontend"));
@@ -350,7 +354,7 @@ final class FlinkStandaloneCluster implements AutoCloseable {
     }
 
     /** {@code flink run -d jar args...}; returns the job id. */
-    String submit(Path jar, String... jobArgs) throws Exception {
+    public String submit(Path jar, String... jobArgs) throws Exception {
         List<String> args = new ArrayList<>(List.of("run", "-d", jar.toString()));
         args.addAll(List.of(jobArgs));
         String out = cli(args.toArray(String[]::new));
@@ -361,22 +365,22 @@ final class FlinkStandaloneCluster implements AutoCloseable {
         return m.group(1);
     }
 
-    String jobState(String jobId) throws Exception {
+    public String jobState(String jobId) throws Exception {
         return get("/jobs/" + jobId).path("state").asText();
     }
 
-    long completedCheckpoints(String jobId) throws Exception {
+    public long completedCheckpoints(String jobId) throws Exception {
         return get("/jobs/" + jobId + "/checkpoints").path("counts").path("completed").asLong();
     }
 
     /** Waits until the job is RUNNING with all its tasks running. */
-    void awaitRunning(String jobId) {
+    public void awaitRunning(String jobId) {
         await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
                 .until(() -> allTasksRunning(jobId));
     }
 
     /** Whether the job is RUNNING with every task running. */
-    boolean allTasksRunning(String jobId) throws Exception {
+    public boolean allTasksRunning(String jobId) throws Exception {
         JsonNode job = get("/jobs/" + jobId);
         if (!job.path("state").asText().equals("RUNNING")) {
             return false;
@@ -393,7 +397,7 @@ final class FlinkStandaloneCluster implements AutoCloseable {
      * When the last of the job's tasks switched to RUNNING, in epoch milliseconds of the JobManager's clock (the
      * tasks' current attempts), or 0 while any has not.
      */
-    long lastTaskRunningAt(String jobId) throws Exception {
+    public long lastTaskRunningAt(String jobId) throws Exception {
         long last = 0;
         for (JsonNode v : get("/jobs/" + jobId).path("vertices")) {
             for (JsonNode t : get("/jobs/" + jobId + "/vertices/" + v.path("id").asText() + "/subtasktimes")
@@ -409,7 +413,7 @@ final class FlinkStandaloneCluster implements AutoCloseable {
     }
 
     /** The resource id of TaskManager {@code index} (in start order), from its log. */
-    String taskManagerId(int index) throws IOException {
+    public String taskManagerId(int index) throws IOException {
         Matcher m = RESOURCE_ID.matcher(Files.readString(home.resolve("log/taskmanager-" + index + ".log")));
         if (!m.find()) {
             throw new IllegalStateException("TaskManager " + index + " has not logged its resource id");
@@ -418,18 +422,18 @@ final class FlinkStandaloneCluster implements AutoCloseable {
     }
 
     /** Waits for {@code more} checkpoints of the job to complete from now on. */
-    void awaitCheckpoints(String jobId, int more) throws Exception {
+    public void awaitCheckpoints(String jobId, int more) throws Exception {
         long target = completedCheckpoints(jobId) + more;
         await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
                 .until(() -> completedCheckpoints(jobId) >= target);
     }
 
-    Path home() {
+    public Path home() {
         return home;
     }
 
     /** A {@code flink} command for this cluster, as a distribution's bin/flink would be, for scripts. */
-    Path flinkCommand() throws IOException {
+    public Path flinkCommand() throws IOException {
         Path bin = home.resolve("bin/flink");
         if (!Files.exists(bin)) {
             Files.createDirectories(bin.getParent());

@@ -1,4 +1,4 @@
-package io.eventpipe.cluster;
+package io.eventpipe.testkit.cluster;
 
 import io.eventpipe.common.io.Directories;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -16,13 +16,13 @@ import java.util.function.Supplier;
  * logs are kept under target/flink-logs):
  * {@code @RegisterExtension static final StandaloneClusterExtension FLINK = new StandaloneClusterExtension();}.
  */
-final class StandaloneClusterExtension implements BeforeAllCallback, AfterAllCallback {
+public final class StandaloneClusterExtension implements BeforeAllCallback, AfterAllCallback {
     private final Supplier<Map<String, String>> extraConfig;
     private Path home;
     private FlinkStandaloneCluster cluster;
 
     /** A cluster with {@code deploy/standalone/config.yaml} as it is (only ports, directories and memory changed). */
-    StandaloneClusterExtension() {
+    public StandaloneClusterExtension() {
         this(Map::of);
     }
 
@@ -30,7 +30,7 @@ final class StandaloneClusterExtension implements BeforeAllCallback, AfterAllCal
      * A cluster whose {@code config.yaml} also holds {@code extraConfig}, asked for when the cluster starts: after
      * the extensions registered before this one have started (such as the server whose port it names).
      */
-    StandaloneClusterExtension(Supplier<Map<String, String>> extraConfig) {
+    public StandaloneClusterExtension(Supplier<Map<String, String>> extraConfig) {
         this.extraConfig = extraConfig;
     }
 
@@ -51,7 +51,7 @@ final class StandaloneClusterExtension implements BeforeAllCallback, AfterAllCal
         }
     }
 
-    FlinkStandaloneCluster cluster() {
+    public FlinkStandaloneCluster cluster() {
         return cluster;
     }
 }

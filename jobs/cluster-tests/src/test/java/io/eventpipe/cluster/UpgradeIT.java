@@ -1,24 +1,29 @@
 package io.eventpipe.cluster;
 
+import io.eventpipe.aggregate.functions.WindowAggregator;
 import io.eventpipe.common.serde.EnvelopeSchemas;
 import io.eventpipe.common.serde.EventDecoder;
 import io.eventpipe.common.serde.EventFormat;
+import io.eventpipe.ingest.functions.DedupFunction;
 import io.eventpipe.testkit.KafkaBrokerExtension;
 import io.eventpipe.testkit.PostgresExtension;
 import io.eventpipe.testkit.cluster.StandaloneClusterExtension;
 import io.eventpipe.testkit.generate.EventGenerator;
 import io.eventpipe.testkit.generate.GeneratedRecord;
+import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +37,8 @@ import static org.awaitility.Awaitility.await;
  * stopped with a savepoint and resumed from it as a "next release" whose state types gained a field, first at a
  * higher parallelism (1→2), then back (2→1). Events seen before an upgrade are still duplicates after it, and windows
  * open across both upgrades close with every event counted. Then the ingest job is rolled back to the released jar
- * from the savepoint taken before the upgrade.
+ * from the savepoint taken before the upgrade. The savepoints' own metadata shows which state types each version
+ * wrote.
  */
 class UpgradeIT {
     private static final int PARTITIONS = 3;
@@ -88,6 +94,34 @@ class UpgradeIT {
         assertThat(p.waitFor(3, TimeUnit.MINUTES)).isTrue();
         assertThat(p.exitValue()).as(out).isZero();
         return out;
+    }
+
+    private static final String DEDUP_ENTRY = "io.eventpipe.ingest.functions.DedupEntry";
+    private static final String WINDOW_ACC = "io.eventpipe.aggregate.functions.WindowAcc";
+
+    /**
+     * Reads the state type recorded in a savepoint: written by the next release, it is the next release's class
+     * exactly (with the field it added); written by the released version, the next release's class needs a
+     * migration from it.
+     */
+    private static void assertStateType(String savepoint, String stateName, String className, boolean byNextRelease)
+            throws Exception {
+        assertThat(savepoint).as("savepoint of %s", stateName).isNotNull();
+        try (SavepointTypes types = new SavepointTypes(path("eventpipe.next.jar"))) {
+            Class<?> nextType = types.jobClass(className);
+            assertThat(Arrays.stream(nextType.getFields()).map(java.lang.reflect.Field::getName))
+                    .as("the fixture's %s adds a field", className).containsAnyOf("firstSeenBy", "revision");
+            List<TypeSerializerSchemaCompatibility<?>> found = types.compatibility(URI.create(savepoint), stateName,
+                    nextType);
+            assertThat(found).as("%s in %s", stateName, savepoint).isNotEmpty();
+            for (TypeSerializerSchemaCompatibility<?> c : found) {
+                if (byNextRelease) {
+                    assertThat(c.isCompatibleAsIs()).as("%s in %s: %s", stateName, savepoint, c).isTrue();
+                } else {
+                    assertThat(c.isCompatibleAfterMigration()).as("%s in %s: %s", stateName, savepoint, c).isTrue();
+                }
+            }
+        }
     }
 
     private List<GeneratedRecord> batch(EventGenerator gen, long from, int n) {
@@ -162,8 +196,9 @@ class UpgradeIT {
         String beforeUpgrade = upgraded.savepoint();
         assertThat(beforeUpgrade).isNotNull();
         ingest = upgraded.job();
-        aggregate = script(aggregateMain, "upgrade", aggregate, next.toString(), aggregateConfig.toString(), "2")
-                .job();
+        ScriptResult aggregateUpgraded = script(aggregateMain, "upgrade", aggregate, next.toString(),
+                aggregateConfig.toString(), "2");
+        aggregate = aggregateUpgraded.job();
         List<GeneratedRecord> second = new ArrayList<>(b);
         second.addAll(a);
         produce("up.events", second);
@@ -171,9 +206,18 @@ class UpgradeIT {
         assertClean("up.clean", ingest, expected);
 
         // rescale back to 1; batches a and b come again
-        ingest = script(ingestMain, "rescale", ingest, next.toString(), ingestConfig.toString(), "1").job();
-        aggregate = script(aggregateMain, "rescale", aggregate, next.toString(), aggregateConfig.toString(), "1")
-                .job();
+        ScriptResult ingestRescaled = script(ingestMain, "rescale", ingest, next.toString(), ingestConfig.toString(),
+                "1");
+        ingest = ingestRescaled.job();
+        ScriptResult aggregateRescaled = script(aggregateMain, "rescale", aggregate, next.toString(),
+                aggregateConfig.toString(), "1");
+        aggregate = aggregateRescaled.job();
+        // the savepoints taken for the rescale were written by the next release with its state types, those taken
+        // for the upgrade by the released version with the old ones
+        assertStateType(ingestRescaled.savepoint(), DedupFunction.STATE_NAME, DEDUP_ENTRY, true);
+        assertStateType(beforeUpgrade, DedupFunction.STATE_NAME, DEDUP_ENTRY, false);
+        assertStateType(aggregateRescaled.savepoint(), WindowAggregator.WINDOWS_STATE, WINDOW_ACC, true);
+        assertStateType(aggregateUpgraded.savepoint(), WindowAggregator.WINDOWS_STATE, WINDOW_ACC, false);
         List<GeneratedRecord> third = new ArrayList<>(c);
         third.addAll(a);
         third.addAll(b);

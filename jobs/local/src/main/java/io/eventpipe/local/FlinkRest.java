@@ -14,6 +14,7 @@ import java.time.Duration;
 
 /** Reads a job's state, restarts, failures and metrics through Flink's REST API, as the web UI does. */
 final class FlinkRest {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(FlinkRest.class);
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final ObjectMapper json = new ObjectMapper();
     private final String base;
@@ -59,7 +60,8 @@ final class FlinkRest {
             String failure = entries.isEmpty() ? null : oneLine(entries.path(0));
             return new JobHealth(state, restarts, failure);
         } catch (Exception e) {
-            return JobHealth.UNKNOWN;
+            LOG.warn("job {}: no health from the REST API", job, e);
+            return new JobHealth("UNKNOWN", -1, "Flink's REST API did not answer: " + Main.causes(e));
         }
     }
 
@@ -94,6 +96,7 @@ final class FlinkRest {
             }
             return found ? total : -1;
         } catch (Exception e) {
+            LOG.warn("job {}: no {} metric from the REST API", job, suffix, e);
             return -1;
         }
     }

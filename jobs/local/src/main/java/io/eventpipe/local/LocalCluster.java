@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 
 /** One local Flink mini-cluster with the web UI and a Prometheus endpoint, running both jobs. */
 final class LocalCluster implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LocalCluster.class);
     private final MiniCluster flink;
     private final JobID ingestJob;
     private final JobID aggregateJob;
@@ -70,8 +71,9 @@ final class LocalCluster implements AutoCloseable {
         for (JobID job : List.of(ingestJob, aggregateJob)) {
             try {
                 flink.cancelJob(job).get(30, TimeUnit.SECONDS);
-            } catch (Exception alreadyOver) {
+            } catch (Exception e) {
                 // finished or failed already; closing the cluster ends it either way
+                LOG.debug("cancelling job {}", job, e);
             }
         }
         flink.close();

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -26,6 +27,7 @@ import java.util.stream.Stream;
  * line while a job fails, and at the end the summary and the latest window rows.
  */
 final class StatusReport {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(StatusReport.class);
     private final PrintStream out;
     private final FlinkRest rest;
     private final Traffic traffic;
@@ -78,10 +80,19 @@ final class StatusReport {
             }
         });
         line.append(String.format(Locale.ROOT, " produced %,d | clean %,d | duplicates dropped %s | "
-                        + "dead-lettered %,d | lake files %,d | windows written %,d",
-                traffic.produced(), counter.clean(), dups < 0 ? "-" : String.format(Locale.ROOT, "%,d", dups),
-                counter.deadLettered(), lakeFiles(lake), windows()));
+                        + "dead-lettered %,d | lake files %s | windows written %s",
+                traffic.produced(), counter.clean(), count(dups), counter.deadLettered(), count(lakeFiles(lake)),
+                count(windows())));
+        if (traffic.failed() > 0) {
+            warnings.append(String.format(Locale.ROOT, "%n  ! traffic: %,d records not sent; first error: %s",
+                    traffic.failed(), traffic.firstFailure()));
+        }
         out.println(line.append(warnings));
+    }
+
+    /** A count for the console: "-" when it could not be read (the reason is in the log file). */
+    private static String count(long n) {
+        return n < 0 ? "-" : String.format(Locale.ROOT, "%,d", n);
     }
 
     private long duplicatesDropped() {
@@ -126,12 +137,16 @@ final class StatusReport {
             }
         });
         out.printf(Locale.ROOT, "  produced            %,d%n", traffic.produced());
+        if (traffic.failed() > 0) {
+            out.printf(Locale.ROOT, "  ! not sent          %,d; first error: %s%n", traffic.failed(),
+                    traffic.firstFailure());
+        }
         out.printf(Locale.ROOT, "  clean (committed)   %,d%n", counter.clean());
-        out.printf(Locale.ROOT, "  duplicates dropped  %s%n", dups < 0 ? "-" : String.format(Locale.ROOT, "%,d", dups));
+        out.printf(Locale.ROOT, "  duplicates dropped  %s%n", count(dups));
         out.printf(Locale.ROOT, "  dead-lettered       %,d%n", counter.deadLettered());
         counter.deadLetteredByReason().entrySet().stream().sorted(Map.Entry.comparingByKey())
                 .forEach(e -> out.printf(Locale.ROOT, "    %-18s %,d%n", e.getKey(), e.getValue().get()));
-        out.printf(Locale.ROOT, "  lake files          %,d under %s%n", lakeFiles(lake), lake);
+        out.printf(Locale.ROOT, "  lake files          %s under %s%n", count(lakeFiles(lake)), lake);
         out.println("  query them, e.g. with DuckDB:  SELECT type, count(*) FROM read_parquet('" + lake
                 + "/**/*.parquet') GROUP BY type;");
         printLatestWindows();
@@ -145,7 +160,11 @@ final class StatusReport {
             rs.next();
             return rs.getLong(1);
         } catch (SQLException e) {
-            return 0; // the table appears when the aggregate job starts; until then there are none
+            if ("42P01".equals(e.getSQLState())) {
+                return 0; // undefined table: it appears when the aggregate job starts; until then there are none
+            }
+            LOG.warn("counting window rows", e);
+            return -1;
         }
     }
 
@@ -174,8 +193,15 @@ final class StatusReport {
         }
         try (Stream<Path> files = Files.walk(lake)) {
             return files.filter(p -> p.getFileName().toString().endsWith(".parquet")).count();
-        } catch (IOException | UncheckedIOException e) {
-            return 0; // files move while the sink commits; the next status line counts again
+        } catch (UncheckedIOException e) {
+            if (e.getCause() instanceof NoSuchFileException) {
+                return 0; // files move while the sink commits; the next status line counts again
+            }
+            LOG.warn("counting lake files", e);
+            return -1;
+        } catch (IOException e) {
+            LOG.warn("counting lake files", e);
+            return -1;
         }
     }
 }

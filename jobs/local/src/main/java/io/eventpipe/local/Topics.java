@@ -44,8 +44,24 @@ public final class Topics {
         this.layout = layout;
     }
 
-    private Admin admin() {
-        return Admin.create(kafka.clientConfig());
+    /**
+     * An admin client whose calls give up after {@code kafka.request-timeout}, connected: a broker that does not
+     * answer is named in one message instead of a minute's wait for Kafka's default timeouts.
+     */
+    private Admin admin() throws Exception {
+        var props = kafka.clientConfig();
+        props.setProperty("request.timeout.ms", Long.toString(timeoutMs()));
+        props.setProperty("default.api.timeout.ms", Long.toString(timeoutMs()));
+        Admin admin = Admin.create(props);
+        try {
+            admin.describeCluster().nodes().get(timeoutMs(), TimeUnit.MILLISECONDS);
+            return admin;
+        } catch (java.util.concurrent.TimeoutException | ExecutionException e) {
+            admin.close(Duration.ZERO);
+            throw new IllegalStateException("Kafka brokers at " + kafka.bootstrapServers() + " (kafka.bootstrap-servers)"
+                    + " did not answer within " + kafka.requestTimeout() + (e.getCause() == null ? ""
+                    : ": " + e.getCause().getMessage()));
+        }
     }
 
     private long timeoutMs() {

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /** The local run's traffic: generated records sent at a fixed rate from their own thread. */
 final class Traffic implements AutoCloseable {
@@ -19,6 +20,8 @@ final class Traffic implements AutoCloseable {
     private final EventGenerator events;
     private final int rate;
     private final AtomicLong produced = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
+    private final AtomicReference<Exception> firstFailure = new AtomicReference<>();
     private final Thread thread;
     private volatile boolean running = true;
 
@@ -56,6 +59,9 @@ final class Traffic implements AutoCloseable {
                 producer.send(new ProducerRecord<>(topic, null, r.timestamp(), r.key(), r.value()), (md, e) -> {
                     if (e == null) {
                         produced.incrementAndGet();
+                    } else {
+                        failed.incrementAndGet();
+                        firstFailure.compareAndSet(null, e);
                     }
                 });
             }
@@ -64,6 +70,7 @@ final class Traffic implements AutoCloseable {
                 try {
                     TimeUnit.MILLISECONDS.sleep(rest);
                 } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
                     return;
                 }
             }
@@ -73,6 +80,17 @@ final class Traffic implements AutoCloseable {
     /** Records the broker acknowledged. */
     long produced() {
         return produced.get();
+    }
+
+    /** Records the producer gave up on (they are not in {@link #produced}). */
+    long failed() {
+        return failed.get();
+    }
+
+    /** Why the first record that failed was not sent; null when none failed. */
+    String firstFailure() {
+        Exception e = firstFailure.get();
+        return e == null ? null : Main.causes(e);
     }
 
     /** Stops sending and waits until every record sent is acknowledged. */

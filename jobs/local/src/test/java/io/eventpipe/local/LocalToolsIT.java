@@ -8,7 +8,6 @@ import io.eventpipe.schema.Event;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -40,7 +39,7 @@ class LocalToolsIT {
         System.setOut(capture);
         System.setErr(capture);
         try {
-            int code = new CommandLine(new Main()).execute(args);
+            int code = Main.commandLine().execute(args);
             return new Result(code, buf.toString(StandardCharsets.UTF_8));
         } finally {
             System.setOut(out);
@@ -228,6 +227,22 @@ class LocalToolsIT {
                 common));
         assertThat(badConfig.code()).isEqualTo(2);
         assertThat(badConfig.output()).contains("topics.partitions: 'many' must be a whole number");
+
+        // no broker: one line saying why, the stack trace only in the log file
+        Result unreachable = eventpipe(concat(concat(new String[] {"topics", "check"}, common), new String[] {"--set",
+                "kafka.request-timeout=1s", "--set", "kafka.bootstrap-servers=localhost:" + freePort()}));
+        assertThat(unreachable.code()).as(unreachable.output()).isEqualTo(1);
+        assertThat(unreachable.output()).startsWith("eventpipe topics: Kafka brokers at localhost:")
+                .contains("did not answer within").contains("(stack trace in ")
+                .doesNotContain("\tat ");
+    }
+
+    private static int freePort() {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static String[] concat(String[] a, String[] b) {

@@ -1,4 +1,4 @@
-package io.eventpipe.local;
+package io.eventpipe.cli;
 
 import io.eventpipe.common.serde.DecodeException;
 import io.eventpipe.common.serde.EnvelopeSchemas;

@@ -1,5 +1,7 @@
-package io.eventpipe.local;
+package io.eventpipe.cli.run;
 
+import io.eventpipe.cli.TopicsCommand;
+import io.eventpipe.cli.Topics;
 import io.eventpipe.aggregate.AggregateConfig;
 import io.eventpipe.aggregate.AggregateJob;
 import io.eventpipe.common.config.ConfigException;
@@ -29,7 +31,7 @@ import java.util.concurrent.TimeUnit;
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = "Run everything locally: Kafka broker, PostgreSQL, topics, event generator, the ingest and "
                 + "aggregate jobs with the Flink web UI. Ctrl-C stops it.")
-final class RunCommand implements Callable<Integer> {
+public final class RunCommand implements Callable<Integer> {
     @Option(names = "--duration", description = "Stop after this long, e.g. 60s or 5min (default: until Ctrl-C).")
     String duration;
 

@@ -1,5 +1,6 @@
-package io.eventpipe.local;
+package io.eventpipe.cli.run;
 
+import io.eventpipe.cli.Main;
 import io.eventpipe.testkit.generate.EventGenerator;
 import io.eventpipe.testkit.generate.GeneratedRecord;
 import io.eventpipe.common.serde.EventFormat;

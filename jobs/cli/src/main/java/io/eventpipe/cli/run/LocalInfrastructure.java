@@ -1,4 +1,4 @@
-package io.eventpipe.local;
+package io.eventpipe.cli.run;
 
 import io.eventpipe.testkit.embedded.EmbeddedKafka;
 import io.eventpipe.testkit.embedded.EmbeddedPostgres;

@@ -1,4 +1,4 @@
-package io.eventpipe.local;
+package io.eventpipe.cli;
 
 import io.eventpipe.aggregate.AggregateConfig;
 import io.eventpipe.common.config.ConfigException;
@@ -18,7 +18,7 @@ import java.util.concurrent.Callable;
 @Command(name = "topics", mixinStandardHelpOptions = true,
         description = "Create the job's topics with the partitions, replication factor, min.insync.replicas and "
                 + "retention of its config (topics.*), or check existing topics against them.")
-final class TopicsCommand implements Callable<Integer> {
+public final class TopicsCommand implements Callable<Integer> {
     @Parameters(index = "0", description = "create or check")
     String action;
 
@@ -89,13 +89,13 @@ final class TopicsCommand implements Callable<Integer> {
         }
     }
 
-    static List<Topics.Spec> specs(AggregateConfig c) {
+    public static List<Topics.Spec> specs(AggregateConfig c) {
         var l = c.topicLayout();
         return List.of(new Topics.Spec(c.inputTopic(), l.retention()), new Topics.Spec(c.resultsTopic(), l.retention(), true),
                 new Topics.Spec(c.lateTopic(), l.retention()), new Topics.Spec(c.dlqTopic(), l.deadLetterRetention()));
     }
 
-    static List<Topics.Spec> specs(IngestConfig c) {
+    public static List<Topics.Spec> specs(IngestConfig c) {
         var l = c.topicLayout();
         return List.of(new Topics.Spec(c.inputTopic(), l.retention()), new Topics.Spec(c.cleanTopic(), l.retention(), true),
                 new Topics.Spec(c.dlqTopic(), l.deadLetterRetention()));

@@ -1,4 +1,4 @@
-package io.eventpipe.local;
+package io.eventpipe.cli;
 
 import io.eventpipe.testkit.generate.AdversarialCorpus;
 import io.eventpipe.testkit.generate.GeneratedRecord;

@@ -1,4 +1,4 @@
-package io.eventpipe.local;
+package io.eventpipe.cli;
 
 import io.eventpipe.common.kafka.KafkaConnection;
 import io.eventpipe.common.kafka.TopicLayout;

@@ -1,4 +1,4 @@
-package io.eventpipe.local;
+package io.eventpipe.cli.run;
 
 import io.eventpipe.common.deadletter.DeadLetterHeaders;
 import org.apache.kafka.clients.consumer.ConsumerRecord;

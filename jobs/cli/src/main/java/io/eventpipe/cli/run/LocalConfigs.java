@@ -1,4 +1,4 @@
-package io.eventpipe.local;
+package io.eventpipe.cli.run;
 
 import io.eventpipe.aggregate.AggregateConfig;
 import io.eventpipe.common.config.ConfigException;

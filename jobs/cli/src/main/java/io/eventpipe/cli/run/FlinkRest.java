@@ -1,5 +1,6 @@
-package io.eventpipe.local;
+package io.eventpipe.cli.run;
 
+import io.eventpipe.cli.Main;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.flink.api.common.JobID;

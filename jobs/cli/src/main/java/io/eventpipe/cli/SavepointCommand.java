@@ -1,4 +1,4 @@
-package io.eventpipe.local;
+package io.eventpipe.cli;
 
 import io.eventpipe.aggregate.functions.WindowAcc;
 import io.eventpipe.aggregate.functions.WindowAggregator;

@@ -1,5 +1,6 @@
-package io.eventpipe.local;
+package io.eventpipe.cli;
 
+import io.eventpipe.cli.run.RunCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -38,7 +39,7 @@ public final class Main implements Runnable {
     }
 
     /** The messages of an exception and its causes, each once, joined with ": ". */
-    static String causes(Throwable e) {
+    public static String causes(Throwable e) {
         StringBuilder sb = new StringBuilder();
         for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
             String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();

@@ -13,6 +13,7 @@ import io.eventpipe.common.config.Settings;
 import io.eventpipe.common.job.JobRuntime;
 import io.eventpipe.common.kafka.KafkaConnection;
 import io.eventpipe.common.kafka.KafkaOptions;
+import io.eventpipe.common.kafka.SinkDelivery;
 import io.eventpipe.common.kafka.SourceOptions;
 import io.eventpipe.common.kafka.TopicOptions;
 import io.eventpipe.common.kafka.StartingOffsets;
@@ -46,6 +47,7 @@ import java.util.Map;
  * @param lateTransactionalIdPrefix transactional id prefix of the late sink
  * @param dlqTransactionalIdPrefix transactional id prefix of the dead-letter sink
  * @param transactionTimeout Kafka transaction timeout of the sinks
+ * @param deliveryGuarantee exactly-once (transactional) or at-least-once Kafka sinks
  * @param postgres database connection and batching
  * @param validation what a clean-topic record must satisfy (the ingest job's rules, AVRO format)
  * @param deadLetterLimit how large a dead letter may be, and where larger ones are archived whole
@@ -70,6 +72,7 @@ public record AggregateConfig(
         String lateTransactionalIdPrefix,
         String dlqTransactionalIdPrefix,
         Duration transactionTimeout,
+        SinkDelivery deliveryGuarantee,
         PostgresSettings postgres,
         ValidationRules validation,
         DeadLetterLimit deadLetterLimit,
@@ -99,6 +102,7 @@ public record AggregateConfig(
             "Transactional id prefix of the late-events sink; default: job.name + \"-late\".");
     public static final Option<String> DLQ_TX_PREFIX = DeadLetterOptions.TX_PREFIX;
     public static final Option<Duration> TRANSACTION_TIMEOUT = KafkaOptions.TRANSACTION_TIMEOUT;
+    public static final Option<SinkDelivery> DELIVERY_GUARANTEE = KafkaOptions.DELIVERY_GUARANTEE;
     public static final Option<String> PG_URL = Option.string("postgres.url", null,
             "JDBC URL of the results database, e.g. jdbc:postgresql://db:5432/analytics.");
     public static final Option<String> PG_USER = Option.string("postgres.user", null, "Database user.");
@@ -161,7 +165,7 @@ public record AggregateConfig(
                 s.get(INPUT_TOPIC), s.get(RESULTS_TOPIC), s.get(LATE_TOPIC), s.get(DLQ_TOPIC),
                 group != null ? group : name, s.get(STARTING_OFFSETS), s.get(MAX_OUT_OF_ORDERNESS), s.get(IDLENESS),
                 s.get(WINDOW_SIZE), s.get(ALLOWED_LATENESS), Map.copyOf(metrics), results, late, dlq,
-                s.get(TRANSACTION_TIMEOUT), pg, ValidationOptions.read(s, EventFormat.AVRO),
+                s.get(TRANSACTION_TIMEOUT), s.get(DELIVERY_GUARANTEE), pg, ValidationOptions.read(s, EventFormat.AVRO),
                 DeadLetterOptions.read(s, kafka, null), TopicLayout.read(s));
         c.crossCheck(s);
         return c;
@@ -183,8 +187,10 @@ public record AggregateConfig(
             s.problem("topics.clean, topics.results, topics.late, topics.dlq: must be four different topics (got "
                     + topics + ")");
         }
-        KafkaOptions.checkDistinctPrefixes(s, RESULTS_TX_PREFIX.key(), resultsTransactionalIdPrefix,
-                LATE_TX_PREFIX.key(), lateTransactionalIdPrefix, DLQ_TX_PREFIX.key(), dlqTransactionalIdPrefix);
-        KafkaOptions.checkTransactionTimeout(s, TRANSACTION_TIMEOUT.key(), transactionTimeout, runtime, kafka);
+        if (deliveryGuarantee != SinkDelivery.AT_LEAST_ONCE) {
+            KafkaOptions.checkDistinctPrefixes(s, RESULTS_TX_PREFIX.key(), resultsTransactionalIdPrefix,
+                    LATE_TX_PREFIX.key(), lateTransactionalIdPrefix, DLQ_TX_PREFIX.key(), dlqTransactionalIdPrefix);
+            KafkaOptions.checkTransactionTimeout(s, TRANSACTION_TIMEOUT.key(), transactionTimeout, runtime, kafka);
+        }
     }
 }

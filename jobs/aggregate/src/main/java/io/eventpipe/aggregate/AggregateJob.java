@@ -58,12 +58,14 @@ public final class AggregateJob {
                     new TopicUse("topics.late", config.lateTopic(), AclOperation.WRITE),
                     new TopicUse("topics.dlq", config.dlqTopic(), AclOperation.WRITE)),
                     List.of(new GroupUse(AggregateConfig.GROUP_ID.key(), config.groupId())),
-                    List.of(new TransactionalIdUse(AggregateConfig.RESULTS_TX_PREFIX.key(),
-                                    config.resultsTransactionalIdPrefix()),
-                            new TransactionalIdUse(AggregateConfig.LATE_TX_PREFIX.key(),
-                                    config.lateTransactionalIdPrefix()),
-                            new TransactionalIdUse(AggregateConfig.DLQ_TX_PREFIX.key(),
-                                    config.dlqTransactionalIdPrefix())),
+                    config.deliveryGuarantee().transactional()
+                            ? List.of(new TransactionalIdUse(AggregateConfig.RESULTS_TX_PREFIX.key(),
+                                            config.resultsTransactionalIdPrefix()),
+                                    new TransactionalIdUse(AggregateConfig.LATE_TX_PREFIX.key(),
+                                            config.lateTransactionalIdPrefix()),
+                                    new TransactionalIdUse(AggregateConfig.DLQ_TX_PREFIX.key(),
+                                            config.dlqTransactionalIdPrefix()))
+                            : List.of(),
                     List.of(DeadLetterOptions.topicTakes(config.dlqTopic(), config.deadLetterLimit())),
                     // results carry their window's end, up to a window after the events in it
                     List.of(new TimestampLeadUse("topics.results", config.resultsTopic(), config.inputTopic(),
@@ -78,13 +80,14 @@ public final class AggregateJob {
                 config.groupId(), config.startingOffsets());
         var kafka = config.kafka();
         var timeout = config.transactionTimeout();
+        var delivery = config.deliveryGuarantee();
         AggregateTopology.build(env, config, source, new AggregateTopology.Sinks(
                 PostgresSink.create(config.postgres()),
-                KafkaSinks.exactlyOnce(kafka, new WindowResultSerializer(config.resultsTopic()),
+                KafkaSinks.create(kafka, new WindowResultSerializer(config.resultsTopic()), delivery,
                         config.resultsTransactionalIdPrefix(), timeout),
-                KafkaSinks.exactlyOnce(kafka, new LateEventSerializer(config.lateTopic(), config.windowSize()),
+                KafkaSinks.create(kafka, new LateEventSerializer(config.lateTopic(), config.windowSize()), delivery,
                         config.lateTransactionalIdPrefix(), timeout),
-                KafkaSinks.exactlyOnce(kafka, new DeadLetterSerializer(config.dlqTopic()),
+                KafkaSinks.create(kafka, new DeadLetterSerializer(config.dlqTopic()), delivery,
                         config.dlqTransactionalIdPrefix(), timeout),
                 DeadLetterArchive.sink(config.deadLetterLimit().archiveRoot())));
     }

@@ -9,6 +9,7 @@ import io.eventpipe.common.deadletter.DeadLetterOptions;
 import io.eventpipe.common.job.JobRuntime;
 import io.eventpipe.common.kafka.KafkaConnection;
 import io.eventpipe.common.kafka.KafkaOptions;
+import io.eventpipe.common.kafka.SinkDelivery;
 import io.eventpipe.common.kafka.SourceOptions;
 import io.eventpipe.common.kafka.TopicOptions;
 import io.eventpipe.common.kafka.StartingOffsets;
@@ -40,6 +41,7 @@ import java.util.List;
  * @param cleanTransactionalIdPrefix transactional id prefix of the clean sink
  * @param dlqTransactionalIdPrefix transactional id prefix of the dead-letter sink
  * @param transactionTimeout Kafka transaction timeout of both sinks
+ * @param deliveryGuarantee exactly-once (transactional) or at-least-once Kafka sinks
  * @param lakePath Parquet lake root URI, or null when the lake is disabled
  * @param deadLetterLimit how large a dead letter may be, and where larger ones are archived whole
  * @param topicLayout partitions, replication and retention of the topics, for the topics command
@@ -60,6 +62,7 @@ public record IngestConfig(
         String cleanTransactionalIdPrefix,
         String dlqTransactionalIdPrefix,
         Duration transactionTimeout,
+        SinkDelivery deliveryGuarantee,
         String lakePath,
         DeadLetterLimit deadLetterLimit,
         TopicLayout topicLayout) {
@@ -81,6 +84,7 @@ public record IngestConfig(
                     + "Keep it stable across upgrades.");
     public static final Option<String> DLQ_TX_PREFIX = DeadLetterOptions.TX_PREFIX;
     public static final Option<Duration> TRANSACTION_TIMEOUT = KafkaOptions.TRANSACTION_TIMEOUT;
+    public static final Option<SinkDelivery> DELIVERY_GUARANTEE = KafkaOptions.DELIVERY_GUARANTEE;
     public static final Option<Boolean> LAKE_ENABLED = Option.bool("lake.enabled", true,
             "Write clean events to the Parquet lake.");
     public static final Option<String> LAKE_PATH = Option.string("lake.path", null,
@@ -123,7 +127,7 @@ public record IngestConfig(
                 s.get(INPUT_TOPIC), s.get(CLEAN_TOPIC), s.get(DLQ_TOPIC), group != null ? group : name,
                 s.get(STARTING_OFFSETS), rules, s.get(MAX_OUT_OF_ORDERNESS), s.get(IDLENESS), s.get(DEDUP_TTL),
                 cleanPrefix != null ? cleanPrefix : name + "-clean", dlqPrefix != null ? dlqPrefix : name + "-dlq",
-                s.get(TRANSACTION_TIMEOUT), lakePath, deadLetterLimit, TopicLayout.read(s));
+                s.get(TRANSACTION_TIMEOUT), s.get(DELIVERY_GUARANTEE), lakePath, deadLetterLimit, TopicLayout.read(s));
         c.crossCheck(s);
         return c;
     }
@@ -135,9 +139,11 @@ public record IngestConfig(
             s.problem("topics.input, topics.clean, topics.dlq: must be three different topics (got '" + inputTopic
                     + "', '" + cleanTopic + "', '" + dlqTopic + "')");
         }
-        KafkaOptions.checkDistinctPrefixes(s, CLEAN_TX_PREFIX.key(), cleanTransactionalIdPrefix,
-                DLQ_TX_PREFIX.key(), dlqTransactionalIdPrefix);
-        KafkaOptions.checkTransactionTimeout(s, TRANSACTION_TIMEOUT.key(), transactionTimeout, runtime, kafka);
+        if (deliveryGuarantee != SinkDelivery.AT_LEAST_ONCE) {
+            KafkaOptions.checkDistinctPrefixes(s, CLEAN_TX_PREFIX.key(), cleanTransactionalIdPrefix,
+                    DLQ_TX_PREFIX.key(), dlqTransactionalIdPrefix);
+            KafkaOptions.checkTransactionTimeout(s, TRANSACTION_TIMEOUT.key(), transactionTimeout, runtime, kafka);
+        }
         if (validation.maxRecordBytes() > 0) {
             long needed = validation.maxRecordBytes() + DeadLetterHeaders.MAX_OVERHEAD_BYTES;
             if (needed > kafka.maxRequestSize()) {

@@ -59,8 +59,11 @@ public final class IngestJob {
                 new TopicUse("topics.clean", config.cleanTopic(), AclOperation.WRITE),
                 new TopicUse("topics.dlq", config.dlqTopic(), AclOperation.WRITE)),
                 List.of(new GroupUse(IngestConfig.GROUP_ID.key(), config.groupId())),
-                List.of(new TransactionalIdUse(IngestConfig.CLEAN_TX_PREFIX.key(), config.cleanTransactionalIdPrefix()),
-                        new TransactionalIdUse(IngestConfig.DLQ_TX_PREFIX.key(), config.dlqTransactionalIdPrefix())),
+                config.deliveryGuarantee().transactional()
+                        ? List.of(new TransactionalIdUse(IngestConfig.CLEAN_TX_PREFIX.key(),
+                                config.cleanTransactionalIdPrefix()), new TransactionalIdUse(
+                                IngestConfig.DLQ_TX_PREFIX.key(), config.dlqTransactionalIdPrefix()))
+                        : List.of(),
                 List.of(DeadLetterOptions.topicTakes(config.dlqTopic(), config.deadLetterLimit())),
                 // clean records carry the event time, which may lead the input record's timestamp
                 List.of(new TimestampLeadUse("topics.clean", config.cleanTopic(), config.inputTopic(),
@@ -71,10 +74,10 @@ public final class IngestJob {
     public static void addTo(StreamExecutionEnvironment env, IngestConfig config) {
         KafkaSource<RawRecord> source = KafkaSources.rawRecords(config.kafka(), config.inputTopic(),
                 config.groupId(), config.startingOffsets());
-        Sink<Event> clean = KafkaSinks.exactlyOnce(config.kafka(), new EventSerializer(config.cleanTopic()),
-                config.cleanTransactionalIdPrefix(), config.transactionTimeout());
-        Sink<DeadLetter> dlq = KafkaSinks.exactlyOnce(config.kafka(), new DeadLetterSerializer(config.dlqTopic()),
-                config.dlqTransactionalIdPrefix(), config.transactionTimeout());
+        Sink<Event> clean = KafkaSinks.create(config.kafka(), new EventSerializer(config.cleanTopic()),
+                config.deliveryGuarantee(), config.cleanTransactionalIdPrefix(), config.transactionTimeout());
+        Sink<DeadLetter> dlq = KafkaSinks.create(config.kafka(), new DeadLetterSerializer(config.dlqTopic()),
+                config.deliveryGuarantee(), config.dlqTransactionalIdPrefix(), config.transactionTimeout());
         Sink<Event> lake = config.lakeEnabled() ? LakeSink.create(config.lakePath()) : null;
         IngestTopology.build(env, config, source, clean, dlq, lake,
                 DeadLetterArchive.sink(config.deadLetterLimit().archiveRoot()));

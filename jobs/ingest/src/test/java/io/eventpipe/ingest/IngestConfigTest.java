@@ -2,6 +2,7 @@ package io.eventpipe.ingest;
 
 import io.eventpipe.common.config.ConfigException;
 import io.eventpipe.common.config.Settings;
+import io.eventpipe.common.kafka.SinkDelivery;
 import io.eventpipe.common.kafka.StartingOffsets;
 import org.junit.jupiter.api.Test;
 
@@ -77,6 +78,19 @@ class IngestConfigTest {
         assertThatThrownBy(() -> with("sink.transaction-timeout", "2min"))
                 .hasMessageContaining("sink.transaction-timeout: '2 min' must exceed checkpoint.interval + "
                         + "checkpoint.timeout (310 s)");
+    }
+
+    /** At-least-once sinks use no transactions, so their timeout and prefixes are not checked; a typo is named. */
+    @Test
+    void deliveryGuaranteeIsExactlyOnceUnlessSetAndAtLeastOnceSkipsTheTransactionChecks() {
+        assertThat(IngestConfig.from(Settings.of(minimal())).deliveryGuarantee()).isEqualTo(SinkDelivery.EXACTLY_ONCE);
+        Map<String, String> m = minimal();
+        m.put("sink.delivery-guarantee", "at-least-once");
+        m.put("sink.transaction-timeout", "16min");
+        assertThat(IngestConfig.from(Settings.of(m)).deliveryGuarantee()).isEqualTo(SinkDelivery.AT_LEAST_ONCE);
+        assertThatThrownBy(() -> with("sink.delivery-guarantee", "exactly_once"))
+                .hasMessageContaining("sink.delivery-guarantee: 'exactly_once' must be one of exactly-once, "
+                        + "at-least-once");
     }
 
     @Test

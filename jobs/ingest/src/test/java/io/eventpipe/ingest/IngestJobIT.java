@@ -2,12 +2,13 @@ package io.eventpipe.ingest;
 
 import io.eventpipe.common.config.Settings;
 import io.eventpipe.common.deadletter.Reason;
-import io.eventpipe.testkit.generate.EventGenerator;
-import io.eventpipe.testkit.generate.GeneratedRecord;
+import io.eventpipe.common.kafka.SinkDelivery;
 import io.eventpipe.testkit.Checkpoints;
 import io.eventpipe.testkit.IngestExpectations;
 import io.eventpipe.testkit.KafkaBrokerExtension;
 import io.eventpipe.testkit.MiniClusters;
+import io.eventpipe.testkit.generate.EventGenerator;
+import io.eventpipe.testkit.generate.GeneratedRecord;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.minicluster.MiniCluster;
@@ -48,8 +49,15 @@ class IngestJobIT {
     @TempDir
     Path tmp;
 
+    /** TaskManagers of the class's mini-cluster terminated so far. */
+    private static int taskManagersTerminated;
+
     /** Topics, lake and config for one test run; names are unique so tests do not see each other's data. */
     private IngestConfig config(String name, String stateBackend) {
+        return config(name, stateBackend, Map.of());
+    }
+
+    private IngestConfig config(String name, String stateBackend, Map<String, String> extra) {
         Map<String, String> m = IngestRuns.baseConfig(name);
         m.put("state.backend", stateBackend);
         m.put("checkpoint.dir", tmp.resolve("checkpoints").toUri().toString());
@@ -57,6 +65,7 @@ class IngestJobIT {
         m.put("restart.attempts", "20");
         m.put("restart.delay", "500ms");
         m.put("lake.path", tmp.resolve("lake").toUri().toString());
+        m.putAll(extra);
         return IngestConfig.from(Settings.of(m));
     }
 
@@ -83,14 +92,56 @@ class IngestJobIT {
     @Test
     void exactOutputsSurviveTaskManagerFailures(@InjectMiniCluster MiniCluster cluster) throws Exception {
         // RocksDB with incremental checkpoints here, the heap backend above: both recover exactly
-        IngestConfig config = config("failures", "rocksdb");
-        KAFKA.createTopics(PARTITIONS, config.inputTopic(), config.cleanTopic(), config.dlqTopic());
+        IngestConfig config = config("failures", "rocksdb", Map.of());
         List<GeneratedRecord> records = IngestRuns.generate(7, EVENTS);
+        IngestExpectations expected = expect(records);
+        runWithFailures(cluster, config, records, job -> awaitExactOutputs(cluster, job, config, expected));
+    }
 
+    /**
+     * {@code sink.delivery-guarantee: at-least-once}: no transactions, and after the same failures nothing is lost:
+     * every expected record is in the clean and dead-letter topics (repeats allowed), and the lake stays exact.
+     */
+    @Test
+    void atLeastOnceSinksLoseNothingAcrossFailures(@InjectMiniCluster MiniCluster cluster) throws Exception {
+        IngestConfig config = config("alo", "rocksdb", Map.of("sink.delivery-guarantee", "at-least-once"));
+        assertThat(config.deliveryGuarantee()).isEqualTo(SinkDelivery.AT_LEAST_ONCE);
+        List<GeneratedRecord> records = IngestRuns.generate(8, EVENTS);
+        IngestExpectations expected = expect(records);
+        Path lake = tmp.resolve("lake");
+        runWithFailures(cluster, config, records, job -> {
+            await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> expected.reached(KAFKA, config.cleanTopic(), config.dlqTopic(), lake)
+                            && lakeHasEveryId(lake, expected));
+            Checkpoints.await(cluster, job, 2);
+            expected.assertAtLeastOnce(KAFKA, config.cleanTopic(), config.dlqTopic(), lake);
+        });
+        // nothing transactional was written: no transactional id of this job is known to the broker
+        try (var admin = org.apache.kafka.clients.admin.Admin.create(Map.of("bootstrap.servers",
+                KAFKA.bootstrapServers()))) {
+            assertThat(admin.listTransactions().all().get(30, TimeUnit.SECONDS))
+                    .noneMatch(t -> t.transactionalId().startsWith(config.runtime().jobName()));
+        }
+    }
+
+    private static boolean lakeHasEveryId(Path lake, IngestExpectations expected) throws Exception {
+        return new java.util.HashSet<>(IngestExpectations.lakeIds(lake)).containsAll(expected.cleanIds());
+    }
+
+    private interface JobCheck {
+        void check(JobID job) throws Exception;
+    }
+
+    /**
+     * Runs the job while ~8 s of traffic arrives and the TaskManager is killed three times mid-stream, then runs
+     * {@code check} on the outputs and asserts the job restarted.
+     */
+    private void runWithFailures(MiniCluster cluster, IngestConfig config, List<GeneratedRecord> records,
+            JobCheck check) throws Exception {
+        KAFKA.createTopics(PARTITIONS, config.inputTopic(), config.cleanTopic(), config.dlqTopic());
         JobClient job = IngestRuns.start(config);
         AtomicReference<Throwable> producerError = new AtomicReference<>();
         Thread producer = new Thread(() -> {
-            // ~8 s of traffic, so the failures below land mid-stream
             try (KafkaProducer<byte[], byte[]> p = KAFKA.producer()) {
                 for (int i = 0; i < records.size(); i++) {
                     p.send(toRecord(config.inputTopic(), records.get(i)));
@@ -112,13 +163,14 @@ class IngestJobIT {
                 // a random point in the stream, after the job has made progress since the last recovery
                 Checkpoints.await(cluster, job.getJobID(), 1);
                 TimeUnit.MILLISECONDS.sleep(300 + random.nextInt(1500));
-                // MiniCluster keeps terminated TaskManagers in its list: the live one is the newest
-                cluster.terminateTaskManager(failure).get(30, TimeUnit.SECONDS);
+                // MiniCluster keeps terminated TaskManagers in its list (shared by this class's tests): the live
+                // one is the newest
+                cluster.terminateTaskManager(taskManagersTerminated++).get(30, TimeUnit.SECONDS);
                 cluster.startTaskManager();
             }
             producer.join(TimeUnit.MINUTES.toMillis(2));
             assertThat(producerError.get()).isNull();
-            awaitExactOutputs(cluster, job.getJobID(), config, expect(records));
+            check.check(job.getJobID());
             assertThat(restarts(cluster, job.getJobID())).isGreaterThanOrEqualTo(3);
         } finally {
             producer.join(TimeUnit.MINUTES.toMillis(2));

@@ -120,6 +120,31 @@ public record IngestExpectations(List<String> cleanIds, Map<String, Long> deadLe
         }
     }
 
+    /**
+     * For Kafka sinks at {@code at-least-once}: the clean topic and the dead-letter topic hold every expected record
+     * and nothing else, some possibly more than once (written again after a failure); the lake, exactly-once
+     * whatever the Kafka sinks do, holds exactly the expected ids. Returns how many Kafka records were repeats.
+     */
+    public long assertAtLeastOnce(CommittedReader kafka, String cleanTopic, String dlqTopic, Path lake)
+            throws Exception {
+        EventDecoder decoder = new EventDecoder(EventFormat.AVRO, EnvelopeSchemas.load());
+        List<String> ids = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> r : kafka.readCommitted(cleanTopic)) {
+            ids.add(decoder.decode(r.value()).getId());
+        }
+        assertThat(new java.util.HashSet<>(ids)).isEqualTo(new java.util.HashSet<>(cleanIds));
+        Map<String, Long> dead = kafka.readCommitted(dlqTopic).stream()
+                .map(r -> fingerprint(r.value(), Reason.valueOf(header(r, DeadLetterHeaders.REASON))))
+                .collect(Collectors.groupingBy(s -> s, Collectors.counting()));
+        assertThat(dead.keySet()).isEqualTo(deadLetters.keySet());
+        dead.forEach((f, n) -> assertThat(n).as(f).isGreaterThanOrEqualTo(deadLetters.get(f)));
+        if (lake != null) {
+            assertThat(lakeIds(lake)).hasSameSizeAs(cleanIds).containsExactlyInAnyOrderElementsOf(cleanIds);
+        }
+        long deadCount = dead.values().stream().mapToLong(Long::longValue).sum();
+        return ids.size() - cleanIds.size() + deadCount - deadLetterCount();
+    }
+
     /** Asserts that the dead-letter topic holds exactly the expected letters, each from {@code inputTopic}. */
     public void assertDeadLetters(CommittedReader kafka, String inputTopic, String dlqTopic) {
         Map<String, Long> dead = kafka.readCommitted(dlqTopic).stream()

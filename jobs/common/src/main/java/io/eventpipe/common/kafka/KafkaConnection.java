@@ -54,10 +54,16 @@ public record KafkaConnection(
     }
 
     /** Producer settings for sinks: batching and compression unless overridden. */
-    public Properties producerConfig(Duration transactionTimeout) {
+    public Properties producerConfig() {
         Properties p = clientConfig();
         p.putIfAbsent("linger.ms", "20");
         p.putIfAbsent("compression.type", "lz4");
+        return p;
+    }
+
+    /** Producer settings for transactional sinks. */
+    public Properties producerConfig(Duration transactionTimeout) {
+        Properties p = producerConfig();
         p.setProperty("transaction.timeout.ms", Long.toString(transactionTimeout.toMillis()));
         return p;
     }

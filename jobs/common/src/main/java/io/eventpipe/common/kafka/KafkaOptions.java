@@ -23,11 +23,16 @@ public final class KafkaOptions {
     public static final Option<Duration> TRANSACTION_TIMEOUT = Option.duration("sink.transaction-timeout", "10min",
             "Kafka transaction timeout of the job's Kafka sinks; must exceed checkpoint.interval + "
                     + "checkpoint.timeout and not exceed kafka.transaction-max-timeout.");
+    public static final Option<SinkDelivery> DELIVERY_GUARANTEE = Option.choice("sink.delivery-guarantee",
+            SinkDelivery.class, SinkDelivery.EXACTLY_ONCE, "Guarantee of the job's Kafka sinks: exactly-once "
+                    + "(transactions committed on checkpoints; read_committed consumers see each record once, a "
+                    + "checkpoint later) or at-least-once (visible at once; after a failure, records since the last "
+                    + "checkpoint are written again). See docs/configuration.md.");
     /** Free-form client properties (security, tuning), passed to every Kafka client. */
     public static final String PROPERTIES_SECTION = "kafka.properties";
 
     public static final List<Option<?>> ALL = List.of(BOOTSTRAP_SERVERS, REQUEST_TIMEOUT, TRANSACTION_MAX_TIMEOUT,
-            PREFLIGHT, TRANSACTION_TIMEOUT);
+            PREFLIGHT, TRANSACTION_TIMEOUT, DELIVERY_GUARANTEE);
 
     private KafkaOptions() {}
 

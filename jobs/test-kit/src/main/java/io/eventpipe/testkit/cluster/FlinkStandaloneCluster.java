@@ -52,6 +52,8 @@ public final class FlinkStandaloneCluster implements AutoCloseable {
     private final Path plugins = Path.of(System.getProperty("eventpipe.flink.plugins"));
     private final int restPort;
     private final List<String> javaOpts;
+    /** {@code env.java.opts.taskmanager}: for the TaskManagers only, such as a profiler's. */
+    private final List<String> taskManagerOpts;
     private final HttpClient http;
     private final ObjectMapper json = new ObjectMapper();
     private final List<Process> processes = new ArrayList<>();
@@ -62,19 +64,21 @@ public final class FlinkStandaloneCluster implements AutoCloseable {
 
     private final List<String> secrets;
 
-    private FlinkStandaloneCluster(Path home, int restPort, List<String> javaOpts, SSLContext restClient,
-            List<String> secrets) {
+    private FlinkStandaloneCluster(Path home, int restPort, List<String> javaOpts, List<String> taskManagerOpts,
+            SSLContext restClient, List<String> secrets) {
         this.home = home;
         this.restPort = restPort;
         this.javaOpts = javaOpts;
+        this.taskManagerOpts = taskManagerOpts;
         this.secrets = secrets;
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).sslContext(restClient).build();
         Runtime.getRuntime().addShutdownHook(cleanup);
     }
 
     /**
-     * A shaded job jar built by the reactor ({@code ingest}, {@code aggregate}, or {@code next}: the upgrade
-     * fixture's "next release"), from the system property the failsafe configuration sets.
+     * A shaded job jar built by the reactor ({@code ingest}, {@code aggregate}, {@code next}: the upgrade
+     * fixture's "next release", or {@code passthrough}: the benchmark's pass-through job), from the system property
+     * the failsafe configuration sets.
      */
     public static Path jobJar(String job) {
         Path p = Path.of(System.getProperty("eventpipe." + job + ".jar"));
@@ -147,7 +151,9 @@ public final class FlinkStandaloneCluster implements AutoCloseable {
                 "appender.file.layout.type = PatternLayout",
                 "appender.file.layout.pattern = %d{HH:mm:ss,SSS} %-5p %-60c %x - %m%n", ""));
         List<String> opts = Arrays.asList(flat.get("env.java.opts.all").trim().split("\\s+"));
+        String tmOpts = flat.getOrDefault("env.java.opts.taskmanager", "").trim();
         FlinkStandaloneCluster cluster = new FlinkStandaloneCluster(home, restPort, opts,
+                tmOpts.isEmpty() ? List.of() : Arrays.asList(tmOpts.split("\\s+")),
                 Keytool.sslContext(tls.resolve("rest.p12"), tls.resolve("rest-trust.p12"), restPassword),
                 List.of(internalPassword, restPassword));
         cluster.startJobManager();
@@ -246,6 +252,9 @@ public final class FlinkStandaloneCluster implements AutoCloseable {
         List<String> cmd = new ArrayList<>();
         cmd.add(java());
         cmd.addAll(javaOpts);
+        if (name.startsWith("taskmanager")) {
+            cmd.addAll(taskManagerOpts);
+        }
         cmd.addAll(params.subList(0, sep));
         cmd.add("-Dlog.file=" + home.resolve("log/" + name + ".log"));
         cmd.add("-Dlog4j.configurationFile=file:" + home.resolve("conf/log4j.properties"));
@@ -280,6 +289,11 @@ public final class FlinkStandaloneCluster implements AutoCloseable {
         taskManagers.add(tm);
         await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
                 .until(() -> !before.containsAll(taskManagerIds()));
+    }
+
+    /** The TaskManager processes that are alive, in start order. */
+    public List<ProcessHandle> taskManagerProcesses() {
+        return taskManagers.stream().filter(Process::isAlive).map(Process::toHandle).toList();
     }
 
     /** Ids of the TaskManagers the JobManager has registered (a killed one stays until its heartbeat times out). */

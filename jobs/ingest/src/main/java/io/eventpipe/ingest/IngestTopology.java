@@ -31,6 +31,10 @@ public final class IngestTopology {
     public static void build(StreamExecutionEnvironment env, IngestConfig config, Source<RawRecord, ?, ?> source,
             Sink<Event> clean, Sink<DeadLetter> deadLetters, Sink<Event> lake, Sink<DeadLetter> archive) {
         AvroTypeInfo<Event> eventType = new AvroTypeInfo<>(Event.class);
+        // No operator keeps a reference to a record it was given (dedup keeps the first-seen time, the sinks encode
+        // at once), so records may pass between chained operators without a copy (a deep Avro copy per event and
+        // sink otherwise).
+        env.getConfig().enableObjectReuse();
 
         SingleOutputStreamOperator<Event> valid = env
                 .fromSource(source, WatermarkStrategy.noWatermarks(), OperatorNames.SOURCE)

@@ -11,6 +11,8 @@ import org.apache.avro.message.BinaryMessageDecoder;
 import java.io.IOException;
 import java.time.DateTimeException;
 import java.time.Instant;
+import java.util.IdentityHashMap;
+import java.util.Map;
 
 /**
  * Turns record values into {@link Event}s. Never throws anything but {@link DecodeException}: whatever the
@@ -26,6 +28,9 @@ public final class EventDecoder {
     private final EnvelopeSchemas schemas;
     private final BinaryMessageDecoder<Event> avro;
     private final AvroBounds bounds = new AvroBounds();
+    private final EnvelopeReader envelope = new EnvelopeReader();
+    /** Writer schema → whether {@link EnvelopeReader} reads it (else Avro's resolving decoder does). */
+    private final Map<Schema, Boolean> direct = new IdentityHashMap<>();
     private final StrictUtf8 utf8 = new StrictUtf8();
     private final ObjectMapper json;
 
@@ -65,6 +70,9 @@ public final class EventDecoder {
             throw new DecodeException("malformed Avro body: " + problem);
         }
         try {
+            if (direct.computeIfAbsent(writer, EnvelopeReader::reads)) {
+                return envelope.read(writer, value, HEADER_BYTES);
+            }
             return avro.decode(value);
         } catch (IOException | RuntimeException e) {
             // BadHeaderException, MissingSchemaException, EOF, and whatever garbage bodies provoke

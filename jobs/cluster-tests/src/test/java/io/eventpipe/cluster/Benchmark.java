@@ -97,6 +97,8 @@ class Benchmark {
     private final Set<String> only = Arrays.stream(System.getProperty("bench.only", "").split(","))
             .map(String::strip).filter(s -> !s.isEmpty()).collect(Collectors.toSet());
     private final int latencySeconds = Integer.getInteger("bench.latency.seconds", 30);
+    /** Runs of each pass-through and ingest configuration; the best counts (the first also warms the JIT). */
+    private final int repeat = Integer.getInteger("bench.repeat", 2);
     private final Path out = Path.of(System.getProperty("bench.out", "target/bench")).toAbsolutePath();
     private final ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -180,36 +182,49 @@ class Benchmark {
         return records;
     }
 
+    /**
+     * Loads the input topic in chunks of at most a million records, so that any {@code bench.events} fits in memory;
+     * the produce rate counts the sending only, not the generating.
+     */
     private void load() throws Exception {
         kafka.createTopic(INPUT, PARTITIONS, Map.of());
-        List<GeneratedRecord> records = generate(events, 1, System.currentTimeMillis());
-        cleanExpected = records.stream().filter(r -> r.expected() == GeneratedRecord.Expected.CLEAN).count();
-        deadExpected = records.stream().filter(r -> r.expected() == GeneratedRecord.Expected.DEAD_LETTER).count();
-        long bytes = records.stream().mapToLong(GeneratedRecord::size).sum();
-        facts.put("cleanEvents", cleanExpected);
-        facts.put("deadLetters", deadExpected);
-        facts.put("duplicates", events - cleanExpected - deadExpected);
-        facts.put("averageRecordBytes", bytes / events);
         Properties p = kafka.clientConfig();
         p.setProperty("acks", "all");
         p.setProperty("linger.ms", "5");
         p.setProperty("batch.size", "262144");
-        long start = System.nanoTime();
+        long bytes = 0;
+        long sendingNanos = 0;
+        long now = System.currentTimeMillis();
         try (KafkaProducer<byte[], byte[]> producer =
                      new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
-            for (GeneratedRecord r : records) {
-                producer.send(new ProducerRecord<>(INPUT, null, r.timestamp(), r.key(), r.value()), (md, e) -> {
-                    if (e != null) {
-                        throw new IllegalStateException("cannot load the input topic", e);
-                    }
-                });
+            for (long done = 0, chunk = 0; done < events; chunk++) {
+                List<GeneratedRecord> records = generate(Math.min(1_000_000, events - done), 1 + chunk, now);
+                cleanExpected += records.stream().filter(r -> r.expected() == GeneratedRecord.Expected.CLEAN)
+                        .count();
+                deadExpected += records.stream().filter(r -> r.expected() == GeneratedRecord.Expected.DEAD_LETTER)
+                        .count();
+                bytes += records.stream().mapToLong(GeneratedRecord::size).sum();
+                long start = System.nanoTime();
+                for (GeneratedRecord r : records) {
+                    producer.send(new ProducerRecord<>(INPUT, null, r.timestamp(), r.key(), r.value()), (md, e) -> {
+                        if (e != null) {
+                            throw new IllegalStateException("cannot load the input topic", e);
+                        }
+                    });
+                }
+                producer.flush();
+                sendingNanos += System.nanoTime() - start;
+                done += records.size();
             }
-            producer.flush();
         }
-        double seconds = (System.nanoTime() - start) / 1e9;
+        facts.put("cleanEvents", cleanExpected);
+        facts.put("deadLetters", deadExpected);
+        facts.put("duplicates", events - cleanExpected - deadExpected);
+        facts.put("averageRecordBytes", bytes / events);
+        double seconds = sendingNanos / 1e9;
         add(new Result("raw produce", "plain KafkaProducer, acks=all, to " + PARTITIONS + " partitions",
                 events / seconds, Map.of("seconds", Math.round(seconds * 10) / 10.0, "bytes", bytes)));
-        say("loaded %,d records (%,d bytes) in %.1f s", events, bytes, seconds);
+        say("loaded %,d records (%,d bytes) in %.1f s of sending", events, bytes, seconds);
     }
 
     /**
@@ -285,7 +300,24 @@ class Benchmark {
     // Flink runs
 
     private void passThrough(String delivery) throws Exception {
-        String name = "bench-passthrough";
+        List<Result> attempts = new ArrayList<>();
+        for (int attempt = 1; attempt <= repeat; attempt++) {
+            attempts.add(passThrough(delivery, attempt));
+        }
+        add(best(attempts));
+    }
+
+    /** The attempt with the highest rate, with every attempt's rate in its details. */
+    private static Result best(List<Result> attempts) {
+        Result best = attempts.stream().max(java.util.Comparator.comparingDouble(Result::eventsPerSecond))
+                .orElseThrow();
+        Map<String, Object> d = new LinkedHashMap<>(best.details());
+        d.put("attempts", attempts.stream().map(a -> Math.round(a.eventsPerSecond())).toList());
+        return new Result(best.name(), best.description(), best.eventsPerSecond(), d);
+    }
+
+    private Result passThrough(String delivery, int attempt) throws Exception {
+        String name = "bench-passthrough-" + attempt;
         kafka.createTopic(name + ".out", PARTITIONS, Map.of());
         String job = cluster.submit(FlinkStandaloneCluster.jobJar("passthrough"), "--bootstrap-servers",
                 kafka.bootstrapServers(), "--input", INPUT, "--output", name + ".out", "--name", name, "--delivery",
@@ -294,13 +326,23 @@ class Benchmark {
         cluster.awaitCheckpoints(job, 1);
         long copied = count(name + ".out", true);
         cluster.cli("cancel", job);
-        add(new Result("pass-through " + delivery, "Kafka source to Kafka sink, no decoding, no state",
-                rate.sustained(), details(rate, Map.of("outputExact", copied == events))));
+        return new Result("pass-through " + delivery, "Kafka source to Kafka sink, no decoding, no state",
+                rate.sustained(), details(rate, Map.of("outputExact", copied == events)));
     }
 
-    /** Runs the shaded ingest job over the loaded topic; returns its clean topic. */
+    /** Runs the shaded ingest job over the loaded topic {@code bench.repeat} times; returns a clean topic. */
     private String ingest(String title, String delivery, String backend, boolean lake) throws Exception {
-        String name = "bench-" + title.replace(' ', '-');
+        List<Result> attempts = new ArrayList<>();
+        for (int attempt = 1; attempt <= repeat; attempt++) {
+            attempts.add(ingest(title, delivery, backend, lake, attempt));
+        }
+        add(best(attempts));
+        return (String) attempts.get(0).details().get("cleanTopic");
+    }
+
+    private Result ingest(String title, String delivery, String backend, boolean lake, int attempt)
+            throws Exception {
+        String name = "bench-" + title.replace(' ', '-') + "-" + attempt;
         for (String t : List.of(".clean", ".dlq")) {
             kafka.createTopic(name + t, PARTITIONS, Map.of());
         }
@@ -333,9 +375,9 @@ class Benchmark {
         if (lake) {
             more.put("lakeBytes", lakeBytes(lakeDir));
         }
-        add(new Result(title, "decode, validate, contracts, dedup, clean + dead-letter sinks"
-                + (lake ? ", lake" : ""), rate.sustained(), details(rate, more)));
-        return name + ".clean";
+        more.put("cleanTopic", name + ".clean");
+        return new Result(title, "decode, validate, contracts, dedup, clean + dead-letter sinks"
+                + (lake ? ", lake" : ""), rate.sustained(), details(rate, more));
     }
 
     private void aggregate(String cleanTopic) throws Exception {
@@ -754,6 +796,9 @@ class Benchmark {
         }
         if (d.containsKey("recoveryMillis")) {
             notes.add("recovery after a TaskManager kill " + d.get("recoveryMillis") + " ms");
+        }
+        if (d.containsKey("attempts")) {
+            notes.add("best of " + d.get("attempts"));
         }
         if (d.containsKey("seconds") && !d.containsKey("p50Millis")) {
             notes.add(d.get("seconds") + " s");

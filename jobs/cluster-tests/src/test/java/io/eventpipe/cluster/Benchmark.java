@@ -348,10 +348,7 @@ class Benchmark {
         }
         Path lakeDir = tmp.resolve(name + "-lake");
         Path config = tmp.resolve(name + ".yaml");
-        Files.writeString(config, "kafka:\n  bootstrap-servers: " + kafka.bootstrapServers() + "\n"
-                + "job:\n  name: " + name + "\n  parallelism: 2\n"
-                + "checkpoint:\n  interval: 10s\n  dir: " + tmp.resolve(name + "-checkpoints").toUri() + "\n"
-                + "state:\n  backend: " + backend + "\n"
+        Files.writeString(config, jobConfig(name, backend)
                 + "sink:\n  delivery-guarantee: " + delivery + "\n"
                 + "source:\n  starting-offsets: earliest\n"
                 + "topics:\n  input: " + INPUT + "\n  clean: " + name + ".clean\n  dlq: " + name + ".dlq\n"
@@ -380,16 +377,21 @@ class Benchmark {
                 + (lake ? ", lake" : ""), rate.sustained(), details(rate, more));
     }
 
+    /** What every job config of the benchmark starts with: the broker, the name, parallelism 2, checkpoints. */
+    private String jobConfig(String name, String backend) {
+        return "kafka:\n  bootstrap-servers: " + kafka.bootstrapServers() + "\n"
+                + "job:\n  name: " + name + "\n  parallelism: 2\n"
+                + "checkpoint:\n  interval: 10s\n  dir: " + tmp.resolve(name + "-checkpoints").toUri() + "\n"
+                + "state:\n  backend: " + backend + "\n";
+    }
+
     private void aggregate(String cleanTopic) throws Exception {
         String name = "bench-aggregate";
         for (String t : List.of(".stats", ".late", ".dlq")) {
             kafka.createTopic(name + t, PARTITIONS, Map.of());
         }
         Path config = tmp.resolve(name + ".yaml");
-        Files.writeString(config, "kafka:\n  bootstrap-servers: " + kafka.bootstrapServers() + "\n"
-                + "job:\n  name: " + name + "\n  parallelism: 2\n"
-                + "checkpoint:\n  interval: 10s\n  dir: " + tmp.resolve(name + "-checkpoints").toUri() + "\n"
-                + "state:\n  backend: rocksdb\n"
+        Files.writeString(config, jobConfig(name, "rocksdb")
                 + "source:\n  starting-offsets: earliest\n"
                 + "topics:\n  clean: " + cleanTopic + "\n  results: " + name + ".stats\n  late: " + name
                 + ".late\n  dlq: " + name + ".dlq\n"
@@ -418,10 +420,7 @@ class Benchmark {
             kafka.createTopic(name + t, PARTITIONS, Map.of());
         }
         Path config = tmp.resolve(name + ".yaml");
-        Files.writeString(config, "kafka:\n  bootstrap-servers: " + kafka.bootstrapServers() + "\n"
-                + "job:\n  name: " + name + "\n  parallelism: 2\n"
-                + "checkpoint:\n  interval: 10s\n  dir: " + tmp.resolve(name + "-checkpoints").toUri() + "\n"
-                + "state:\n  backend: rocksdb\n"
+        Files.writeString(config, jobConfig(name, "rocksdb")
                 + "sink:\n  delivery-guarantee: " + delivery + "\n"
                 + "topics:\n  input: " + name + ".events\n  clean: " + name + ".clean\n  dlq: " + name + ".dlq\n"
                 + "lake:\n  path: " + tmp.resolve(name + "-lake").toUri() + "\n");

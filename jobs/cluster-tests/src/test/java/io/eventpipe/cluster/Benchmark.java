@@ -272,6 +272,15 @@ class Benchmark {
         throw new AssertionError("no statistics from ConsumerPerformance:\n" + stdout);
     }
 
+    /** Assigns every partition of {@code topic} to the consumer, at its beginning; returns the partitions. */
+    private static List<TopicPartition> fromStart(KafkaConsumer<byte[], byte[]> c, String topic) {
+        List<TopicPartition> parts = c.partitionsFor(topic).stream()
+                .map(i -> new TopicPartition(topic, i.partition())).toList();
+        c.assign(parts);
+        c.seekToBeginning(parts);
+        return parts;
+    }
+
     /** Counts the records of a topic from the beginning to its end (the last stable offset when committed). */
     private long count(String topic, boolean committed) {
         Properties p = kafka.clientConfig();
@@ -282,10 +291,7 @@ class Benchmark {
         long n = 0;
         try (KafkaConsumer<byte[], byte[]> c =
                      new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> parts = c.partitionsFor(topic).stream()
-                    .map(i -> new TopicPartition(topic, i.partition())).toList();
-            c.assign(parts);
-            c.seekToBeginning(parts);
+            List<TopicPartition> parts = fromStart(c, topic);
             Map<TopicPartition, Long> end = c.endOffsets(parts);
             while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
                 for (ConsumerRecord<byte[], byte[]> ignored : c.poll(Duration.ofMillis(500))) {
@@ -497,10 +503,7 @@ class Benchmark {
         p.setProperty("isolation.level", "read_committed");
         try (KafkaConsumer<byte[], byte[]> c =
                      new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> parts = c.partitionsFor(topic).stream()
-                    .map(i -> new TopicPartition(topic, i.partition())).toList();
-            c.assign(parts);
-            c.seekToBeginning(parts);
+            fromStart(c, topic);
             while (running.get()) {
                 for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(100))) {
                     long now = System.currentTimeMillis();

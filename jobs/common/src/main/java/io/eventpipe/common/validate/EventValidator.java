@@ -1,7 +1,7 @@
 package io.eventpipe.common.validate;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import io.eventpipe.common.deadletter.DeadLetter;
 import io.eventpipe.common.deadletter.DeadLetterHeaders;
 import io.eventpipe.common.deadletter.RawRecord;
@@ -29,7 +29,7 @@ public final class EventValidator {
     private final EventDecoder decoder;
     private final PayloadContracts contracts;
     private final JsonLimits limits;
-    private final ObjectMapper json;
+    private final ObjectReader json;
     private final long futureSkewMillis;
     private final long maxAgeMillis;
 
@@ -37,7 +37,8 @@ public final class EventValidator {
         this.rules = rules;
         this.limits = rules.json();
         this.decoder = new EventDecoder(rules.format(), schemas, limits);
-        this.json = limits.mapper();
+        // a reader built once: ObjectMapper.readTree resolves the JsonNode type on every call
+        this.json = limits.mapper().readerFor(JsonNode.class);
         this.contracts = contracts;
         this.futureSkewMillis = rules.maxFutureSkew().toMillis();
         this.maxAgeMillis = rules.maxAge().toMillis();
@@ -88,7 +89,7 @@ public final class EventValidator {
         if (event.getId().length() > MAX_ID_LENGTH) {
             return reject(out, raw, Reason.INVALID_FIELD, "id is longer than " + MAX_ID_LENGTH + " characters");
         }
-        if (!TYPE_PATTERN.matcher(event.getType()).matches()) {
+        if (!validType(event.getType())) {
             return reject(out, raw, Reason.INVALID_FIELD, "type must match " + TYPE_PATTERN.pattern());
         }
         String sourceProblem = sourceProblem(event.getSource());
@@ -127,6 +128,25 @@ public final class EventValidator {
         }
         out.event = event;
         return out;
+    }
+
+    /** Whether {@code type} matches {@link #TYPE_PATTERN}; by hand, as the regex was a tenth of this class's time. */
+    static boolean validType(String type) {
+        int n = type.length();
+        if (n == 0 || n > 128 || !alphanumeric(type.charAt(0))) {
+            return false;
+        }
+        for (int i = 1; i < n; i++) {
+            char c = type.charAt(i);
+            if (!alphanumeric(c) && c != '.' && c != '_' && c != '-') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean alphanumeric(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
     }
 
     private static String sourceProblem(String source) {

@@ -115,6 +115,27 @@ class EventValidatorTest {
     }
 
     @Test
+    void theTypeCheckAgreesWithTheTypePattern() {
+        java.util.List<String> types = new java.util.ArrayList<>(java.util.List.of("", "a", "A", "0", ".", "_", "-",
+                "a.", "a_b-c.9", "order.created", "é", "aé", "a b", "a/b", "a\u0000", "a\uD83D\uDE00", "Z" + "z".repeat(127),
+                "Z" + "z".repeat(128), "../etc", "a..b", "9-"));
+        java.util.Random random = new java.util.Random(7);
+        String alphabet = "aZ09._-/ é\u0130\u212A";
+        for (int i = 0; i < 20_000; i++) {
+            StringBuilder b = new StringBuilder();
+            int n = random.nextInt(4) == 0 ? 120 + random.nextInt(20) : random.nextInt(6);
+            for (int j = 0; j < n; j++) {
+                b.append(alphabet.charAt(random.nextInt(alphabet.length())));
+            }
+            types.add(b.toString());
+        }
+        for (String t : types) {
+            assertThat(EventValidator.validType(t)).as(t)
+                    .isEqualTo(EventValidator.TYPE_PATTERN.matcher(t).matches());
+        }
+    }
+
+    @Test
     void timeIsJudgedAgainstTheRecordTimestampNotTheWallClock() {
         assertThat(reasonFor(order("a", NOW + Duration.ofMinutes(6).toMillis()))).isEqualTo(Reason.TIME_IN_FUTURE);
         assertThat(reasonFor(order("b", NOW - Duration.ofDays(8).toMillis()))).isEqualTo(Reason.TIME_TOO_OLD);

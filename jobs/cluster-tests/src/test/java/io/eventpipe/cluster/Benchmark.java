@@ -560,14 +560,33 @@ class Benchmark {
     // ---------------------------------------------------------------------------------------------------------
     // measuring a job
 
-    /** Input samples of a run: (nanoTime, records read by the source) and the TaskManagers' peak heap and RSS. */
+    /**
+     * Input samples of a run: (nanoTime, records read by the source, CPU nanoseconds used so far by the
+     * TaskManagers, by the broker and by the whole machine) and the TaskManagers' peak heap and RSS.
+     */
     record Rate(List<long[]> samples, long peakHeap, long peakRss, double seconds) {
         /** Input records/s between 10% and 90% of the input: the steady state, without start-up and tail. */
         double sustained() {
+            long[][] w = window();
+            return w[1][0] == w[0][0] ? Double.NaN : (w[1][1] - w[0][1]) / ((w[1][0] - w[0][0]) / 1e9);
+        }
+
+        /** CPU microseconds per input record in the same window, of the TaskManagers, the broker, the machine. */
+        double[] cpuMicrosPerRecord() {
+            long[][] w = window();
+            long records = w[1][1] - w[0][1];
+            double[] perRecord = new double[3];
+            for (int i = 0; i < 3; i++) {
+                perRecord[i] = records == 0 ? Double.NaN : (w[1][2 + i] - w[0][2 + i]) / 1e3 / records;
+            }
+            return perRecord;
+        }
+
+        private long[][] window() {
             long total = samples.get(samples.size() - 1)[1];
             long[] from = samples.stream().filter(s -> s[1] >= total / 10).findFirst().orElseThrow();
             long[] to = samples.stream().filter(s -> s[1] >= total * 9 / 10).findFirst().orElseThrow();
-            return to[0] == from[0] ? Double.NaN : (to[1] - from[1]) / ((to[0] - from[0]) / 1e9);
+            return new long[][] {from, to};
         }
     }
 
@@ -576,6 +595,10 @@ class Benchmark {
         d.put("seconds", Math.round(rate.seconds() * 10) / 10.0);
         d.put("peakTaskManagerHeapBytes", rate.peakHeap());
         d.put("peakTaskManagerRssBytes", rate.peakRss());
+        double[] cpu = rate.cpuMicrosPerRecord();
+        d.put("taskManagerCpuMicrosPerRecord", Math.round(cpu[0] * 100) / 100.0);
+        d.put("brokerCpuMicrosPerRecord", Math.round(cpu[1] * 100) / 100.0);
+        d.put("machineCpuMicrosPerRecord", Math.round(cpu[2] * 100) / 100.0);
         d.putAll(more);
         return d;
     }
@@ -614,7 +637,8 @@ class Benchmark {
                 read = (long) sum.path(0).path("sum").asDouble();
             }
             long now = System.nanoTime();
-            samples.add(new long[] {now, read});
+            long[] cpu = cpuNanos();
+            samples.add(new long[] {now, read, cpu[0], cpu[1], cpu[2]});
             peakHeap = Math.max(peakHeap, heapUsed());
             peakRss = Math.max(peakRss, rss());
             if (read >= total) {
@@ -637,6 +661,44 @@ class Benchmark {
             // a sample missed; the next one counts
         }
         return max;
+    }
+
+    /**
+     * CPU time used so far, in nanoseconds, by the live TaskManager processes, by the broker and by the whole
+     * machine (every core's time not idle), from /proc; zeros where there is no /proc. /proc counts in ticks of
+     * 10 ms (USER_HZ is 100 on Linux), so a window of a few seconds is exact to a few percent.
+     */
+    private long[] cpuNanos() {
+        long taskManagers = 0;
+        for (ProcessHandle h : cluster.taskManagerProcesses()) {
+            taskManagers += processCpuTicks(h.pid());
+        }
+        long broker = processCpuTicks(kafka.processHandle().pid());
+        long machine = 0;
+        try {
+            String[] cpu = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+            for (int i = 1; i < cpu.length && i <= 8; i++) {
+                if (i != 4 && i != 5) { // idle and iowait
+                    machine += Long.parseLong(cpu[i]);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // no /proc: the figure stays 0
+        }
+        return new long[] {taskManagers * 10_000_000L, broker * 10_000_000L, machine * 10_000_000L};
+    }
+
+    /** User and system ticks of a process, from /proc/PID/stat (0 where there is none). */
+    private static long processCpuTicks(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            // fields after the command name, which is in parentheses and may hold spaces: state is field 3,
+            // utime field 14, stime field 15
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
     }
 
     /** The largest resident set of the live TaskManager processes now, from /proc (0 where there is none). */
@@ -785,6 +847,11 @@ class Benchmark {
         }
         if (d.containsKey("cleanTopicBytes")) {
             notes.add("clean topic " + mib(d.get("cleanTopicBytes")));
+        }
+        if (d.containsKey("taskManagerCpuMicrosPerRecord")) {
+            notes.add(String.format(Locale.ROOT, "CPU per event: TM %.1f µs, broker %.1f µs, machine %.1f µs",
+                    d.get("taskManagerCpuMicrosPerRecord"), d.get("brokerCpuMicrosPerRecord"),
+                    d.get("machineCpuMicrosPerRecord")));
         }
         if (d.containsKey("peakTaskManagerHeapBytes")) {
             notes.add("TM heap peak " + mib(d.get("peakTaskManagerHeapBytes")));

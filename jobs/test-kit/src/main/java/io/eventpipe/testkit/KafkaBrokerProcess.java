@@ -83,6 +83,14 @@ public final class KafkaBrokerProcess implements AutoCloseable, CommittedReader 
         stop();
     }
 
+    /** The broker's process, for measurements such as its CPU time; fails when it is not running. */
+    public ProcessHandle processHandle() {
+        if (process == null || !process.isAlive()) {
+            throw new IllegalStateException("the broker is not running");
+        }
+        return process.toHandle();
+    }
+
     public String bootstrapServers() {
         return "127.0.0.1:" + port;
     }

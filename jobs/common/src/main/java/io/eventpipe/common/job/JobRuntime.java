@@ -63,7 +63,7 @@ public record JobRuntime(
             "Durable checkpoint storage, e.g. file:///data/checkpoints or s3://bucket/checkpoints.");
     public static final Option<StateBackendKind> STATE_BACKEND = Option.choice("state.backend",
             StateBackendKind.class, StateBackendKind.HASHMAP,
-            "Keyed state backend; rocksdb uses incremental checkpoints.");
+            "Keyed state backend; rocksdb uses incremental checkpoints and Bloom filters.");
     public static final Option<Integer> RESTART_ATTEMPTS = Option.integer("restart.attempts", 0, 0,
             "Fixed-delay restart attempts before the job fails; 0 = Flink's default (exponential backoff).");
     public static final Option<Duration> RESTART_DELAY = Option.duration("restart.delay", "10s",

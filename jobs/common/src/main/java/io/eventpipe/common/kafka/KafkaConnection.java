@@ -56,13 +56,14 @@ public record KafkaConnection(
     /**
      * Producer settings for sinks: batching and compression unless overridden. Batches of up to 256 KiB (the client
      * default is 16 KiB): each batch costs a compressor with its own buffers, which the profile showed at several
-     * percent of the ingest job.
+     * percent of the ingest job. Snappy rather than lz4: the Kafka client's lz4 runs as Java code, snappy's as native
+     * code, which took the ingest job's sink a fifth less CPU per event for a topic 2% larger.
      */
     public Properties producerConfig() {
         Properties p = clientConfig();
         p.putIfAbsent("linger.ms", "20");
         p.putIfAbsent("batch.size", "262144");
-        p.putIfAbsent("compression.type", "lz4");
+        p.putIfAbsent("compression.type", "snappy");
         return p;
     }
 

@@ -37,6 +37,10 @@ public final class EventParquetBuilder implements ParquetBuilder<Event> {
                 .withDictionaryEncoding("id", false)
                 .withDictionaryEncoding("payload", false)
                 .withDictionaryEncoding("headers", false)
+                // nor do min/max statistics of unique strings prune anything; time, type and source keep theirs
+                .withStatisticsEnabled("id", false)
+                .withStatisticsEnabled("payload", false)
+                .withStatisticsEnabled("headers", false)
                 .build();
     }
 }

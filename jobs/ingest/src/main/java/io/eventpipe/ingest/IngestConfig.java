@@ -13,11 +13,14 @@ import io.eventpipe.common.kafka.SinkDelivery;
 import io.eventpipe.common.kafka.SourceOptions;
 import io.eventpipe.common.kafka.TopicOptions;
 import io.eventpipe.common.kafka.StartingOffsets;
+import io.eventpipe.common.kafka.StoppingOffsets;
 import io.eventpipe.common.kafka.TopicLayout;
 import io.eventpipe.common.serde.EventFormat;
+import io.eventpipe.common.validate.PayloadContracts;
 import io.eventpipe.common.validate.ValidationOptions;
 import io.eventpipe.common.validate.ValidationRules;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -34,7 +37,9 @@ import java.util.List;
  * @param dlqTopic dead letters
  * @param groupId consumer group (offsets committed on checkpoints, for monitoring and first start)
  * @param startingOffsets where to start without a checkpoint
+ * @param stoppingOffsets where a bounded run stops, or {@link StoppingOffsets#NONE}
  * @param validation decoding and validation rules
+ * @param contracts the payload contracts, built in or from {@code validation.contracts-dir}
  * @param maxOutOfOrderness watermark delay behind the largest event time seen
  * @param idleness a source partition without records for this long stops holding back the watermark
  * @param dedupTtl how long an id is remembered
@@ -55,7 +60,9 @@ public record IngestConfig(
         String dlqTopic,
         String groupId,
         StartingOffsets startingOffsets,
+        StoppingOffsets stoppingOffsets,
         ValidationRules validation,
+        PayloadContracts.Texts contracts,
         Duration maxOutOfOrderness,
         Duration idleness,
         Duration dedupTtl,
@@ -73,8 +80,12 @@ public record IngestConfig(
     public static final Option<String> DLQ_TOPIC = DeadLetterOptions.TOPIC;
     public static final Option<String> GROUP_ID = SourceOptions.GROUP_ID;
     public static final Option<StartingOffsets> STARTING_OFFSETS = SourceOptions.STARTING_OFFSETS;
+    public static final Option<StoppingOffsets> STOPPING_OFFSETS = SourceOptions.STOPPING_OFFSETS;
     public static final Option<EventFormat> FORMAT = Option.choice("source.format", EventFormat.class,
             EventFormat.AVRO, "Input encoding: avro (single-object encoding) or json.");
+    public static final Option<String> CONTRACTS_DIR = Option.string("validation.contracts-dir", null,
+            "Directory of payload contracts used instead of the built-in ones: index.txt lists the event types, "
+                    + "<type>.json holds each one's JSON Schema (2020-12). Read where the job is submitted.");
     public static final Option<Duration> MAX_OUT_OF_ORDERNESS = SourceOptions.MAX_OUT_OF_ORDERNESS;
     public static final Option<Duration> IDLENESS = SourceOptions.IDLENESS;
     public static final Option<Duration> DEDUP_TTL = Option.duration("dedup.ttl", "24h",
@@ -95,7 +106,9 @@ public record IngestConfig(
         all.addAll(List.of(JOB_NAME, INPUT_TOPIC, CLEAN_TOPIC, FORMAT, DEDUP_TTL, CLEAN_TX_PREFIX, LAKE_ENABLED,
                 LAKE_PATH));
         all.addAll(SourceOptions.ALL);
+        all.add(STOPPING_OFFSETS);
         all.addAll(ValidationOptions.ALL);
+        all.add(CONTRACTS_DIR);
         all.addAll(DeadLetterOptions.ALL);
         all.addAll(KafkaOptions.ALL);
         all.addAll(TopicLayout.OPTIONS);
@@ -125,15 +138,35 @@ public record IngestConfig(
                 lakePath == null ? null : (lakePath.endsWith("/") ? lakePath : lakePath + "/") + "_dead_letters");
         IngestConfig c = new IngestConfig(runtime, kafka, Boolean.TRUE.equals(s.get(KafkaOptions.PREFLIGHT)),
                 s.get(INPUT_TOPIC), s.get(CLEAN_TOPIC), s.get(DLQ_TOPIC), group != null ? group : name,
-                s.get(STARTING_OFFSETS), rules, s.get(MAX_OUT_OF_ORDERNESS), s.get(IDLENESS), s.get(DEDUP_TTL),
+                s.get(STARTING_OFFSETS), s.get(STOPPING_OFFSETS), rules, contracts(s), s.get(MAX_OUT_OF_ORDERNESS), s.get(IDLENESS), s.get(DEDUP_TTL),
                 cleanPrefix != null ? cleanPrefix : name + "-clean", dlqPrefix != null ? dlqPrefix : name + "-dlq",
                 s.get(TRANSACTION_TIMEOUT), s.get(DELIVERY_GUARANTEE), lakePath, deadLetterLimit, TopicLayout.read(s));
         c.crossCheck(s);
         return c;
     }
 
+    private static PayloadContracts.Texts contracts(ConfigReader s) {
+        String dir = s.get(CONTRACTS_DIR);
+        if (dir == null) {
+            return PayloadContracts.Texts.builtIn();
+        }
+        try {
+            return PayloadContracts.Texts.directory(Path.of(dir));
+        } catch (IllegalArgumentException e) {
+            s.problem(CONTRACTS_DIR.key() + ": " + e.getMessage());
+            return PayloadContracts.Texts.builtIn();
+        }
+    }
+
     /** Rules that span several keys. Only runs the checks whose inputs parsed. */
     private void crossCheck(ConfigReader s) {
+        if (startingOffsets != null && stoppingOffsets != null
+                && startingOffsets.kind() == StartingOffsets.Kind.TIMESTAMP
+                && stoppingOffsets.kind() == StoppingOffsets.Kind.TIMESTAMP
+                && !stoppingOffsets.timestamp().isAfter(startingOffsets.timestamp())) {
+            s.problem("source.stopping-offsets: " + stoppingOffsets + " must be after source.starting-offsets "
+                    + startingOffsets + ", or the run reads nothing");
+        }
         if (inputTopic != null && cleanTopic != null && dlqTopic != null
                 && new HashSet<>(List.of(inputTopic, cleanTopic, dlqTopic)).size() < 3) {
             s.problem("topics.input, topics.clean, topics.dlq: must be three different topics (got '" + inputTopic

@@ -73,7 +73,7 @@ public final class IngestJob {
     /** Builds the production connectors and adds the job to {@code env}. */
     public static void addTo(StreamExecutionEnvironment env, IngestConfig config) {
         KafkaSource<RawRecord> source = KafkaSources.rawRecords(config.kafka(), config.inputTopic(),
-                config.groupId(), config.startingOffsets());
+                config.groupId(), config.startingOffsets(), config.stoppingOffsets());
         Sink<Event> clean = KafkaSinks.create(config.kafka(), new EventSerializer(config.cleanTopic()),
                 config.deliveryGuarantee(), config.cleanTransactionalIdPrefix(), config.transactionTimeout());
         Sink<DeadLetter> dlq = KafkaSinks.create(config.kafka(), new DeadLetterSerializer(config.dlqTopic()),

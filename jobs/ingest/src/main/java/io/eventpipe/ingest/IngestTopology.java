@@ -39,7 +39,8 @@ public final class IngestTopology {
         SingleOutputStreamOperator<Event> valid = env
                 .fromSource(source, WatermarkStrategy.noWatermarks(), OperatorNames.SOURCE)
                 .uid(Uids.SOURCE)
-                .process(new DecodeValidateFunction(config.validation(), config.deadLetterLimit()), eventType)
+                .process(new DecodeValidateFunction(config.validation(), config.contracts(),
+                        config.deadLetterLimit()), eventType)
                 .name(OperatorNames.DECODE_VALIDATE)
                 .uid(Uids.DECODE_VALIDATE);
 

@@ -4,11 +4,13 @@ import io.eventpipe.common.config.ConfigException;
 import io.eventpipe.common.config.Settings;
 import io.eventpipe.common.kafka.SinkDelivery;
 import io.eventpipe.common.kafka.StartingOffsets;
+import io.eventpipe.common.kafka.StoppingOffsets;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,6 +42,48 @@ class IngestConfigTest {
         assertThat(c.dedupTtl()).isEqualTo(Duration.ofHours(24));
         assertThat(c.startingOffsets()).isEqualTo(StartingOffsets.COMMITTED_OR_EARLIEST);
         assertThat(c.runtime().maxParallelism()).isEqualTo(128);
+    }
+
+    @Test
+    void timeRangesAreReadAsInstantsAndMustNotBeEmpty() {
+        IngestConfig c = IngestConfig.from(Settings.of(minimal()));
+        assertThat(c.stoppingOffsets()).isEqualTo(StoppingOffsets.NONE);
+        assertThat(c.stoppingOffsets().initializer()).isNull();
+
+        Map<String, String> m = minimal();
+        m.put("source.starting-offsets", "timestamp:2026-11-01T01:00:00+01:00");
+        m.put("source.stopping-offsets", "TIMESTAMP:2026-11-02T00:00:00Z");
+        c = IngestConfig.from(Settings.of(m));
+        assertThat(c.startingOffsets()).isEqualTo(StartingOffsets.timestamp(Instant.parse("2026-11-01T00:00:00Z")));
+        assertThat(c.stoppingOffsets()).isEqualTo(StoppingOffsets.timestamp(Instant.parse("2026-11-02T00:00:00Z")));
+        assertThat(c.stoppingOffsets().bounded()).isTrue();
+        assertThat(with("source.stopping-offsets", "latest").stoppingOffsets()).isEqualTo(StoppingOffsets.LATEST);
+
+        m.put("source.stopping-offsets", "timestamp:2026-11-01T00:00:00Z");
+        assertThatThrownBy(() -> IngestConfig.from(Settings.of(m)))
+                .hasMessageContaining("source.stopping-offsets: timestamp:2026-11-01T00:00:00Z must be after "
+                        + "source.starting-offsets timestamp:2026-11-01T00:00:00Z");
+        // a time without a zone would depend on the machine's zone
+        assertThatThrownBy(() -> with("source.starting-offsets", "timestamp:2026-11-01T00:00:00"))
+                .hasMessageContaining("source.starting-offsets: 'timestamp:2026-11-01T00:00:00' '2026-11-01T00:00:00' "
+                        + "is not an ISO-8601 instant with a zone");
+        assertThatThrownBy(() -> with("source.stopping-offsets", "earliest"))
+                .hasMessageContaining("source.stopping-offsets: 'earliest' must be one of none, latest or "
+                        + "timestamp:<ISO-8601 instant>");
+        assertThatThrownBy(() -> with("source.starting-offsets", "timestamp:1969-12-31T23:59:59Z"))
+                .hasMessageContaining("is before 1970");
+    }
+
+    @Test
+    void contractsComeFromADirectoryWhenOneIsGiven(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        assertThat(IngestConfig.from(Settings.of(minimal())).contracts())
+                .isEqualTo(io.eventpipe.common.validate.PayloadContracts.Texts.builtIn());
+        assertThatThrownBy(() -> with("validation.contracts-dir", dir.toString()))
+                .hasMessageContaining("validation.contracts-dir: no index.txt in " + dir);
+        Files.writeString(dir.resolve("index.txt"), "order.created\n");
+        Files.writeString(dir.resolve("order.created.json"), "{\"type\": \"object\"}");
+        assertThat(with("validation.contracts-dir", dir.toString()).contracts().byType())
+                .isEqualTo(Map.of("order.created", "{\"type\": \"object\"}"));
     }
 
     @Test

@@ -124,6 +124,36 @@ class IngestJobIT {
         }
     }
 
+    /**
+     * {@code source.starting-offsets: timestamp:T1} and {@code source.stopping-offsets: timestamp:T2} over input
+     * stamped before T1, at T1 and at T2: the job finishes on its own, and its outputs hold exactly what the records
+     * stamped in [T1, T2) give, each once, committed by the last checkpoint.
+     */
+    @Test
+    void boundedRunReprocessesExactlyItsTimeRangeAndFinishes() throws Exception {
+        long t2 = System.currentTimeMillis();
+        long t1 = t2 - Duration.ofHours(1).toMillis();
+        long t0 = t1 - Duration.ofHours(1).toMillis();
+        IngestConfig config = config("bounded", "rocksdb", Map.of(
+                "source.starting-offsets", "timestamp:" + java.time.Instant.ofEpochMilli(t1),
+                "source.stopping-offsets", "timestamp:" + java.time.Instant.ofEpochMilli(t2)));
+        KAFKA.createTopics(PARTITIONS, config.inputTopic(), config.cleanTopic(), config.dlqTopic());
+        // separate generators: no record of one range repeats a record of another
+        List<GeneratedRecord> before = IngestRuns.generate(11, 5_000, t0);
+        List<GeneratedRecord> inRange = IngestRuns.generate(12, EVENTS / 2, t1);
+        List<GeneratedRecord> after = IngestRuns.generate(13, 5_000, t2);
+        IngestExpectations expected = expect(inRange);
+        for (List<GeneratedRecord> batch : List.of(before, inRange, after)) {
+            KAFKA.produce(config.inputTopic(), batch.stream().map(r -> toRecord(config.inputTopic(), r)).toList());
+        }
+
+        JobClient job = IngestRuns.start(config);
+        job.getJobExecutionResult().get(3, TimeUnit.MINUTES);
+        assertThat(job.getJobStatus().get(30, TimeUnit.SECONDS))
+                .isEqualTo(org.apache.flink.api.common.JobStatus.FINISHED);
+        expected.assertExact(KAFKA, config.inputTopic(), config.cleanTopic(), config.dlqTopic(), tmp.resolve("lake"));
+    }
+
     private static boolean lakeHasEveryId(Path lake, IngestExpectations expected) throws Exception {
         return new java.util.HashSet<>(IngestExpectations.lakeIds(lake)).containsAll(expected.cleanIds());
     }

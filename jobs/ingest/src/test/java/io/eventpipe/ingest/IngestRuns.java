@@ -41,9 +41,13 @@ final class IngestRuns {
      * 5000 bytes, above the tests' {@code validation.max-record-bytes} of 4kb).
      */
     static List<GeneratedRecord> generate(long seed, int count) {
+        return generate(seed, count, System.currentTimeMillis());
+    }
+
+    /** As {@link #generate(long, int)}, every record stamped {@code now} (its event time up to 2 s before). */
+    static List<GeneratedRecord> generate(long seed, int count, long now) {
         EventGenerator gen = new EventGenerator(new EventGenerator.Settings(EventFormat.AVRO, 0.11, 0.055,
                 EventGenerator.BAD_KINDS, 5000, seed));
-        long now = System.currentTimeMillis();
         List<GeneratedRecord> out = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             out.add(gen.next(now));

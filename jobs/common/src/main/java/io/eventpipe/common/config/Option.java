@@ -46,6 +46,15 @@ public final class Option<T> {
         return new Option<>(key, type, parser, defaultValue, description, List.of(oldKeys));
     }
 
+    /**
+     * An option of any type: {@code parser} turns the text into a value or throws {@link IllegalArgumentException}
+     * saying what is accepted; {@code type} names the accepted values in the reference.
+     */
+    public static <T> Option<T> of(String key, String type, Function<String, T> parser, String defaultValue,
+            String description) {
+        return new Option<>(key, type, parser, defaultValue, description);
+    }
+
     public static Option<String> string(String key, String defaultValue, String description) {
         return new Option<>(key, "string", s -> {
             if (s.isBlank()) {

@@ -2,6 +2,7 @@ package io.eventpipe.common.kafka;
 
 import io.eventpipe.common.deadletter.RawRecord;
 import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 
 /** The one way jobs build Kafka sources: raw records, read_committed, offsets committed on checkpoints. */
 public final class KafkaSources {
@@ -13,7 +14,13 @@ public final class KafkaSources {
      */
     public static KafkaSource<RawRecord> rawRecords(KafkaConnection kafka, String topic, String groupId,
             StartingOffsets startingOffsets) {
-        return KafkaSource.<RawRecord>builder()
+        return rawRecords(kafka, topic, groupId, startingOffsets, StoppingOffsets.NONE);
+    }
+
+    /** As above, bounded by {@code stoppingOffsets} unless they are {@link StoppingOffsets#NONE}. */
+    public static KafkaSource<RawRecord> rawRecords(KafkaConnection kafka, String topic, String groupId,
+            StartingOffsets startingOffsets, StoppingOffsets stoppingOffsets) {
+        KafkaSourceBuilder<RawRecord> builder = KafkaSource.<RawRecord>builder()
                 .setBootstrapServers(kafka.bootstrapServers())
                 .setProperties(kafka.clientConfig())
                 .setTopics(topic)
@@ -21,7 +28,10 @@ public final class KafkaSources {
                 .setStartingOffsets(startingOffsets.initializer())
                 .setDeserializer(new RawRecordDeserializer())
                 .setProperty("isolation.level", "read_committed")
-                .setProperty("commit.offsets.on.checkpoint", "true")
-                .build();
+                .setProperty("commit.offsets.on.checkpoint", "true");
+        if (stoppingOffsets.bounded()) {
+            builder.setBounded(stoppingOffsets.initializer());
+        }
+        return builder.build();
     }
 }

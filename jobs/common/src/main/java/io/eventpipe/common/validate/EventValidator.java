@@ -131,7 +131,7 @@ public final class EventValidator {
     }
 
     /** Whether {@code type} matches {@link #TYPE_PATTERN}; by hand, as the regex was a tenth of this class's time. */
-    static boolean validType(String type) {
+    public static boolean validType(String type) {
         int n = type.length();
         if (n == 0 || n > 128 || !alphanumeric(type.charAt(0))) {
             return false;

@@ -5,7 +5,9 @@ import io.eventpipe.common.deadletter.DeadLetterArchive;
 import io.eventpipe.common.deadletter.DeadLetterLimit;
 import io.eventpipe.common.deadletter.RawRecord;
 import io.eventpipe.common.deadletter.Reason;
+import io.eventpipe.common.serde.EnvelopeSchemas;
 import io.eventpipe.common.validate.EventValidator;
+import io.eventpipe.common.validate.PayloadContracts;
 import io.eventpipe.common.validate.ValidationRules;
 import io.eventpipe.schema.Event;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -29,20 +31,22 @@ public final class DecodeValidateFunction extends ProcessFunction<RawRecord, Eve
     public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters") {};
 
     private final ValidationRules rules;
+    private final PayloadContracts.Texts contracts;
     private final DeadLetterLimit limit;
     private transient EventValidator validator;
     private transient EventValidator.Outcome outcome;
     private transient Counter eventsIn;
     private transient Map<Reason, Counter> deadLettered;
 
-    public DecodeValidateFunction(ValidationRules rules, DeadLetterLimit limit) {
+    public DecodeValidateFunction(ValidationRules rules, PayloadContracts.Texts contracts, DeadLetterLimit limit) {
         this.rules = rules;
+        this.contracts = contracts;
         this.limit = limit;
     }
 
     @Override
     public void open(OpenContext openContext) {
-        validator = EventValidator.create(rules);
+        validator = new EventValidator(rules, EnvelopeSchemas.load(), contracts.compile());
         outcome = new EventValidator.Outcome();
         MetricGroup group = getRuntimeContext().getMetricGroup().addGroup("eventpipe");
         eventsIn = group.counter("eventsIn");

@@ -8,6 +8,7 @@ import io.eventpipe.common.deadletter.Reason;
 import io.eventpipe.testkit.generate.EventGenerator;
 import io.eventpipe.testkit.generate.GeneratedRecord;
 import io.eventpipe.common.serde.EventFormat;
+import io.eventpipe.common.validate.PayloadContracts;
 import io.eventpipe.common.validate.ValidationRules;
 import io.eventpipe.schema.Event;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
@@ -44,7 +45,7 @@ class DecodeValidateFunctionTest {
             records.add(gen.next(now + i));
         }
         try (OneInputStreamOperatorTestHarness<RawRecord, Event> h =
-                     ProcessFunctionTestHarnesses.forProcessFunction(new DecodeValidateFunction(RULES, LIMIT))) {
+                     ProcessFunctionTestHarnesses.forProcessFunction(new DecodeValidateFunction(RULES, PayloadContracts.Texts.builtIn(), LIMIT))) {
             for (int i = 0; i < records.size(); i++) {
                 GeneratedRecord r = records.get(i);
                 h.processElement(new RawRecord(r.key(), r.value(), "events", 0, i, r.timestamp()), r.timestamp());
@@ -86,7 +87,7 @@ class DecodeValidateFunctionTest {
         new Random(1).nextBytes(value);
         long ts = 1_800_000_000_000L; // 2027-01-15
         try (OneInputStreamOperatorTestHarness<RawRecord, Event> h =
-                     ProcessFunctionTestHarnesses.forProcessFunction(new DecodeValidateFunction(RULES, LIMIT))) {
+                     ProcessFunctionTestHarnesses.forProcessFunction(new DecodeValidateFunction(RULES, PayloadContracts.Texts.builtIn(), LIMIT))) {
             h.processElement(new RawRecord(key, value, "events", 3, 42, ts), ts);
 
             assertThat(h.extractOutputValues()).isEmpty();

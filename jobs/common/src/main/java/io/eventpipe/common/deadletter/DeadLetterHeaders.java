@@ -19,6 +19,12 @@ public final class DeadLetterHeaders {
     /** The archive directory that holds the whole record (find it there by source topic, partition and offset). */
     public static final String ARCHIVE = "eventpipe.dlq.archive";
 
+    /**
+     * On a record that {@code eventpipe dlq replay} published again: the dead letter it came from, as
+     * {@code <dead-letter topic>/<partition>@<offset>}.
+     */
+    public static final String REPLAY_OF = "eventpipe.replay.of";
+
     /** The message header is cut to this many characters. */
     public static final int MAX_MESSAGE_CHARS = 500;
 

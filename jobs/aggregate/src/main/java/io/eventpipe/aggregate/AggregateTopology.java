@@ -1,6 +1,7 @@
 package io.eventpipe.aggregate;
 
 import io.eventpipe.aggregate.functions.DecodeFunction;
+import io.eventpipe.aggregate.functions.LatenessRule;
 import io.eventpipe.aggregate.functions.WindowAggregator;
 import io.eventpipe.aggregate.functions.WindowResult;
 import io.eventpipe.common.deadletter.DeadLetter;
@@ -18,7 +19,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 /**
  * The aggregate dataflow, independent of connectors: source (per-partition watermarks from the record timestamp,
  * which the ingest job sets to the event time) → decode → keyBy(type, source) → windows → PostgreSQL + results
- * topic; too-late events → late topic; records that are not valid events → dead letters.
+ * topic; too-late events (decided per source partition at decode) → late topic; records that are not valid events
+ * → dead letters.
  */
 public final class AggregateTopology {
     private AggregateTopology() {}
@@ -37,7 +39,9 @@ public final class AggregateTopology {
         SingleOutputStreamOperator<Event> events = env
                 .fromSource(source, watermarks, OperatorNames.SOURCE)
                 .uid(Uids.SOURCE)
-                .process(new DecodeFunction(config.validation(), config.deadLetterLimit()),
+                .process(new DecodeFunction(config.validation(), config.deadLetterLimit(),
+                                new LatenessRule(config.windowSize(), config.allowedLateness(),
+                                        config.maxOutOfOrderness())),
                         new AvroTypeInfo<>(Event.class))
                 .name(OperatorNames.DECODE)
                 .uid(Uids.DECODE);
@@ -52,7 +56,11 @@ public final class AggregateTopology {
 
         windows.sinkTo(sinks.postgres()).name(OperatorNames.POSTGRES_SINK).uid(Uids.POSTGRES_SINK);
         windows.sinkTo(sinks.results()).name(OperatorNames.RESULTS_SINK).uid(Uids.RESULTS_SINK);
-        windows.getSideOutput(WindowAggregator.LATE).sinkTo(sinks.late())
+        // too late by the partition's own progress (decided at decode, the same in every replay) or, after a
+        // partition was idle, by the watermark the other partitions moved on (see WindowAggregator)
+        events.getSideOutput(DecodeFunction.LATE)
+                .union(windows.getSideOutput(WindowAggregator.LATE))
+                .sinkTo(sinks.late())
                 .name(OperatorNames.LATE_SINK).uid(Uids.LATE_SINK);
         events.getSideOutput(DecodeFunction.DEAD_LETTERS).sinkTo(sinks.deadLetters())
                 .name(OperatorNames.DLQ_SINK).uid(Uids.DLQ_SINK);

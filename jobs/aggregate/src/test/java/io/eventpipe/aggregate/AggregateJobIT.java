@@ -24,6 +24,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
@@ -42,6 +45,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
@@ -71,6 +75,9 @@ class AggregateJobIT {
 
     @TempDir
     Path tmp;
+
+    /** TaskManagers of the class's mini-cluster terminated so far (it keeps them in its list; the newest is live). */
+    private static int taskManagersTerminated;
 
     private final long t0 = (System.currentTimeMillis() / MIN - 60) * MIN; // an hour ago, on a minute boundary
     private final Random random = new Random(5);
@@ -277,13 +284,10 @@ class AggregateJobIT {
 
     @Test
     void rowsAreIdenticalAfterThreeFailures(@InjectMiniCluster MiniCluster cluster) throws Exception {
-        int[] killed = {0};
         scenario(cluster, "failures", (c, job, point) -> {
             Checkpoints.await(c, job, 1);
             TimeUnit.MILLISECONDS.sleep(random.nextInt(1000));
-            // MiniCluster keeps terminated TaskManagers in its list: the live one is the newest
-            c.terminateTaskManager(killed[0]++).get(30, TimeUnit.SECONDS);
-            c.startTaskManager();
+            killTaskManager(c);
         });
     }
 
@@ -326,6 +330,149 @@ class AggregateJobIT {
         }
     }
 
+
+    private static void killTaskManager(MiniCluster cluster) throws Exception {
+        cluster.terminateTaskManager(taskManagersTerminated++).get(30, TimeUnit.SECONDS);
+        cluster.startTaskManager();
+    }
+
+    /**
+     * The adversarial case for window results: a TaskManager fails after a window fired and was closed and its
+     * too-late events went to the late topic, before the next checkpoint. The restored job replays those records
+     * without a watermark (watermarks are not checkpointed). The rows, the results topic (each window's last value,
+     * as a compacted topic keeps it) and the late topic equal those of a run without the failure.
+     */
+    @Test
+    void windowResultsDoNotDependOnWhenAFailureHappens(@InjectMiniCluster MiniCluster cluster) throws Exception {
+        // Phase 1: window 0, then ticks that close it on every partition
+        List<Event> windowZero = window(0, 20);
+        List<Event> tickZero = ticks(t0 + MIN + LATENESS + 5_000);
+        // Phase 2: window 1 and ticks that close it; then events of window 1, too late on every partition
+        List<Event> windowOne = window(1, 20);
+        List<Event> tickOne = ticks(t0 + 2 * MIN + LATENESS + 5_000);
+        List<Event> tooLate = new ArrayList<>();
+        for (int part = 0; part < PARTITIONS; part++) {
+            for (String[] k : KEYS) {
+                tooLate.add(event(k[0], k[1], t0 + MIN + 10_000 + part));
+            }
+        }
+        List<Event> accepted = new ArrayList<>(windowZero);
+        accepted.addAll(tickZero);
+        accepted.addAll(windowOne); // tickOne's own window never closes: no row
+        Map<String, String> expected = expectedRows(accepted);
+
+        Outputs calm = determinismRun(cluster, "calm", List.of(windowZero, tickZero, windowOne, tickOne, tooLate),
+                expected.keySet(), false);
+        Outputs failed = determinismRun(cluster, "failed", List.of(windowZero, tickZero, windowOne, tickOne,
+                tooLate), expected.keySet(), true);
+
+        assertThat(calm.rows()).isEqualTo(expected);
+        assertThat(calm.late()).containsExactlyInAnyOrderElementsOf(tooLate.stream().map(Event::getId).toList());
+        assertThat(calm.results()).hasSameSizeAs(calm.rows());
+        assertThat(failed.rows()).isEqualTo(calm.rows());
+        assertThat(failed.results()).isEqualTo(calm.results());
+        assertThat(failed.late()).containsExactlyInAnyOrderElementsOf(calm.late());
+    }
+
+    /** Window rows, the results topic's last value per key, and the ids in the late topic. */
+    private record Outputs(Map<String, String> rows, Map<String, String> results, List<String> late) {}
+
+    private List<Event> ticks(long time) {
+        List<Event> out = new ArrayList<>();
+        for (int part = 0; part < PARTITIONS; part++) {
+            out.add(event("clock.tick", "test", time));
+        }
+        return out;
+    }
+
+    /** Each event to partition (its index in the list) mod PARTITIONS: the same per-partition order every run. */
+    private void produceSpread(String topic, List<Event> events) {
+        try (KafkaProducer<byte[], byte[]> p = KAFKA.producer()) {
+            for (int i = 0; i < events.size(); i++) {
+                p.send(record(topic, events.get(i), i % PARTITIONS));
+            }
+            p.flush();
+        }
+    }
+
+    /** @param phases window 0, its ticks, window 1, its ticks, the too-late events */
+    private Outputs determinismRun(MiniCluster cluster, String name, List<List<Event>> phases,
+            java.util.Set<String> rowKeys, boolean fail) throws Exception {
+        List<Event> tooLate = phases.get(4);
+        Map<String, String> m = AggregateTestConfig.base(name, KAFKA.bootstrapServers(), tmp,
+                PG.createDatabase(name), PG.user());
+        m.put("aggregate.metrics.order.created", "sum(amount), min(amount), max(amount)");
+        // room between checkpoints for the failure: it must come after the window closed, before the next one
+        m.put("checkpoint.interval", "10s");
+        m.put("restart.attempts", "20");
+        m.put("restart.delay", "500ms");
+        AggregateConfig config = AggregateConfig.from(Settings.of(m));
+        KAFKA.createTopics(PARTITIONS, config.inputTopic(), config.resultsTopic(), config.lateTopic(),
+                config.dlqTopic());
+        AggregateJob.startupChecks(config); // creates the table
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.getExecutionEnvironment(config.runtime().toConfiguration());
+        AggregateJob.addTo(env, config);
+        JobClient job = env.executeAsync(name);
+        try {
+            produceSpread(config.inputTopic(), phases.get(0));
+            produceSpread(config.inputTopic(), phases.get(1));
+            await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> countUncommitted(config.resultsTopic()) >= KEYS.length);
+            Checkpoints.await(cluster, job.getJobID(), 1); // window 0 closed in a completed checkpoint
+            long checkpoints = Checkpoints.completed(cluster, job.getJobID());
+
+            produceSpread(config.inputTopic(), phases.get(2));
+            produceSpread(config.inputTopic(), phases.get(3));
+            // window 1 fired for every key and the ticks' (its results are written, not yet committed) and
+            // closed: the watermark passed it
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> countUncommitted(config.resultsTopic()) >= 2L * KEYS.length + 1);
+            produceSpread(config.inputTopic(), tooLate);
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> countUncommitted(config.lateTopic()) >= tooLate.size());
+            if (fail) {
+                assertThat(Checkpoints.completed(cluster, job.getJobID()))
+                        .as("no checkpoint completed since window 0's: the replay covers window 1 and the late events")
+                        .isEqualTo(checkpoints);
+                killTaskManager(cluster);
+            }
+            String url = config.postgres().url();
+            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> rows(url).keySet().equals(rowKeys));
+            // everything is processed; two more checkpoints commit it all (the test then compares the outputs)
+            Checkpoints.await(cluster, job.getJobID(), 2);
+            Map<String, String> results = new TreeMap<>();
+            for (ConsumerRecord<byte[], byte[]> r : KAFKA.readCommitted(config.resultsTopic())) {
+                results.put(new String(r.key(), StandardCharsets.UTF_8), new String(r.value(),
+                        StandardCharsets.UTF_8));
+            }
+            return new Outputs(rows(url), results, lateIds(config));
+        } finally {
+            job.cancel().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Records in the topic, committed or not (read_uncommitted, up to the high watermark). */
+    private static long countUncommitted(String topic) {
+        Properties p = new Properties();
+        p.setProperty("bootstrap.servers", KAFKA.bootstrapServers());
+        p.setProperty("isolation.level", "read_uncommitted");
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            List<TopicPartition> parts = c.partitionsFor(topic).stream()
+                    .map(i -> new TopicPartition(topic, i.partition())).toList();
+            c.assign(parts);
+            c.seekToBeginning(parts);
+            Map<TopicPartition, Long> end = c.endOffsets(parts);
+            long n = 0;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp)) && System.nanoTime() < deadline) {
+                n += c.poll(Duration.ofMillis(200)).count();
+            }
+            return n;
+        }
+    }
 
     private static int attempt(MiniCluster cluster, JobID job) throws Exception {
         return cluster.getExecutionGraph(job).get(10, TimeUnit.SECONDS).getAllExecutionVertices().iterator().next()

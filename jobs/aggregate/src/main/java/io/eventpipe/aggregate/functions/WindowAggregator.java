@@ -22,15 +22,18 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Event-time tumbling windows per (type, source) key, with allowed lateness, whose results do not depend on when
- * failures happen.
+ * Event-time tumbling windows per (type, source) key, with allowed lateness.
  *
  * <p>A window fires when the watermark passes its end and stays open for late events until the watermark passes its
  * end plus the allowed lateness; each late event re-emits the window. Then the window is purged and its end is
- * recorded in keyed state as the key's progress. Watermarks are not checkpointed: after a restore the operator starts
- * without one and would otherwise accept replayed too-late events and recreate purged windows with partial counts.
- * Lateness is therefore decided from the recorded progress as well as the watermark. Too-late events go to
- * {@link #LATE}.
+ * recorded in keyed state as the key's progress.
+ *
+ * <p>Which events are too late is decided before this operator, per source partition ({@link DecodeFunction},
+ * {@link LatenessRule}), the same way in every replay; an event that passes that rule always finds its window open
+ * here. The checks here (the watermark, and the recorded progress, which survives a restore where the watermark does
+ * not) only catch what that rule cannot see: a partition that was idle (no records for {@code source.idleness}), so
+ * that the watermark moved on without it, and then carries events of windows already closed. Those go to
+ * {@link #LATE} too, and whether that happens depends on processing time.
  */
 public final class WindowAggregator extends KeyedProcessFunction<String, Event, WindowResult> {
     private static final long serialVersionUID = 1L;

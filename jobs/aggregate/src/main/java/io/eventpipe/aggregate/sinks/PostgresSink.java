@@ -8,6 +8,8 @@ import org.apache.flink.connector.jdbc.core.datastream.sink.JdbcSink;
 import org.apache.flink.connector.jdbc.core.datastream.sink.committer.JdbcCommitable;
 import org.apache.flink.connector.jdbc.core.datastream.sink.writer.JdbcWriterState;
 
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.sql.Timestamp;
 
 /**
@@ -18,14 +20,31 @@ import java.sql.Timestamp;
 public final class PostgresSink {
     public static final String TABLE = "event_windows";
 
-    static final String UPSERT = "INSERT INTO " + TABLE + " AS w (window_start, window_end, type, source, "
+    private static final String INSERT = "INSERT INTO " + TABLE + " AS w (window_start, window_end, type, source, "
             + "event_count, first_event_time, last_event_time, metrics, updated_at) "
             + "VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb, now()) "
             + "ON CONFLICT (window_start, type, source) DO UPDATE SET "
             + "window_end = EXCLUDED.window_end, event_count = EXCLUDED.event_count, "
             + "first_event_time = EXCLUDED.first_event_time, last_event_time = EXCLUDED.last_event_time, "
-            + "metrics = EXCLUDED.metrics, updated_at = now() "
-            + "WHERE w.event_count < EXCLUDED.event_count";
+            + "metrics = EXCLUDED.metrics, updated_at = now()";
+
+    /** The streaming job's upsert: only forward. */
+    static final String UPSERT = INSERT + " WHERE w.event_count < EXCLUDED.event_count";
+
+    /** An upsert that always replaces the row, for a recomputation that is authoritative for its windows. */
+    public static final String REPLACE = INSERT;
+
+    /** Sets the parameters of {@link #UPSERT} or {@link #REPLACE} for {@code r}. */
+    public static void bind(PreparedStatement ps, WindowResult r) throws SQLException {
+        ps.setTimestamp(1, new Timestamp(r.windowStart));
+        ps.setTimestamp(2, new Timestamp(r.windowEnd));
+        ps.setString(3, r.type);
+        ps.setString(4, r.source);
+        ps.setLong(5, r.eventCount);
+        ps.setTimestamp(6, new Timestamp(r.firstEventTime));
+        ps.setTimestamp(7, new Timestamp(r.lastEventTime));
+        ps.setString(8, r.metrics);
+    }
 
     private PostgresSink() {}
 
@@ -44,16 +63,7 @@ public final class PostgresSink {
             connection.withPassword(pg.password());
         }
         JdbcSink<WindowResult> jdbc = JdbcSink.<WindowResult>builder()
-                .withQueryStatement(UPSERT, (ps, r) -> {
-                    ps.setTimestamp(1, new Timestamp(r.windowStart));
-                    ps.setTimestamp(2, new Timestamp(r.windowEnd));
-                    ps.setString(3, r.type);
-                    ps.setString(4, r.source);
-                    ps.setLong(5, r.eventCount);
-                    ps.setTimestamp(6, new Timestamp(r.firstEventTime));
-                    ps.setTimestamp(7, new Timestamp(r.lastEventTime));
-                    ps.setString(8, r.metrics);
-                })
+                .withQueryStatement(UPSERT, PostgresSink::bind)
                 .withExecutionOptions(JdbcExecutionOptions.builder()
                         .withBatchSize(pg.batchSize())
                         .withBatchIntervalMs(pg.batchInterval().toMillis())

@@ -16,6 +16,7 @@ import io.eventpipe.testkit.KafkaBrokerExtension;
 import io.eventpipe.testkit.MiniClusters;
 import io.eventpipe.testkit.PostgresExtension;
 import io.eventpipe.testkit.Restarts;
+import io.eventpipe.testkit.WindowRows;
 import io.eventpipe.schema.Event;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.core.execution.JobClient;
@@ -36,10 +37,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -530,21 +527,7 @@ class AggregateJobIT {
 
     /** Rows of event_windows in the same form as {@link #expectedRows}. */
     private static Map<String, String> rows(String url) {
-        Map<String, String> out = new TreeMap<>();
-        try (Connection c = DriverManager.getConnection(url, PG.user(), "");
-             Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT window_start, type, source, event_count, first_event_time, "
-                     + "last_event_time, metrics::text, window_end FROM event_windows")) {
-            while (rs.next()) {
-                long start = rs.getTimestamp(1).getTime();
-                assertThat(rs.getTimestamp(8).getTime()).isEqualTo(start + MIN);
-                out.put(start + "|" + rs.getString(2) + "|" + rs.getString(3), rs.getLong(4) + " "
-                        + rs.getTimestamp(5).getTime() + " " + rs.getTimestamp(6).getTime() + " " + rs.getString(7));
-            }
-        } catch (Exception e) {
-            return Map.of("unavailable", e.getMessage());
-        }
-        return out;
+        return WindowRows.read(url, PG.user(), MIN);
     }
 
     private static List<String> lateIds(AggregateConfig config) {

@@ -14,6 +14,7 @@ import io.eventpipe.testkit.IngestExpectations;
 import io.eventpipe.testkit.KafkaBrokerExtension;
 import io.eventpipe.testkit.MiniClusters;
 import io.eventpipe.testkit.PostgresExtension;
+import io.eventpipe.testkit.WindowRows;
 import io.eventpipe.testkit.generate.EventGenerator;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.minicluster.MiniCluster;
@@ -25,25 +26,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -116,7 +107,7 @@ class AggregateBackfillIT {
 
         // the streaming aggregate job over the clean topic, with ticks that close every window
         String streamingDb = PG.createDatabase("backfill_streaming");
-        Path aggregateConfig = writeYaml(aggregateSettings(streamingDb));
+        Path aggregateConfig = CommandRun.yaml(tmp.resolve("aggregate.yaml"), aggregateSettings(streamingDb));
         AggregateConfig config = AggregateConfig.from(Settings.of(aggregateSettings(streamingDb)));
         AggregateJob.startupChecks(config);
         env = StreamExecutionEnvironment.getExecutionEnvironment(config.runtime().toConfiguration());
@@ -133,7 +124,7 @@ class AggregateBackfillIT {
                         encoder.encode(tick)));
             }
             KAFKA.produce("backfill.clean", ticks);
-            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500))
+            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
                     .until(() -> rows(streamingDb).values().stream()
                             .mapToLong(r -> Long.parseLong(r.substring(0, r.indexOf(' ')))).sum() == events.size());
             Checkpoints.await(cluster, job.getJobID(), 2);
@@ -148,12 +139,13 @@ class AggregateBackfillIT {
         String[] args = {"backfill", "aggregate", "--config", aggregateConfig.toString(), "--set",
                 "postgres.url=" + backfillDb, "--lake", lake.toUri().toString(), "--from",
                 Instant.ofEpochMilli(t0).toString(), "--to", Instant.ofEpochMilli(t0 + 5 * MIN).toString()};
-        String first = eventpipe(args);
+        String first = CommandRun.ok(args);
         assertThat(first).contains(String.format(java.util.Locale.ROOT, "recomputed %,d windows", streamed.size()))
                 .contains("the range held 0 rows before");
         assertThat(rows(backfillDb)).isEqualTo(streamed);
-        String second = eventpipe(args);
-        assertThat(second).contains(String.format(java.util.Locale.ROOT, "the range held %,d rows before", streamed.size()));
+        String second = CommandRun.ok(args);
+        assertThat(second).contains(String.format(java.util.Locale.ROOT, "the range held %,d rows before",
+                streamed.size()));
         assertThat(rows(backfillDb)).isEqualTo(streamed);
     }
 
@@ -182,42 +174,7 @@ class AggregateBackfillIT {
         return m;
     }
 
-    private Path writeYaml(Map<String, String> settings) throws Exception {
-        StringBuilder yaml = new StringBuilder();
-        settings.forEach((k, v) -> yaml.append(k).append(": \"").append(v).append("\"\n"));
-        return Files.writeString(tmp.resolve("aggregate.yaml"), yaml.toString());
-    }
-
-    /** Rows of event_windows: "windowStartMillis|type|source" → "count first last metrics". */
     private static Map<String, String> rows(String url) {
-        Map<String, String> out = new TreeMap<>();
-        try (Connection c = DriverManager.getConnection(url, PG.user(), "");
-             Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT window_start, type, source, event_count, first_event_time, "
-                     + "last_event_time, metrics::text, window_end FROM event_windows")) {
-            while (rs.next()) {
-                long start = rs.getTimestamp(1).getTime();
-                assertThat(rs.getTimestamp(8).getTime()).isEqualTo(start + MIN);
-                out.put(start + "|" + rs.getString(2) + "|" + rs.getString(3), rs.getLong(4) + " "
-                        + rs.getTimestamp(5).getTime() + " " + rs.getTimestamp(6).getTime() + " " + rs.getString(7));
-            }
-        } catch (Exception e) {
-            return Map.of();
-        }
-        return out;
-    }
-
-    private static String eventpipe(String... args) {
-        PrintStream out = System.out;
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
-        try {
-            int code = Main.commandLine().execute(args);
-            String printed = buf.toString(StandardCharsets.UTF_8);
-            assertThat(code).as(Arrays.toString(args) + ":\n" + printed).isZero();
-            return printed;
-        } finally {
-            System.setOut(out);
-        }
+        return WindowRows.read(url, PG.user(), MIN);
     }
 }

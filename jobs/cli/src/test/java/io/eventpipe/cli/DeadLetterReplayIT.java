@@ -33,16 +33,12 @@ import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -95,7 +91,7 @@ class DeadLetterReplayIT {
         settings.put("sink.dlq.max-record-bytes", Long.toString(DLQ_MAX_RECORD_BYTES));
         settings.put("restart.attempts", "20");
         settings.put("restart.delay", "500ms");
-        Path fixedConfig = writeYaml("fixed.yaml", settings);
+        Path fixedConfig = CommandRun.yaml(tmp.resolve("fixed.yaml"), settings);
         Map<String, String> strictSettings = new LinkedHashMap<>(settings);
         strictSettings.put("validation.contracts-dir", strictContracts.toString());
         IngestConfig strict = IngestConfig.from(Settings.of(strictSettings));
@@ -143,7 +139,7 @@ class DeadLetterReplayIT {
                 SavepointFormatType.CANONICAL).get(2, TimeUnit.MINUTES);
         job = start(fixed, savepoint);
         try {
-            String dry = eventpipe("dlq", "replay", "--config", fixedConfig.toString(), "--dry-run");
+            String dry = CommandRun.ok("dlq", "replay", "--config", fixedConfig.toString(), "--dry-run");
             assertThat(dry).contains("nothing published")
                     .contains(String.format(java.util.Locale.ROOT, "| PAYLOAD_CONTRACT | %,d | %,d | 0 |",
                             strictLetters, strictLetters));
@@ -151,7 +147,7 @@ class DeadLetterReplayIT {
                     "| %s | %,d | 0 | %,d %s |", reason, n, n, reason)));
 
             long letters = strictLetters + badLetters.values().stream().mapToLong(Long::longValue).sum();
-            String replayed = eventpipe("dlq", "replay", "--config", fixedConfig.toString(), "--batch", "400");
+            String replayed = CommandRun.ok("dlq", "replay", "--config", fixedConfig.toString(), "--batch", "400");
             assertThat(replayed).contains(String.format(java.util.Locale.ROOT, "replayed %,d dead letters to %s in "
                     + "%d transaction(s)", letters, fixed.inputTopic(), (letters + 399) / 400));
 
@@ -179,7 +175,7 @@ class DeadLetterReplayIT {
                     .collect(Collectors.toSet())).hasSize((int) letters).allMatch(s -> s.startsWith("replay.dlq/"));
 
             // replaying the refused orders again adds nothing clean: the job remembers their ids
-            String again = eventpipe("dlq", "replay", "--config", fixedConfig.toString(), "--reason",
+            String again = CommandRun.ok("dlq", "replay", "--config", fixedConfig.toString(), "--reason",
                     "PAYLOAD_CONTRACT", "--max", "100000");
             assertThat(again).contains(String.format(java.util.Locale.ROOT, "replayed %,d dead letters",
                     strictLetters));
@@ -223,12 +219,6 @@ class DeadLetterReplayIT {
         }
     }
 
-    private Path writeYaml(String name, Map<String, String> settings) throws Exception {
-        StringBuilder yaml = new StringBuilder();
-        settings.forEach((k, v) -> yaml.append(k).append(": \"").append(v).append("\"\n"));
-        return Files.writeString(tmp.resolve(name), yaml.toString());
-    }
-
     private static JobClient start(IngestConfig config, String savepoint) throws Exception {
         Configuration c = config.runtime().toConfiguration();
         if (savepoint != null) {
@@ -263,20 +253,6 @@ class DeadLetterReplayIT {
                 return next.entrySet().stream().allMatch(e -> committed.containsKey(e.getKey())
                         && committed.get(e.getKey()).offset() >= e.getValue());
             });
-        }
-    }
-
-    private static String eventpipe(String... args) {
-        PrintStream out = System.out;
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
-        try {
-            int code = Main.commandLine().execute(args);
-            String printed = buf.toString(StandardCharsets.UTF_8);
-            assertThat(code).as(Arrays.toString(args) + ":\n" + printed).isZero();
-            return printed;
-        } finally {
-            System.setOut(out);
         }
     }
 }

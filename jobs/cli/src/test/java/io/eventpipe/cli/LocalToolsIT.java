@@ -1,5 +1,6 @@
 package io.eventpipe.cli;
 
+import io.eventpipe.cli.CommandRun.Result;
 import io.eventpipe.common.serde.EnvelopeSchemas;
 import io.eventpipe.common.serde.EventDecoder;
 import io.eventpipe.common.serde.EventFormat;
@@ -9,8 +10,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -30,24 +29,9 @@ class LocalToolsIT {
     @TempDir
     Path tmp;
 
-    /** Runs {@code eventpipe args...} in this JVM; returns exit code and what it printed. */
     private static Result eventpipe(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        PrintStream capture = new PrintStream(buf, true, StandardCharsets.UTF_8);
-        System.setOut(capture);
-        System.setErr(capture);
-        try {
-            int code = Main.commandLine().execute(args);
-            return new Result(code, buf.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
+        return CommandRun.run(args);
     }
-
-    private record Result(int code, String output) {}
 
     private static long number(String output, String label) {
         Matcher m = Pattern.compile("  " + Pattern.quote(label) + " +([0-9,]+)").matcher(output);

@@ -2,11 +2,7 @@ package io.eventpipe.cli;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -19,25 +15,13 @@ class SavepointToolsIT {
     @TempDir
     Path tmp;
 
-    private static String eventpipe(String... args) {
-        PrintStream out = System.out;
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
-        try {
-            assertThat(new CommandLine(new Main()).execute(args)).as(buf.toString(StandardCharsets.UTF_8)).isZero();
-            return buf.toString(StandardCharsets.UTF_8);
-        } finally {
-            System.setOut(out);
-        }
-    }
-
     @Test
     void inspectNamesOperatorsByUidWithStatesAndKeyCounts() {
-        String ingest = eventpipe("savepoint", "inspect", INGEST);
+        String ingest = CommandRun.ok("savepoint", "inspect", INGEST);
         assertThat(ingest).containsPattern("ingest-kafka-source +2 +128")
                 .contains("Sink Committer: ingest-clean-sink")
                 .contains("ingest-dedup: keyed state 'first-seen' (event id → first seen), 60 keys");
-        String aggregate = eventpipe("savepoint", "inspect", AGGREGATE);
+        String aggregate = CommandRun.ok("savepoint", "inspect", AGGREGATE);
         assertThat(aggregate).contains("aggregate-windows: keyed states 'windows', 'closed-up-to'")
                 .contains("1 keys");
     }
@@ -45,15 +29,15 @@ class SavepointToolsIT {
     @Test
     void pruneDedupDropsEntriesFirstSeenBeforeTheCutoffAndKeepsTheRest() {
         Path none = tmp.resolve("none");
-        eventpipe("savepoint", "prune-dedup", INGEST, "--older-than", "2100-01-01T00:00:00Z", "--output",
+        CommandRun.ok("savepoint", "prune-dedup", INGEST, "--older-than", "2100-01-01T00:00:00Z", "--output",
                 none.toString());
-        assertThat(eventpipe("savepoint", "inspect", none.toString()))
+        assertThat(CommandRun.ok("savepoint", "inspect", none.toString()))
                 .contains("ingest-dedup: keyed state 'first-seen' (event id → first seen), 0 keys")
                 .contains("ingest-kafka-source"); // the other operators' state is carried over
         Path all = tmp.resolve("all");
-        eventpipe("savepoint", "prune-dedup", INGEST, "--older-than", "2000-01-01T00:00:00Z", "--output",
+        CommandRun.ok("savepoint", "prune-dedup", INGEST, "--older-than", "2000-01-01T00:00:00Z", "--output",
                 all.toString());
-        assertThat(eventpipe("savepoint", "inspect", all.toString()))
+        assertThat(CommandRun.ok("savepoint", "inspect", all.toString()))
                 .contains("ingest-dedup: keyed state 'first-seen' (event id → first seen), 60 keys");
     }
 }

@@ -16,8 +16,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -97,28 +95,12 @@ class SecuredReplayIT {
         return Files.writeString(tmp.resolve(user + ".yaml"), yaml);
     }
 
-    /** Exit code, then everything printed on standard output and error. */
-    private static List<String> eventpipe(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        PrintStream both = new PrintStream(buf, true, StandardCharsets.UTF_8);
-        System.setOut(both);
-        System.setErr(both);
-        try {
-            int code = Main.commandLine().execute(args);
-            return List.of(Integer.toString(code), buf.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
-    }
-
     @Test
     void replaysOverSaslSslWithTheDocumentedAclsAndFailsClearlyWithoutTheTransactionalIdOne() throws Exception {
-        List<String> ok = eventpipe("dlq", "replay", "--config", config(USER).toString(), "--idle-timeout", "20s");
-        assertThat(ok.get(0)).as(ok.get(1)).isEqualTo("0");
-        assertThat(ok.get(1)).contains("replayed 4 dead letters to replayer.events in 1 transaction(s)");
+        CommandRun.Result ok = CommandRun.run("dlq", "replay", "--config", config(USER).toString(),
+                "--idle-timeout", "20s");
+        assertThat(ok.code()).as(ok.output()).isZero();
+        assertThat(ok.output()).contains("replayed 4 dead letters to replayer.events in 1 transaction(s)");
         List<ConsumerRecord<byte[], byte[]>> replayed = kafka.readCommitted(USER + ".events");
         List<String> seen = new ArrayList<>();
         for (ConsumerRecord<byte[], byte[]> r : replayed) {
@@ -129,13 +111,13 @@ class SecuredReplayIT {
         assertThat(seen).containsExactlyInAnyOrder("k0=v0@1700000000000 true", "k1=v1@1700000000001 true",
                 "k2=v2@1700000000002 true", "k3=v3@1700000000003 true");
 
-        List<String> denied = eventpipe("dlq", "replay", "--config", config(NO_TX_USER).toString(),
+        CommandRun.Result denied = CommandRun.run("dlq", "replay", "--config", config(NO_TX_USER).toString(),
                 "--idle-timeout", "20s");
-        assertThat(denied.get(0)).isEqualTo("1");
-        assertThat(denied.get(1)).containsIgnoringCase("Transactional Id authorization failed");
+        assertThat(denied.code()).isEqualTo(1);
+        assertThat(denied.output()).containsIgnoringCase("Transactional Id authorization failed");
         assertThat(kafka.readCommitted(NO_TX_USER + ".events")).isEmpty();
 
-        for (String output : List.of(ok.get(1), denied.get(1))) {
+        for (String output : List.of(ok.output(), denied.output())) {
             for (String secret : kafka.secrets()) {
                 assertThat(output).doesNotContain(secret);
             }

@@ -8,9 +8,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
-import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -55,13 +52,9 @@ public final class BackfillCommand implements Runnable {
         public Integer call() throws Exception {
             AggregateBackfill backfill;
             try {
-                List<String> args = new ArrayList<>(List.of("--config", config.toString()));
-                sets.forEach(s -> {
-                    args.add("--set");
-                    args.add(s);
-                });
-                AggregateConfig c = AggregateConfig.from(JobArgs.parse(args.toArray(String[]::new)).load());
-                backfill = new AggregateBackfill(c, lake, instant("--from", from), instant("--to", to));
+                AggregateConfig c = AggregateConfig.from(JobArgs.of(config, sets).load());
+                backfill = new AggregateBackfill(c, lake, Instants.parse("--from", from),
+                        Instants.parse("--to", to));
             } catch (ConfigException | IllegalArgumentException e) {
                 System.err.println(e.getMessage());
                 return 2;
@@ -71,15 +64,6 @@ public final class BackfillCommand implements Runnable {
                     + "them in place of the range's rows (the range held %,d rows before)%n", r.windows(), from, to,
                     r.directories(), r.rowsReplaced());
             return 0;
-        }
-
-        private static Instant instant(String option, String text) {
-            try {
-                return OffsetDateTime.parse(text.trim()).toInstant();
-            } catch (DateTimeParseException e) {
-                throw new IllegalArgumentException(option + ": '" + text + "' is not an ISO-8601 instant with a "
-                        + "zone, such as 2026-11-01T00:00:00Z");
-            }
         }
     }
 }

@@ -11,9 +11,6 @@ import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -98,13 +95,9 @@ public final class DlqCommand implements Runnable {
             Selection selection;
             Duration idle;
             try {
-                List<String> args = new ArrayList<>(List.of("--config", config.toString()));
-                sets.forEach(s -> {
-                    args.add("--set");
-                    args.add(s);
-                });
-                c = IngestConfig.from(JobArgs.parse(args.toArray(String[]::new)).load());
-                selection = new Selection(reasons(), instant("--from", from), instant("--to", to), partition,
+                c = IngestConfig.from(JobArgs.of(config, sets).load());
+                selection = new Selection(reasons(), Instants.parse("--from", from), Instants.parse("--to", to),
+                        partition,
                         fromOffset, toOffset, max);
                 idle = org.apache.flink.util.TimeUtils.parseDuration(idleTimeout);
                 if (batch < 1) {
@@ -124,7 +117,7 @@ public final class DlqCommand implements Runnable {
 
         private void print(DeadLetterReplay.Report r, IngestConfig c, String target, String txId) {
             System.out.printf(Locale.ROOT, "%s: %,d records read, %,d selected%s%n", c.dlqTopic(), r.read,
-                    r.selected.values().stream().mapToLong(Long::longValue).sum(),
+                    r.selectedTotal(),
                     r.notLetters > 0 ? ", " + r.notLetters + " not eventpipe dead letters (skipped)" : "");
             if (dryRun) {
                 System.out.println("dry run: nothing published; judged with the validation rules and contracts of "
@@ -164,18 +157,6 @@ public final class DlqCommand implements Runnable {
                 }
             }
             return set;
-        }
-
-        private static Instant instant(String option, String text) {
-            if (text == null) {
-                return null;
-            }
-            try {
-                return OffsetDateTime.parse(text.trim()).toInstant();
-            } catch (DateTimeParseException e) {
-                throw new IllegalArgumentException(option + ": '" + text + "' is not an ISO-8601 instant with a "
-                        + "zone, such as 2026-11-01T00:00:00Z");
-            }
         }
     }
 }

@@ -35,19 +35,10 @@ public final class TopicsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        List<String> args = new ArrayList<>();
-        if (config != null) {
-            args.add("--config");
-            args.add(config.toString());
-        }
-        sets.forEach(s -> {
-            args.add("--set");
-            args.add(s);
-        });
         Topics topics;
         List<Topics.Spec> specs;
         try {
-            Settings settings = JobArgs.parse(args.toArray(String[]::new)).load();
+            Settings settings = JobArgs.of(config, sets).load();
             switch (job) {
                 case "ingest" -> {
                     IngestConfig c = IngestConfig.from(settings);

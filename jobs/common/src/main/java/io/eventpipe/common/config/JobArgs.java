@@ -28,10 +28,15 @@ public record JobArgs(Path configFile, List<String> overrides) {
                         + "'; usage: [--config FILE] [--set key=value]...");
             }
         }
-        if (file != null && !Files.isReadable(file)) {
-            throw new ConfigException("--config: file " + file + " does not exist or cannot be read");
+        return of(file, sets);
+    }
+
+    /** A command's {@code --config} file (or null) and {@code --set} overrides; the file must be readable. */
+    public static JobArgs of(Path configFile, List<String> overrides) {
+        if (configFile != null && !Files.isReadable(configFile)) {
+            throw new ConfigException("--config: file " + configFile + " does not exist or cannot be read");
         }
-        return new JobArgs(file, List.copyOf(sets));
+        return new JobArgs(configFile, List.copyOf(overrides));
     }
 
     public Settings load() {

@@ -10,7 +10,8 @@ public final class SourceOptions {
     public static final Option<String> GROUP_ID = Option.string("source.group-id", null,
             "Consumer group id; default: the job name.");
     public static final Option<StartingOffsets> STARTING_OFFSETS = Option.of("source.starting-offsets",
-            "one of " + StartingOffsets.SYNTAX, StartingOffsets::parse, StartingOffsets.COMMITTED_OR_EARLIEST.toString(),
+            "one of " + StartingOffsets.SYNTAX, StartingOffsets::parse,
+            StartingOffsets.COMMITTED_OR_EARLIEST.toString(),
             "Where to start reading when there is no checkpoint or savepoint; timestamp:<instant> starts each "
                     + "partition at its first record with a Kafka timestamp at or after the instant.");
     /** Ingest only for now: the aggregate job always runs unbounded. */

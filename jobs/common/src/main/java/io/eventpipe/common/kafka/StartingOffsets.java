@@ -4,7 +4,6 @@ import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsIni
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
 import java.time.Instant;
-import java.util.Locale;
 
 /**
  * Where a job starts reading when it has no checkpoint or savepoint to resume from.
@@ -40,15 +39,8 @@ public record StartingOffsets(Kind kind, Instant timestamp) {
     /** Reads {@link #SYNTAX}; throws {@link IllegalArgumentException} naming what is accepted. */
     public static StartingOffsets parse(String text) {
         String s = text.trim();
-        if (s.regionMatches(true, 0, TimestampPosition.PREFIX, 0, TimestampPosition.PREFIX.length())) {
-            return timestamp(TimestampPosition.parse(s, SYNTAX));
-        }
-        for (Kind k : Kind.values()) {
-            if (k != Kind.TIMESTAMP && external(k).equalsIgnoreCase(s)) {
-                return new StartingOffsets(k, null);
-            }
-        }
-        throw new IllegalArgumentException("must be one of " + SYNTAX);
+        return TimestampPosition.isTimestamp(s) ? timestamp(TimestampPosition.parse(s, SYNTAX))
+                : new StartingOffsets(TimestampPosition.kind(s, Kind.values(), Kind.TIMESTAMP, SYNTAX), null);
     }
 
     @SuppressWarnings("deprecation") // the connector's API still takes the deprecated enum
@@ -64,10 +56,6 @@ public record StartingOffsets(Kind kind, Instant timestamp) {
 
     @Override
     public String toString() {
-        return kind == Kind.TIMESTAMP ? TimestampPosition.PREFIX + timestamp : external(kind);
-    }
-
-    private static String external(Kind k) {
-        return k.name().toLowerCase(Locale.ROOT).replace('_', '-');
+        return TimestampPosition.toString(kind, timestamp);
     }
 }

@@ -3,7 +3,6 @@ package io.eventpipe.common.kafka;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 
 import java.time.Instant;
-import java.util.Locale;
 
 /**
  * Where a bounded job stops reading; a job with stopping offsets finishes on its own once every partition has
@@ -36,16 +35,8 @@ public record StoppingOffsets(Kind kind, Instant timestamp) {
     /** Reads {@link #SYNTAX}; throws {@link IllegalArgumentException} naming what is accepted. */
     public static StoppingOffsets parse(String text) {
         String s = text.trim();
-        if (s.regionMatches(true, 0, TimestampPosition.PREFIX, 0, TimestampPosition.PREFIX.length())) {
-            return timestamp(TimestampPosition.parse(s, SYNTAX));
-        }
-        if (s.equalsIgnoreCase("none")) {
-            return NONE;
-        }
-        if (s.equalsIgnoreCase("latest")) {
-            return LATEST;
-        }
-        throw new IllegalArgumentException("must be one of " + SYNTAX);
+        return TimestampPosition.isTimestamp(s) ? timestamp(TimestampPosition.parse(s, SYNTAX))
+                : new StoppingOffsets(TimestampPosition.kind(s, Kind.values(), Kind.TIMESTAMP, SYNTAX), null);
     }
 
     public boolean bounded() {
@@ -63,6 +54,6 @@ public record StoppingOffsets(Kind kind, Instant timestamp) {
 
     @Override
     public String toString() {
-        return kind == Kind.TIMESTAMP ? TimestampPosition.PREFIX + timestamp : kind.name().toLowerCase(Locale.ROOT);
+        return TimestampPosition.toString(kind, timestamp);
     }
 }

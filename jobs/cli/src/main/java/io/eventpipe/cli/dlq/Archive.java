@@ -19,12 +19,15 @@ import java.util.stream.Stream;
  * {@code <root>/dt=<day>/}, committed files only.
  */
 final class Archive {
-    /** Where an archived record came from; with its key and value when read back. */
-    record Entry(String topic, int partition, long offset, byte[] key, byte[] value) {
-        boolean holds(Letter l) {
-            return topic.equals(l.sourceTopic()) && partition == l.sourcePartition() && offset == l.sourceOffset();
+    /** Where an input record was: what finds a cut letter's whole record in the archive. */
+    record Source(String topic, int partition, long offset) {
+        static Source of(Letter l) {
+            return new Source(l.sourceTopic(), l.sourcePartition(), l.sourceOffset());
         }
     }
+
+    /** An archived record: where it came from, its key and value. */
+    record Entry(Source source, byte[] key, byte[] value) {}
 
     private static final JsonFactory JSON = new JsonFactory();
 
@@ -101,7 +104,7 @@ final class Archive {
         if (topic == null || partition < 0 || offset < 0) {
             throw new IOException("an archive line lacks source_topic, source_partition or source_offset");
         }
-        return new Entry(topic, partition, offset, key, value);
+        return new Entry(new Source(topic, partition, offset), key, value);
     }
 
     @FunctionalInterface

@@ -20,7 +20,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -51,7 +53,7 @@ public final class DeadLetterReplay {
         /** Cut letters whose whole record was not in the archive, by where it was looked for. */
         public final Map<String, Long> missingFromArchive = new TreeMap<>();
 
-        long selectedTotal() {
+        public long selectedTotal() {
             return selected.values().stream().mapToLong(Long::longValue).sum();
         }
     }
@@ -240,19 +242,22 @@ public final class DeadLetterReplay {
             }
         }
         for (Map.Entry<Path, List<Letter>> day : cutByDay.entrySet()) {
-            List<Letter> wanted = new ArrayList<>(day.getValue());
+            // each archived record serves one waiting letter of its source (a letter written twice waits twice)
+            Map<Archive.Source, Deque<Letter>> wanted = new HashMap<>();
+            day.getValue().forEach(l -> wanted.computeIfAbsent(Archive.Source.of(l), s -> new ArrayDeque<>()).add(l));
             Archive.forEach(day.getKey(), entry -> {
-                for (var it = wanted.iterator(); it.hasNext(); ) {
-                    Letter l = it.next();
-                    if (entry.holds(l)) {
-                        it.remove();
-                        action.accept(l, entry.key(), entry.value());
-                        break;
+                Deque<Letter> letters = wanted.get(entry.source());
+                if (letters != null) {
+                    Letter l = letters.poll();
+                    if (letters.isEmpty()) {
+                        wanted.remove(entry.source());
                     }
+                    action.accept(l, entry.key(), entry.value());
                 }
             });
-            if (!wanted.isEmpty()) {
-                report.missingFromArchive.merge(day.getKey().toString(), (long) wanted.size(), Long::sum);
+            long missing = wanted.values().stream().mapToLong(Deque::size).sum();
+            if (missing > 0) {
+                report.missingFromArchive.merge(day.getKey().toString(), missing, Long::sum);
             }
         }
     }

@@ -123,9 +123,24 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCa
 
     /** {@link #readCommitted(String)} with the given client settings (bootstrap servers, security). */
     public static List<ConsumerRecord<byte[], byte[]>> readCommitted(Properties clientConfig, String topic) {
+        return readToEnd(clientConfig, topic, "read_committed");
+    }
+
+    /**
+     * Every record now in the topic, committed or not (also those of open transactions), read with
+     * read_uncommitted from the beginning up to the high watermark of each partition.
+     */
+    public List<ConsumerRecord<byte[], byte[]>> readUncommitted(String topic) {
+        Properties p = new Properties();
+        p.setProperty("bootstrap.servers", bootstrapServers());
+        return readToEnd(p, topic, "read_uncommitted");
+    }
+
+    private static List<ConsumerRecord<byte[], byte[]>> readToEnd(Properties clientConfig, String topic,
+            String isolationLevel) {
         Properties p = new Properties();
         p.putAll(clientConfig);
-        p.setProperty("isolation.level", "read_committed");
+        p.setProperty("isolation.level", isolationLevel);
         p.setProperty("enable.auto.commit", "false");
         try (KafkaConsumer<byte[], byte[]> consumer =
                      new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
@@ -134,7 +149,8 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCa
                     .collect(Collectors.toSet());
             consumer.assign(parts);
             consumer.seekToBeginning(parts);
-            // With read_committed, endOffsets is the last stable offset: everything before it is decided.
+            // endOffsets is the last stable offset with read_committed (everything before it is decided), the high
+            // watermark with read_uncommitted
             Map<TopicPartition, Long> end = consumer.endOffsets(parts, Duration.ofSeconds(30));
             List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.ServerSocket;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -84,12 +85,13 @@ class IngestStartupIT {
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort(); // free, and closed again: nothing listens there
         }
-        long start = System.nanoTime();
+        // the check gives up after kafka.request-timeout (3 s here), not after the client's minute-long defaults;
+        // the message says so, which no wall-clock bound has to prove on a slow machine
         assertThatThrownBy(() -> IngestJob.preflight(config("127.0.0.1:" + port, "x")))
                 .isInstanceOf(PreflightException.class)
                 .hasMessageContaining("127.0.0.1:" + port)
-                .hasMessageContaining("kafka.bootstrap-servers");
-        org.assertj.core.api.Assertions.assertThat(System.nanoTime() - start).isLessThan(30_000_000_000L);
+                .hasMessageContaining("kafka.bootstrap-servers")
+                .hasMessageContaining("did not answer within " + Duration.ofSeconds(3));
     }
 
     @Test

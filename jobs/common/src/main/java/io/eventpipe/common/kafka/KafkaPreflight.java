@@ -85,10 +85,12 @@ public final class KafkaPreflight {
             try {
                 admin.describeCluster().nodes().get(timeoutMs, TimeUnit.MILLISECONDS);
             } catch (TimeoutException e) {
-                throw new PreflightException("Kafka brokers at " + kafka.bootstrapServers()
-                        + " (kafka.bootstrap-servers) did not answer within " + kafka.requestTimeout()
-                        + "; check the address and that kafka.properties.security.protocol matches the listener");
+                throw noAnswer(kafka);
             } catch (ExecutionException e) {
+                // the client's own timeout (default.api.timeout.ms, the same bound) may come first
+                if (e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
+                    throw noAnswer(kafka);
+                }
                 throw connectFailure(kafka, e.getCause());
             }
             Map<String, TopicUse> byTopic = new LinkedHashMap<>();
@@ -229,6 +231,12 @@ public final class KafkaPreflight {
             return null;
         }
         return Long.parseLong(entry.value());
+    }
+
+    private static PreflightException noAnswer(KafkaConnection kafka) {
+        return new PreflightException("Kafka brokers at " + kafka.bootstrapServers()
+                + " (kafka.bootstrap-servers) did not answer within " + kafka.requestTimeout()
+                + "; check the address and that kafka.properties.security.protocol matches the listener");
     }
 
     private static PreflightException connectFailure(KafkaConnection kafka, Throwable cause) {

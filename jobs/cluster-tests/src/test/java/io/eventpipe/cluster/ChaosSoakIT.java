@@ -29,6 +29,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -38,23 +39,40 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The chaos soak: both shaded jobs on the standalone cluster (real JobManager and TaskManager processes, the
- * settings of deploy/standalone/config.yaml), a Kafka broker in its own JVM and PostgreSQL, fed at a steady rate
- * with valid events, duplicates, ordinary bad records and the adversarial corpus, while faults are injected at
- * random moments: {@code kill -9} of a TaskManager running tasks (the cluster keeps a spare TaskManager, and a
- * replacement is started once the jobs have recovered), a broker stop and restart on the same port and data, and a
- * PostgreSQL stop and restart. At the end every output is checked exactly: the clean topic
- * (read_committed), the lake, the dead-letter topic and archive, the {@code event_windows} rows and the late and
- * aggregate dead-letter topics. It prints the faults, each recovery time (from the fault to every task of both jobs
- * RUNNING again) and the events checked.
+ * settings of deploy/standalone/config.yaml with its ZooKeeper high availability: a leading and a standby
+ * JobManager, a ZooKeeper server), a Kafka broker in its own JVM and PostgreSQL, fed at a steady rate with valid
+ * events, duplicates, ordinary bad records and the adversarial corpus, while faults are injected at random moments:
+ * {@code kill -9} of a TaskManager running tasks (the cluster keeps a spare TaskManager, and a replacement is
+ * started once the jobs have recovered), {@code kill -9} of the leading JobManager (the standby takes over; the
+ * killed one is restarted in place as the next standby), a ZooKeeper stop and restart on the same port and data, a
+ * broker stop and restart on the same port and data, and a PostgreSQL stop and restart. At the end every output is
+ * checked exactly: the clean topic (read_committed), the lake, the dead-letter topic and archive, the
+ * {@code event_windows} rows and the late and aggregate dead-letter topics. It prints the faults, each recovery
+ * time (from the fault, or from an outage's end, to every task of both jobs RUNNING again) beside its target, and
+ * the events checked.
  *
- * <p>CI runs the short version (3 kills, the broker and database restarts). The full one is
- * {@code ./eventpipe soak} (10 kills; {@code --kills}, {@code --seconds}, {@code --rate}, {@code --seed}), which
- * runs this test with {@code -Dsoak.kills}, {@code -Dsoak.seconds}, {@code -Dsoak.rate}, {@code -Dsoak.seed}.
+ * <p>The recovery times are measured and reported, not asserted: a loaded machine must not turn the test red. The
+ * test asserts only that the jobs recover within generous deadlines ({@link #TASK_MANAGER_DEADLINE},
+ * {@link #JOB_MANAGER_DEADLINE}), and that every output is exact.
+ *
+ * <p>CI runs the short version (3 TaskManager kills, 1 JobManager kill, the ZooKeeper, broker and database
+ * restarts). The full one is {@code ./eventpipe soak} (10 TaskManager and 3 JobManager kills; {@code --kills},
+ * {@code --jobmanager-kills}, {@code --seconds}, {@code --rate}, {@code --seed}), which runs this test with
+ * {@code -Dsoak.kills}, {@code -Dsoak.jobmanager-kills}, {@code -Dsoak.seconds}, {@code -Dsoak.rate},
+ * {@code -Dsoak.seed}.
  */
 class ChaosSoakIT {
     private static final int PARTITIONS = 3;
     private static final long MIN = 60_000;
     private static final String NAME = "soak";
+    /** The recovery target after a TaskManager kill (docs/operations.md): reported, not asserted. */
+    private static final Duration TASK_MANAGER_TARGET = Duration.ofSeconds(10);
+    /** The recovery target after a JobManager kill: the ZooKeeper session timeout plus the jobs' restart. */
+    private static final Duration JOB_MANAGER_TARGET = Duration.ofSeconds(45);
+    /** How long a recovery from a TaskManager kill may take before the test fails: generous, for slow days. */
+    static final Duration TASK_MANAGER_DEADLINE = Duration.ofSeconds(60);
+    /** How long a recovery from a JobManager kill or an outage may take before the test fails. */
+    static final Duration JOB_MANAGER_DEADLINE = Duration.ofMinutes(3);
 
     @RegisterExtension
     static final StandaloneClusterExtension FLINK = new StandaloneClusterExtension();
@@ -66,17 +84,19 @@ class ChaosSoakIT {
     Path tmp;
 
     private final int kills = Integer.getInteger("soak.kills", 3);
-    private final int seconds = Integer.getInteger("soak.seconds", 75);
+    private final int jobManagerKills = Integer.getInteger("soak.jobmanager-kills", 1);
+    private final int seconds = Integer.getInteger("soak.seconds", 100);
     private final int rate = Integer.getInteger("soak.rate", 400);
     private final long seed = Long.getLong("soak.seed", System.nanoTime());
     private final List<String> report = Collections.synchronizedList(new ArrayList<>());
 
     @Test
-    void bothJobsStayExactThroughTaskManagerKillsAndBrokerAndDatabaseOutages() throws Exception {
+    void bothJobsStayExactThroughProcessKillsAndOutages() throws Exception {
         assertThat(kills).as("soak.kills").isPositive();
+        assertThat(jobManagerKills).as("soak.jobmanager-kills").isNotNegative();
         assertThat(seconds).as("soak.seconds").isBetween(30, 3000);
-        say("soak: %d TaskManager kills, a broker restart and a database restart over %d s at %d records/s, seed %d",
-                kills, seconds, rate, seed);
+        say("soak: %d TaskManager kills, %d JobManager kills, a ZooKeeper, a broker and a database restart over %d s "
+                        + "at %d records/s, seed %d", kills, jobManagerKills, seconds, rate, seed);
         try (KafkaBrokerProcess kafka = KafkaBrokerProcess.start(tmp.resolve("kafka"))) {
             soak(kafka);
         }
@@ -94,6 +114,8 @@ class ChaosSoakIT {
         FlinkStandaloneCluster cluster = FLINK.cluster();
         // a spare TaskManager: the tasks of a lost one restart at once in its free slots
         cluster.startTaskManager();
+        // a standby JobManager, as on a host of its own: it takes over when the leader dies
+        cluster.startJobManager();
         String ingest = cluster.submit(FlinkStandaloneCluster.jobJar("ingest"), "--config", configs[0].toString());
         String aggregate = cluster.submit(FlinkStandaloneCluster.jobJar("aggregate"), "--config", configs[1].toString());
         cluster.awaitRunning(ingest);
@@ -103,9 +125,8 @@ class ChaosSoakIT {
         Feed feed = new Feed(kafka, new Random(seed));
         Thread feeder = new Thread(feed, "soak-feed");
         feeder.start();
-        long worstRecovery;
         try {
-            worstRecovery = injectFaults(kafka, cluster, List.of(ingest, aggregate), new Random(seed + 1));
+            injectFaults(kafka, cluster, List.of(ingest, aggregate), new Random(seed + 1));
         } finally {
             feed.stop = true;
             feeder.join(TimeUnit.MINUTES.toMillis(10));
@@ -144,26 +165,30 @@ class ChaosSoakIT {
                 TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started));
         cluster.cli("cancel", ingest);
         cluster.cli("cancel", aggregate);
-        assertThat(worstRecovery).as("recovery after a TaskManager kill (ms)").isLessThanOrEqualTo(10_000);
     }
 
     /**
-     * The faults at random moments over the run: {@link #kills} TaskManager kills, the broker down for 20 s, the
-     * database down for 20 s, each only once the jobs have recovered from the one before.
-     *
-     * @return the longest recovery from a TaskManager kill, in milliseconds
+     * The faults at random moments over the run: {@link #kills} TaskManager kills, {@link #jobManagerKills} kills of
+     * the leading JobManager, ZooKeeper down for 10 s, the broker down for 20 s, the database down for 20 s, each
+     * only once the jobs have recovered from the one before. Prints each recovery time and, per kind of kill, the
+     * worst beside its target.
      */
-    private long injectFaults(KafkaBrokerProcess kafka, FlinkStandaloneCluster cluster, List<String> jobs,
+    private void injectFaults(KafkaBrokerProcess kafka, FlinkStandaloneCluster cluster, List<String> jobs,
             Random random) throws Exception {
         List<String> faults = new ArrayList<>();
         for (int i = 0; i < kills; i++) {
-            faults.add("kill");
+            faults.add("taskmanager");
         }
-        faults.add(1 + random.nextInt(faults.size()), "broker");
-        faults.add(1 + random.nextInt(faults.size()), "database");
+        List<String> others = new ArrayList<>(List.of("zookeeper", "broker", "database"));
+        for (int i = 0; i < jobManagerKills; i++) {
+            others.add("jobmanager");
+        }
+        for (String other : others) {
+            faults.add(1 + random.nextInt(faults.size()), other);
+        }
         long start = System.nanoTime();
         long slot = TimeUnit.SECONDS.toNanos(seconds) / (faults.size() + 1);
-        List<Long> recoveries = new ArrayList<>();
+        Map<String, List<Long>> recoveries = new TreeMap<>();
         for (int i = 0; i < faults.size(); i++) {
             // a random moment in this fault's share of the run, once the previous fault has been recovered from
             long at = start + slot * i + (long) (random.nextDouble() * slot);
@@ -171,74 +196,105 @@ class ChaosSoakIT {
             if (wait > 0) {
                 TimeUnit.NANOSECONDS.sleep(wait); // the schedule itself, not a wait for a condition
             }
-            int victim = cluster.busiestTaskManager();
-            String victimId = cluster.taskManagerId(victim);
             long t0 = System.nanoTime();
             long faultAt = System.currentTimeMillis();
-            boolean kill = faults.get(i).equals("kill");
-            String what = switch (faults.get(i)) {
-                case "kill" -> {
+            String kind = faults.get(i);
+            String what;
+            long ms;
+            switch (kind) {
+                case "taskmanager" -> {
+                    int victim = cluster.busiestTaskManager();
+                    String victimId = cluster.taskManagerId(victim);
                     cluster.killTaskManager(victim);
-                    yield "kill -9 of a TaskManager running tasks";
+                    ms = awaitRecovered(cluster, jobs, faultAt, TASK_MANAGER_DEADLINE,
+                            () -> !cluster.taskManagerIds().contains(victimId)) - faultAt;
+                    // as a supervisor would: a replacement, so that there is a spare TaskManager for the next kill
+                    cluster.startTaskManager();
+                    what = "kill -9 of a TaskManager running tasks, replaced";
+                }
+                case "jobmanager" -> {
+                    int leader = cluster.awaitLeader();
+                    cluster.killJobManager(leader);
+                    ms = awaitRecovered(cluster, jobs, faultAt, JOB_MANAGER_DEADLINE, () -> true) - faultAt;
+                    // as a supervisor would: restarted in place, it is the standby for the next kill
+                    cluster.restartJobManager(leader);
+                    what = "kill -9 of the leading JobManager, the standby took over, restarted";
+                }
+                case "zookeeper" -> {
+                    cluster.zooKeeper().stop();
+                    // shorter than the ZooKeeper session timeout (15 s): the sessions outlive it (docs/operations.md,
+                    // "ZooKeeper outages", says what a longer one of a whole ensemble did once)
+                    TimeUnit.SECONDS.sleep(10); // the outage's length
+                    cluster.zooKeeper().restart();
+                    long back = System.currentTimeMillis();
+                    what = "ZooKeeper stopped for 10 s, restarted on the same port and data";
+                    List<Integer> exited = cluster.restartExitedJobManagers();
+                    if (!exited.isEmpty()) {
+                        what += "; JobManagers " + exited + " had exited, restarted";
+                    }
+                    // the JobManagers lose their leadership with the connection: the jobs restart once it is back
+                    ms = Math.max(0, awaitRecovered(cluster, jobs, faultAt, JOB_MANAGER_DEADLINE, () -> true) - back);
                 }
                 case "broker" -> {
                     kafka.stop();
                     TimeUnit.SECONDS.sleep(20); // the outage's length
                     kafka.restart();
-                    yield "Kafka broker stopped for 20 s, restarted on the same port and data";
+                    ms = awaitRunning(cluster, jobs, System.nanoTime());
+                    what = "Kafka broker stopped for 20 s, restarted on the same port and data";
                 }
                 default -> {
                     PG.server().stop();
                     TimeUnit.SECONDS.sleep(20); // the outage's length
                     PG.server().restart();
-                    yield "PostgreSQL stopped for 20 s, restarted";
+                    ms = awaitRunning(cluster, jobs, System.nanoTime());
+                    what = "PostgreSQL stopped for 20 s, restarted";
                 }
-            };
-            // after a kill: from the kill; after an outage: from the service's return
-            long ms = kill ? awaitRecovered(cluster, jobs, victimId, faultAt)
-                    : awaitRunning(cluster, jobs, System.nanoTime());
-            if (kill) {
-                recoveries.add(ms);
-                // as a supervisor would: a replacement, so that there is a spare TaskManager for the next kill
-                cluster.startTaskManager();
-                what += ", replaced";
             }
-            say("fault %2d at %5.1f s: %-68s every task running %,6d ms %s", i + 1, (t0 - start) / 1e9, what, ms,
-                    kill ? "after the kill" : "after the restart");
+            recoveries.computeIfAbsent(kind, k -> new ArrayList<>()).add(ms);
+            say("fault %2d at %5.1f s: %-70s every task running %,6d ms %s", i + 1, (t0 - start) / 1e9, what, ms,
+                    kind.endsWith("manager") ? "after the kill" : "after the restart");
         }
-        long worst = recoveries.stream().mapToLong(Long::longValue).max().orElse(0);
-        say("TaskManager kills: %d, recovery %s ms, worst %,d ms", recoveries.size(), recoveries, worst);
-        return worst;
+        report(recoveries, "taskmanager", "TaskManager kills", TASK_MANAGER_TARGET);
+        report(recoveries, "jobmanager", "JobManager kills", JOB_MANAGER_TARGET);
+    }
+
+    private void report(Map<String, List<Long>> recoveries, String kind, String what, Duration target) {
+        List<Long> times = recoveries.getOrDefault(kind, List.of());
+        long worst = times.stream().mapToLong(Long::longValue).max().orElse(0);
+        say("%s: %d, recovery %s ms, worst %,d ms: target %d s %s", what, times.size(), times, worst,
+                target.toSeconds(), worst <= target.toMillis() ? "met" : "NOT met");
     }
 
     /**
-     * Milliseconds from the kill to the last task of the jobs running again, by the JobManager's clock: once the
-     * JobManager has dropped the killed TaskManager (so every job that lost a task is restarting) and every task of
-     * every job runs, the latest switch to RUNNING of a task that restarted after the kill.
+     * When the last task of the jobs ran again after the fault, in epoch milliseconds of the JobManager's clock (on
+     * this host): once {@code faultSeen} holds (the JobManager has dropped a killed TaskManager, say) and every task
+     * of every job runs, the latest switch to RUNNING of a task that restarted after the fault. Fails after
+     * {@code deadline}, saying how long it waited.
      */
-    private static long awaitRecovered(FlinkStandaloneCluster cluster, List<String> jobs, String victimId,
-            long killedAt) {
+    private static long awaitRecovered(FlinkStandaloneCluster cluster, List<String> jobs, long faultAt,
+            Duration deadline, Callable<Boolean> faultSeen) {
         AtomicLong recovered = new AtomicLong();
-        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(200)).ignoreExceptions().until(() -> {
-            if (cluster.taskManagerIds().contains(victimId)) {
-                return false;
-            }
-            long last = 0;
-            for (String job : jobs) {
-                if (!cluster.allTasksRunning(job)) {
-                    return false;
-                }
-                last = Math.max(last, cluster.lastTaskRunningAt(job));
-            }
-            recovered.set(last);
-            return last > killedAt;
-        });
-        return recovered.get() - killedAt;
+        await().alias("every task of both jobs running again within " + deadline.toSeconds() + " s of the fault")
+                .atMost(deadline).pollInterval(Duration.ofMillis(200)).ignoreExceptions().until(() -> {
+                    if (!faultSeen.call()) {
+                        return false;
+                    }
+                    long last = 0;
+                    for (String job : jobs) {
+                        if (!cluster.allTasksRunning(job)) {
+                            return false;
+                        }
+                        last = Math.max(last, cluster.lastTaskRunningAt(job));
+                    }
+                    recovered.set(last);
+                    return last > faultAt;
+                });
+        return recovered.get();
     }
 
     /** Milliseconds from {@code startNanos} until every task of every job runs (after an outage, by this clock). */
     private static long awaitRunning(FlinkStandaloneCluster cluster, List<String> jobs, long startNanos) {
-        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+        await().atMost(JOB_MANAGER_DEADLINE).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
                 .until(() -> jobs.stream().allMatch(job -> {
                     try {
                         return cluster.allTasksRunning(job);

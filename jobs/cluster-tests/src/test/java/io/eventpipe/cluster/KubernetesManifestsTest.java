@@ -28,9 +28,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * No Kubernetes cluster runs here, so the operator manifests are checked for what a deployment needs: savepoint
- * upgrades, durable checkpoint and savepoint storage, the job jar and the S3 plugin the Dockerfile puts in the image,
- * the job config from a ConfigMap that the job accepts, and every secret it refers to supplied from a Kubernetes
- * Secret.
+ * upgrades, durable checkpoint and savepoint storage, Kubernetes high availability with its storage beside the
+ * checkpoints and a service account whose role grants what HA needs, the job jar and the S3 plugin the Dockerfile
+ * puts in the image, the job config from a ConfigMap that the job accepts, and every secret it refers to supplied
+ * from a Kubernetes Secret.
  */
 class KubernetesManifestsTest {
     private static final Path DIR = Path.of("../../deploy/kubernetes");
@@ -214,6 +215,121 @@ class KubernetesManifestsTest {
         }
     }
 
+    // ---- high availability: the HA settings and the service account's role ----
+
+    /** The verbs Kubernetes HA needs on ConfigMaps: leader election, the job graph and checkpoint pointers. */
+    private static final List<String> HA_CONFIGMAP_VERBS = List.of("get", "list", "watch", "create", "update",
+            "patch", "delete");
+
+    /**
+     * What would make a JobManager pod's loss lose the job, or keep the HA services from starting: each problem names
+     * the field or key. Empty for a deployment with Kubernetes HA, its storage beside the checkpoints, and a service
+     * account whose role grants what HA and the TaskManager pods need.
+     */
+    private static List<String> haProblems(Map<String, Object> deployment, List<Map<String, Object>> rbac) {
+        List<String> problems = new ArrayList<>();
+        Map<String, Object> spec = map(deployment, "spec");
+        Map<String, Object> conf = map(spec, "flinkConfiguration");
+        if (!"kubernetes".equals(conf.get("high-availability.type"))) {
+            problems.add("high-availability.type is " + conf.get("high-availability.type") + ", not kubernetes");
+        }
+        Object storage = conf.get("high-availability.storageDir");
+        java.net.URI checkpoints = java.net.URI.create((String) conf.get("execution.checkpointing.dir"));
+        if (!(storage instanceof String dir)) {
+            problems.add("high-availability.storageDir is not set");
+        } else {
+            java.net.URI uri = java.net.URI.create(dir);
+            if (!checkpoints.getScheme().equals(uri.getScheme())
+                    || !java.util.Objects.equals(checkpoints.getAuthority(), uri.getAuthority())) {
+                problems.add("high-availability.storageDir " + dir + " is not on the checkpoints' object store "
+                        + checkpoints.getScheme() + "://" + checkpoints.getAuthority());
+            }
+        }
+        String account = (String) spec.get("serviceAccount");
+        if (rbac.stream().noneMatch(d -> "ServiceAccount".equals(d.get("kind"))
+                && java.util.Objects.equals(map(d, "metadata").get("name"), account))) {
+            problems.add("serviceAccount " + account + " is not defined in rbac.yaml");
+        }
+        List<String> roles = new ArrayList<>();
+        for (Map<String, Object> d : rbac) {
+            if ("RoleBinding".equals(d.get("kind")) && list(d, "subjects").stream().anyMatch(
+                    s -> "ServiceAccount".equals(map(s).get("kind")) && account.equals(map(s).get("name")))) {
+                roles.add((String) map(d, "roleRef").get("name"));
+            }
+        }
+        if (roles.isEmpty()) {
+            problems.add("no RoleBinding in rbac.yaml binds serviceAccount " + account);
+        }
+        Map<String, Set<String>> verbs = new java.util.HashMap<>();
+        for (Map<String, Object> d : rbac) {
+            if ("Role".equals(d.get("kind")) && roles.contains((String) map(d, "metadata").get("name"))) {
+                for (Object rule : list(d, "rules")) {
+                    for (Object resource : list(map(rule), "resources")) {
+                        verbs.computeIfAbsent((String) resource, r -> new HashSet<>()).addAll(
+                                list(map(rule), "verbs").stream().map(String::valueOf).toList());
+                    }
+                }
+            }
+        }
+        List<String> missing = HA_CONFIGMAP_VERBS.stream()
+                .filter(v -> !verbs.getOrDefault("configmaps", Set.of()).contains(v)).toList();
+        if (!missing.isEmpty()) {
+            problems.add("the role of " + account + " lacks " + missing + " on configmaps");
+        }
+        if (!verbs.getOrDefault("pods", Set.of()).containsAll(List.of("create", "delete", "watch"))) {
+            problems.add("the role of " + account + " cannot create, watch and delete pods (the TaskManagers)");
+        }
+        return problems;
+    }
+
+    @Test
+    void flinkDeploymentsRunWithKubernetesHighAvailabilityAndTheRoleItNeeds() throws Exception {
+        List<Map<String, Object>> rbac = docs(DIR.resolve("rbac.yaml"));
+        Set<Object> storageDirs = new HashSet<>();
+        for (Path file : manifests()) {
+            Map<String, Object> deployment = deployment(docs(file));
+            assertThat(haProblems(deployment, rbac)).as(file.toString()).isEmpty();
+            storageDirs.add(map(deployment, "spec", "flinkConfiguration").get("high-availability.storageDir"));
+        }
+        assertThat(storageDirs).as("each job its own HA storage").hasSize(2);
+    }
+
+    /** The check above fails, naming what is wrong, for each way to lose a job with its JobManager. */
+    @Test
+    @SuppressWarnings("unchecked")
+    void theHighAvailabilityCheckNamesWhatWouldLoseTheJob() throws Exception {
+        String ingest = Files.readString(DIR.resolve("ingest.yaml"));
+        String rbacFile = Files.readString(DIR.resolve("rbac.yaml"));
+        Map<String, java.util.function.BiConsumer<Map<String, Object>, List<Map<String, Object>>>> mutations =
+                new java.util.LinkedHashMap<>();
+        mutations.put("high-availability.type is null", (d, r) -> map(d, "spec", "flinkConfiguration")
+                .remove("high-availability.type"));
+        mutations.put("high-availability.type is zookeeper", (d, r) -> map(d, "spec", "flinkConfiguration")
+                .put("high-availability.type", "zookeeper"));
+        mutations.put("high-availability.storageDir is not set", (d, r) -> map(d, "spec", "flinkConfiguration")
+                .remove("high-availability.storageDir"));
+        mutations.put("not on the checkpoints' object store", (d, r) -> map(d, "spec", "flinkConfiguration")
+                .put("high-availability.storageDir", "file:///tmp/ha"));
+        mutations.put("serviceAccount default is not defined", (d, r) -> map(d, "spec")
+                .put("serviceAccount", "default"));
+        mutations.put("no RoleBinding", (d, r) -> r.removeIf(x -> "RoleBinding".equals(x.get("kind"))));
+        mutations.put("lacks [update, patch] on configmaps", (d, r) -> r.stream()
+                .filter(x -> "Role".equals(x.get("kind"))).forEach(role -> list(role, "rules").forEach(rule -> {
+                    if (list(map(rule), "resources").contains("configmaps")) {
+                        map(rule).put("verbs", new ArrayList<>(List.of("get", "list", "watch", "create", "delete")));
+                    }
+                })));
+        mutations.put("cannot create, watch and delete pods", (d, r) -> r.stream()
+                .filter(x -> "Role".equals(x.get("kind"))).forEach(role -> list(role, "rules")
+                        .removeIf(rule -> list(map(rule), "resources").contains("pods"))));
+        for (var m : mutations.entrySet()) {
+            Map<String, Object> d = deployment(parse(ingest));
+            List<Map<String, Object>> rbac = parse(rbacFile);
+            m.getValue().accept(d, rbac);
+            assertThat(haProblems(d, rbac)).as(m.getKey()).anyMatch(p -> p.contains(m.getKey()));
+        }
+    }
+
     // ---- the operator's schema, and rendering the manifests as the runbook applies them ----
 
     private static final Path SCHEMA = DIR.resolve("schema/flinkdeployment.schema.json");
@@ -373,6 +489,7 @@ class KubernetesManifestsTest {
         mutations.put("jarURI", d -> map(d, "spec", "job").remove("jarURI"));
         mutations.put("memory", d -> map(d, "spec", "taskManager", "resource").put("memory", 2048));
         mutations.put("flinkConfiguration", d -> map(d, "spec", "flinkConfiguration").put("heartbeat.timeout", 3000));
+        mutations.put("serviceAccount", d -> map(d, "spec").put("serviceAccount", List.of("eventpipe-flink")));
         mutations.put("mountPth", d -> ((Map<String, Object>) ((List<Object>) map(
                 list(map(d, "spec", "podTemplate", "spec"), "containers").get(0)).get("volumeMounts")).get(0))
                 .put("mountPth", "/x"));

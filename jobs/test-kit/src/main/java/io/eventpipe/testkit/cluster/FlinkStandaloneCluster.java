@@ -39,6 +39,13 @@ import static org.awaitility.Awaitility.await;
  * only ports, directories and memory sizes changed. Jobs are submitted with the real CLI. Every process it starts finds
  * Flink's plugins (the S3 file system) in {@code target/flink/plugins}, as a distribution's would in {@code plugins/}.
  *
+ * <p>With the ZooKeeper high availability of {@code deploy/standalone/config.yaml}, it starts a real ZooKeeper server
+ * ({@link ZooKeeperProcess}) for the cluster's quorum, with the HA storage under the cluster's directory. More
+ * JobManagers can then be started as standbys ({@link #startJobManager()}), each with its own configuration directory
+ * for its ports as on a host of its own, killed ({@link #killJobManager(int)}) and restarted in place on the same
+ * ports ({@link #restartJobManager(int)}). The REST calls go to any JobManager that answers: a standby's REST API
+ * serves the leader's answers.
+ *
  * <p>The module that runs it names those inputs in system properties, as {@code jobs/cluster-tests}' failsafe
  * configuration does: {@code eventpipe.flink.lib}, {@code eventpipe.flink.plugins}, {@code eventpipe.standalone.config}
  * and, for {@link #jobJar}, {@code eventpipe.<job>.jar}.
@@ -46,6 +53,8 @@ import static org.awaitility.Awaitility.await;
 public final class FlinkStandaloneCluster implements AutoCloseable {
     private static final Pattern JOB_ID = Pattern.compile("JobID ([0-9a-f]{32})");
     private static final Pattern RESOURCE_ID = Pattern.compile("Starting TaskManager with ResourceID: (\\S+)");
+    private static final String GRANTED = "DefaultDispatcherRunner was granted leadership";
+    private static final String REVOKED = "DefaultDispatcherRunner was revoked the leadership";
 
     private final Path home;
     private final Path lib = Path.of(System.getProperty("eventpipe.flink.lib"));
@@ -58,15 +67,44 @@ public final class FlinkStandaloneCluster implements AutoCloseable {
     private final ObjectMapper json = new ObjectMapper();
     private final List<Process> processes = new ArrayList<>();
     private final Thread cleanup = new Thread(this::destroyAll, "flink-cluster-cleanup");
-    private Process jobManager;
+    /** The configuration every process starts from (a JobManager's own ports replace those of the first). */
+    private final Map<String, String> config;
+    private final ZooKeeperProcess zooKeeper;
+    private final List<JobManager> jobManagers = new ArrayList<>();
     private final List<Process> taskManagers = new ArrayList<>();
     private final Map<String, List<String>> memoryParams = new java.util.HashMap<>();
 
     private final List<String> secrets;
 
-    private FlinkStandaloneCluster(Path home, int restPort, List<String> javaOpts, List<String> taskManagerOpts,
-            SSLContext restClient, List<String> secrets) {
+    /**
+     * One JobManager: its configuration directory (its own ports), its REST port, and its process with the log file
+     * of the current launch.
+     */
+    private static final class JobManager {
+        final Path conf;
+        final int restPort;
+        Process process;
+        Path log;
+        int launches;
+        /** Killed by the test, as opposed to exited on its own. */
+        boolean killed;
+
+        JobManager(Path conf, int restPort) {
+            this.conf = conf;
+            this.restPort = restPort;
+        }
+
+        boolean alive() {
+            return process != null && process.isAlive();
+        }
+    }
+
+    private FlinkStandaloneCluster(Path home, Map<String, String> config, ZooKeeperProcess zooKeeper,
+            int restPort, List<String> javaOpts, List<String> taskManagerOpts, SSLContext restClient,
+            List<String> secrets) {
         this.home = home;
+        this.config = config;
+        this.zooKeeper = zooKeeper;
         this.restPort = restPort;
         this.javaOpts = javaOpts;
         this.taskManagerOpts = taskManagerOpts;
@@ -136,13 +174,43 @@ public final class FlinkStandaloneCluster implements AutoCloseable {
         }
         requireSet(flat, "security.ssl.rest.authentication-enabled", "true");
         flat.putAll(extra);
-        Files.createDirectories(home.resolve("conf"));
+        flat.put(HA_PORT, Integer.toString(freePort()));
+        ZooKeeperProcess zooKeeper = null;
+        if ("zookeeper".equalsIgnoreCase(flat.get("high-availability.type"))
+                && !extra.containsKey("high-availability.zookeeper.quorum")) {
+            // the quorum, as an operator would run it, and the HA storage beside the checkpoints
+            zooKeeper = ZooKeeperProcess.start(home.resolve("zookeeper"));
+            flat.put("high-availability.zookeeper.quorum", zooKeeper.connectString());
+            flat.put("high-availability.storageDir", home.resolve("ha").toUri().toString());
+        }
         Files.createDirectories(home.resolve("log"));
         Files.createDirectories(home.resolve("tmp"));
+        writeConf(home.resolve("conf"), flat);
+        List<String> opts = Arrays.asList(flat.get("env.java.opts.all").trim().split("\\s+"));
+        String tmOpts = flat.getOrDefault("env.java.opts.taskmanager", "").trim();
+        FlinkStandaloneCluster cluster = new FlinkStandaloneCluster(home, flat, zooKeeper, restPort, opts,
+                tmOpts.isEmpty() ? List.of() : Arrays.asList(tmOpts.split("\\s+")),
+                Keytool.sslContext(tls.resolve("rest.p12"), tls.resolve("rest-trust.p12"), restPassword),
+                List.of(internalPassword, restPassword));
+        try {
+            cluster.jobManagers.add(new JobManager(home.resolve("conf"), restPort));
+            cluster.launchJobManager(cluster.jobManagers.get(0));
+            cluster.startTaskManager();
+        } catch (Exception | Error e) {
+            cluster.close();
+            throw e;
+        }
+        return cluster;
+    }
+
+    private static final String HA_PORT = "high-availability.jobmanager.port";
+
+    private static void writeConf(Path conf, Map<String, String> flat) throws IOException {
+        Files.createDirectories(conf);
         DumperOptions options = new DumperOptions();
         options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
-        Files.writeString(home.resolve("conf/config.yaml"), new Yaml(options).dump(flat));
-        Files.writeString(home.resolve("conf/log4j.properties"), String.join("\n",
+        Files.writeString(conf.resolve("config.yaml"), new Yaml(options).dump(flat));
+        Files.writeString(conf.resolve("log4j.properties"), String.join("\n",
                 "rootLogger.level = INFO",
                 "rootLogger.appenderRef.file.ref = file",
                 "appender.file.type = File",
@@ -150,15 +218,14 @@ public final class FlinkStandaloneCluster implements AutoCloseable {
                 "appender.file.fileName = ${sys:log.file}",
                 "appender.file.layout.type = PatternLayout",
                 "appender.file.layout.pattern = %d{HH:mm:ss,SSS} %-5p %-60c %x - %m%n", ""));
-        List<String> opts = Arrays.asList(flat.get("env.java.opts.all").trim().split("\\s+"));
-        String tmOpts = flat.getOrDefault("env.java.opts.taskmanager", "").trim();
-        FlinkStandaloneCluster cluster = new FlinkStandaloneCluster(home, restPort, opts,
-                tmOpts.isEmpty() ? List.of() : Arrays.asList(tmOpts.split("\\s+")),
-                Keytool.sslContext(tls.resolve("rest.p12"), tls.resolve("rest-trust.p12"), restPassword),
-                List.of(internalPassword, restPassword));
-        cluster.startJobManager();
-        cluster.startTaskManager();
-        return cluster;
+    }
+
+    /** The ZooKeeper server of the cluster's high availability; fails when the configuration has none. */
+    public ZooKeeperProcess zooKeeper() {
+        if (zooKeeper == null) {
+            throw new IllegalStateException("the cluster runs without ZooKeeper high availability");
+        }
+        return zooKeeper;
     }
 
     private static void requireSet(Map<String, String> config, String key, String value) {
@@ -272,12 +339,97 @@ public final class FlinkStandaloneCluster implements AutoCloseable {
         return p;
     }
 
-    private void startJobManager() throws Exception {
-        jobManager = launch("jobmanager", "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint",
-                "GET_JM_RESOURCE_PARAMS", List.of("--configDir", home.resolve("conf").toString(), "--executionMode",
-                        "cluster"));
+    /**
+     * Starts one more JobManager, a standby while another leads, with a configuration directory of its own for its
+     * REST and RPC ports, as on a host of its own; waits until its REST API answers (with the leader's answers).
+     *
+     * @return its index, for {@link #killJobManager(int)} and {@link #restartJobManager(int)}
+     */
+    public int startJobManager() throws Exception {
+        Map<String, String> own = new LinkedHashMap<>(config);
+        int port = freePort();
+        own.put("rest.port", Integer.toString(port));
+        own.put("jobmanager.rpc.port", Integer.toString(freePort()));
+        own.put(HA_PORT, Integer.toString(freePort()));
+        Path conf = home.resolve("conf-jobmanager-" + jobManagers.size());
+        writeConf(conf, own);
+        JobManager jm = new JobManager(conf, port);
+        jobManagers.add(jm);
+        launchJobManager(jm);
+        return jobManagers.size() - 1;
+    }
+
+    /** Starts JobManager {@code index} again after {@link #killJobManager(int)}: same configuration and ports. */
+    public void restartJobManager(int index) throws Exception {
+        JobManager jm = jobManagers.get(index);
+        if (jm.alive()) {
+            throw new IllegalStateException("JobManager " + index + " is running");
+        }
+        launchJobManager(jm);
+    }
+
+    private void launchJobManager(JobManager jm) throws Exception {
+        String name = "jobmanager-" + jobManagers.indexOf(jm) + "." + jm.launches++;
+        jm.killed = false;
+        jm.log = home.resolve("log/" + name + ".log");
+        jm.process = launch(name, "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint",
+                "GET_JM_RESOURCE_PARAMS", List.of("--configDir", jm.conf.toString(), "--executionMode", "cluster"));
         await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
-                .until(() -> get("/overview").has("taskmanagers"));
+                .until(() -> {
+                    if (!jm.alive()) {
+                        throw new IllegalStateException("JobManager exited; see " + jm.log);
+                    }
+                    return get(jm.restPort, "/overview").has("taskmanagers");
+                });
+    }
+
+    /**
+     * Restarts in place, as a supervisor would, every JobManager that exited on its own (a JobManager exits on a fatal
+     * error, such as losing its HA services); returns their indices.
+     */
+    public List<Integer> restartExitedJobManagers() throws Exception {
+        List<Integer> restarted = new ArrayList<>();
+        for (int i = 0; i < jobManagers.size(); i++) {
+            JobManager jm = jobManagers.get(i);
+            if (!jm.alive() && !jm.killed) {
+                launchJobManager(jm);
+                restarted.add(i);
+            }
+        }
+        return restarted;
+    }
+
+    /** {@code kill -9} of JobManager {@code index} (in start order; 0 is the first). */
+    public void killJobManager(int index) throws Exception {
+        JobManager jm = jobManagers.get(index);
+        jm.killed = true;
+        Process p = jm.process;
+        p.destroyForcibly();
+        p.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    /**
+     * The index of the JobManager that leads now, by its log: a live one whose dispatcher was last granted
+     * leadership and not revoked since; -1 while none does.
+     */
+    public int leadingJobManager() throws IOException {
+        for (int i = 0; i < jobManagers.size(); i++) {
+            JobManager jm = jobManagers.get(i);
+            if (jm.alive() && Files.exists(jm.log)) {
+                String log = Files.readString(jm.log, StandardCharsets.ISO_8859_1);
+                int granted = log.lastIndexOf(GRANTED);
+                if (granted >= 0 && granted > log.lastIndexOf(REVOKED)) {
+                    return i;
+                }
+            }
+        }
+        return -1;
+    }
+
+    /** Waits until one live JobManager leads and returns its index. */
+    public int awaitLeader() {
+        return await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
+                .until(this::leadingJobManager, i -> i >= 0);
     }
 
     /** Starts one more TaskManager process and waits until the JobManager has registered it. */
@@ -341,9 +493,38 @@ public final class FlinkStandaloneCluster implements AutoCloseable {
         tm.waitFor(30, TimeUnit.SECONDS);
     }
 
+    /**
+     * GET of a REST path from the first live JobManager that answers (any JobManager serves the leader's answers;
+     * one that does not know the leader yet answers 503, and the next is asked); fails on an answer other than 200.
+     */
     public JsonNode get(String path) throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("https://localhost:" + restPort + path))
+        Exception last = null;
+        for (JobManager jm : jobManagers) {
+            if (!jm.alive()) {
+                continue;
+            }
+            try {
+                return get(jm.restPort, path);
+            } catch (IOException | LeaderUnknown e) {
+                last = e;
+            }
+        }
+        throw last != null ? last : new IOException("no JobManager is running");
+    }
+
+    /** A JobManager's REST API answered 503: it does not know the leader (an election is going on). */
+    private static final class LeaderUnknown extends IllegalStateException {
+        LeaderUnknown(String message) {
+            super(message);
+        }
+    }
+
+    private JsonNode get(int port, String path) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("https://localhost:" + port + path))
                 .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() == 503) {
+            throw new LeaderUnknown("GET " + path + " on port " + port + ": 503 " + r.body());
+        }
         if (r.statusCode() != 200) {
             throw new IllegalStateException("GET " + path + ": " + r.statusCode() + " " + r.body());
         }
@@ -484,6 +665,13 @@ public final class FlinkStandaloneCluster implements AutoCloseable {
                 p.waitFor(30, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            }
+        }
+        if (zooKeeper != null) {
+            try {
+                zooKeeper.close();
+            } catch (Exception e) {
+                // shutting down: nothing more to do for a server that would not stop
             }
         }
     }

@@ -10,7 +10,7 @@ import java.nio.file.Path;
 @Command(name = "eventpipe", mixinStandardHelpOptions = true, version = "eventpipe 0.1.0",
         description = "Exactly-once event pipelines on Apache Flink.",
         subcommands = {RunCommand.class, ProduceCommand.class, TopicsCommand.class, SavepointCommand.class,
-                CorpusCommand.class, DlqCommand.class, BackfillCommand.class})
+                CorpusCommand.class, DlqCommand.class, BackfillCommand.class, TransactionsCommand.class})
 public final class Main implements Runnable {
     @Override
     public void run() {

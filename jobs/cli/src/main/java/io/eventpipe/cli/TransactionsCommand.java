@@ -56,6 +56,16 @@ public final class TransactionsCommand implements Runnable {
         /** The job's name, Kafka connection and transactional-id prefixes. */
         record Job(String name, KafkaConnection kafka, List<String> prefixes) {}
 
+        /** The job, or null after printing the configuration's problems. */
+        Job loadOrReport() {
+            try {
+                return load();
+            } catch (ConfigException e) {
+                System.err.println(e.getMessage());
+                return null;
+            }
+        }
+
         Job load() {
             Settings settings = JobArgs.of(config, sets).load();
             return switch (job) {
@@ -100,11 +110,8 @@ public final class TransactionsCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            JobOptions.Job job;
-            try {
-                job = options.load();
-            } catch (ConfigException e) {
-                System.err.println(e.getMessage());
+            JobOptions.Job job = options.loadOrReport();
+            if (job == null) {
                 return 2;
             }
             List<LingeringTransactions.Open> open = new LingeringTransactions(job.kafka(), job.prefixes()).find();
@@ -147,11 +154,8 @@ public final class TransactionsCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            JobOptions.Job job;
-            try {
-                job = options.load();
-            } catch (ConfigException e) {
-                System.err.println(e.getMessage());
+            JobOptions.Job job = options.loadOrReport();
+            if (job == null) {
                 return 2;
             }
             if (!jobNotRunning) {

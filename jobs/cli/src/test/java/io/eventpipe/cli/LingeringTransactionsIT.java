@@ -78,6 +78,11 @@ class LingeringTransactionsIT {
                 // the job commits (its checkpoints complete), and its sinks hold records in open transactions
                 await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500))
                         .until(() -> !kafka.readCommitted("tx.clean").isEmpty());
+                // while the job runs, abort refuses: its transactions are its own
+                CommandRun.Result refused = CommandRun.run("transactions", "abort", "--config", config.toString(),
+                        "--flink-rest", "http://localhost:" + restPort(tmp.resolve("job.out")));
+                assertThat(refused.code()).as(refused.output()).isEqualTo(2);
+                assertThat(refused.output()).contains("job tx is running");
             } finally {
                 job.destroyForcibly().waitFor(30, TimeUnit.SECONDS); // kill -9 of every Flink process of the job
                 feeding.set(false);
@@ -156,32 +161,10 @@ class LingeringTransactionsIT {
             kafka.allow(user, ResourceType.GROUP, user, PatternType.LITERAL, AclOperation.READ);
             kafka.allow(user, ResourceType.TRANSACTIONAL_ID, user + "-", PatternType.PREFIXED, AclOperation.WRITE,
                     AclOperation.DESCRIBE);
-            Path config = Files.writeString(tmp.resolve("secured.yaml"), String.join("\n",
-                    "job.name: " + user,
-                    "kafka.bootstrap-servers: " + kafka.saslSslBootstrap(),
-                    "kafka.request-timeout: 20s",
-                    "kafka.properties.security.protocol: SASL_SSL",
-                    "kafka.properties.sasl.mechanism: SCRAM-SHA-512",
-                    "kafka.properties.sasl.jaas.config: 'org.apache.kafka.common.security.scram.ScramLoginModule"
-                            + " required username=\"" + user + "\" password=\"" + kafka.password(user) + "\";'",
-                    "kafka.properties.ssl.truststore.type: PKCS12",
-                    "kafka.properties.ssl.truststore.location: " + kafka.truststore(),
-                    "kafka.properties.ssl.truststore.password: " + kafka.storePassword(),
-                    "topics.input: " + user + ".events",
-                    "topics.clean: " + user + ".clean",
-                    "topics.dlq: " + user + ".dlq",
-                    "lake.enabled: false",
-                    "sink.dlq.archive-path: " + tmp.resolve("dead-letters").toUri(), ""));
+            Path config = CommandRun.yaml(tmp.resolve("secured.yaml"),
+                    SecuredReplayIT.securedIngestConfig(kafka, user, tmp));
             // a writer of the job's clean sink that died with its transaction open, as the job's principal
-            Properties client = new Properties();
-            client.setProperty("bootstrap.servers", kafka.saslSslBootstrap());
-            client.setProperty("security.protocol", "SASL_SSL");
-            client.setProperty("sasl.mechanism", "SCRAM-SHA-512");
-            client.setProperty("sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required"
-                    + " username=\"" + user + "\" password=\"" + kafka.password(user) + "\";");
-            client.setProperty("ssl.truststore.type", "PKCS12");
-            client.setProperty("ssl.truststore.location", kafka.truststore().toString());
-            client.setProperty("ssl.truststore.password", kafka.storePassword());
+            Properties client = kafka.clientConfig(user);
             KafkaProducer<byte[], byte[]> dead = transactional(client, user + "-clean-1-7");
             dead.beginTransaction();
             dead.send(new ProducerRecord<>(user + ".clean", 1, null, "x".getBytes(StandardCharsets.UTF_8))).get();
@@ -225,7 +208,12 @@ class LingeringTransactionsIT {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx1g", "--add-opens=java.base/java.util=ALL-UNNAMED",
                 "--add-opens=java.base/java.lang=ALL-UNNAMED",
-                "-Dlog4j2.configurationFile=log4j2-eventpipe-test.properties",
+                "-Dlog4j2.configurationFile=" + Files.writeString(tmp.resolve("job-log4j2.properties"), String.join(
+                        "\n", "rootLogger.level = WARN", "rootLogger.appenderRef.console.ref = console",
+                        "appender.console.type = Console", "appender.console.name = console",
+                        "appender.console.layout.type = PatternLayout", "appender.console.layout.pattern = %m%n",
+                        "logger.rest.name = org.apache.flink.runtime.dispatcher.DispatcherRestEndpoint",
+                        "logger.rest.level = INFO", "")).toUri(),
                 "-cp", System.getProperty("java.class.path"), "io.eventpipe.ingest.IngestJob",
                 "--config", config.toString()));
         return new ProcessBuilder(cmd).redirectErrorStream(true)
@@ -247,6 +235,15 @@ class LingeringTransactionsIT {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** The port of the job's local REST API, from its log. */
+    private static int restPort(Path log) {
+        java.util.regex.Pattern listening = java.util.regex.Pattern.compile("Rest endpoint listening at [^:]+:(\\d+)");
+        return await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            java.util.regex.Matcher m = listening.matcher(Files.readString(log));
+            return m.find() ? Integer.parseInt(m.group(1)) : 0;
+        }, port -> port > 0);
     }
 
     private static long lastStableOffset(Admin admin, TopicPartition tp) throws Exception {

@@ -17,10 +17,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -76,23 +76,22 @@ class SecuredReplayIT {
     }
 
     private static Path config(String user) throws Exception {
-        String yaml = String.join("\n",
-                "job.name: " + user,
-                "kafka.bootstrap-servers: " + kafka.saslSslBootstrap(),
-                "kafka.request-timeout: 20s",
-                "kafka.properties.security.protocol: SASL_SSL",
-                "kafka.properties.sasl.mechanism: SCRAM-SHA-512",
-                "kafka.properties.sasl.jaas.config: 'org.apache.kafka.common.security.scram.ScramLoginModule"
-                        + " required username=\"" + user + "\" password=\"" + kafka.password(user) + "\";'",
-                "kafka.properties.ssl.truststore.type: PKCS12",
-                "kafka.properties.ssl.truststore.location: " + kafka.truststore(),
-                "kafka.properties.ssl.truststore.password: " + kafka.storePassword(),
-                "topics.input: " + user + ".events",
-                "topics.clean: " + user + ".clean",
-                "topics.dlq: " + user + ".dlq",
-                "lake.enabled: false",
-                "sink.dlq.archive-path: " + tmp.resolve("dead-letters").toUri(), "");
-        return Files.writeString(tmp.resolve(user + ".yaml"), yaml);
+        return CommandRun.yaml(tmp.resolve(user + ".yaml"), securedIngestConfig(kafka, user, tmp));
+    }
+
+    /** An ingest job configuration (lake off) that connects as {@code user} over SASL_SSL. */
+    static Map<String, String> securedIngestConfig(SecuredKafkaBroker kafka, String user, Path tmp) {
+        Map<String, String> settings = new java.util.LinkedHashMap<>(Map.of(
+                "job.name", user,
+                "kafka.bootstrap-servers", kafka.saslSslBootstrap(),
+                "kafka.request-timeout", "20s",
+                "topics.input", user + ".events",
+                "topics.clean", user + ".clean",
+                "topics.dlq", user + ".dlq",
+                "lake.enabled", "false",
+                "sink.dlq.archive-path", tmp.resolve("dead-letters").toUri().toString()));
+        kafka.jobKafkaProperties(user).forEach((k, v) -> settings.put("kafka.properties." + k, v));
+        return settings;
     }
 
     @Test

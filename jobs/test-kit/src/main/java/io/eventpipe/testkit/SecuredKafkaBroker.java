@@ -175,15 +175,30 @@ public final class SecuredKafkaBroker implements AutoCloseable, CommittedReader 
 
     /** Client settings of the super user over SASL_SSL with SCRAM-SHA-512. */
     public Properties adminConfig() {
+        return clientConfig(ADMIN);
+    }
+
+    /** Client settings of a SCRAM user over SASL_SSL with SCRAM-SHA-512. */
+    public Properties clientConfig(String user) {
         Properties p = new Properties();
         p.setProperty("bootstrap.servers", saslSslBootstrap());
-        p.setProperty("security.protocol", "SASL_SSL");
-        p.setProperty("sasl.mechanism", "SCRAM-SHA-512");
-        p.setProperty("sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required"
-                + " username=\"" + ADMIN + "\" password=\"" + passwords.get(ADMIN) + "\";");
-        p.setProperty("ssl.truststore.type", "PKCS12");
-        p.setProperty("ssl.truststore.location", truststore().toString());
-        p.setProperty("ssl.truststore.password", storePassword);
+        jobKafkaProperties(user).forEach(p::setProperty);
+        return p;
+    }
+
+    /**
+     * The {@code kafka.properties.*} of a job configuration that connects as a SCRAM user over SASL_SSL (with
+     * {@code kafka.bootstrap-servers} set to {@link #saslSslBootstrap()}), without the prefix.
+     */
+    public java.util.Map<String, String> jobKafkaProperties(String user) {
+        java.util.Map<String, String> p = new java.util.LinkedHashMap<>();
+        p.put("security.protocol", "SASL_SSL");
+        p.put("sasl.mechanism", "SCRAM-SHA-512");
+        p.put("sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required"
+                + " username=\"" + user + "\" password=\"" + passwords.get(user) + "\";");
+        p.put("ssl.truststore.type", "PKCS12");
+        p.put("ssl.truststore.location", truststore().toString());
+        p.put("ssl.truststore.password", storePassword);
         return p;
     }
 

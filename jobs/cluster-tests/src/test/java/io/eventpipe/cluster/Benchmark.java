@@ -59,7 +59,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  *   <li>the aggregate job over the clean topic;</li>
  *   <li>end-to-end latency at half the ingest job's exactly-once rate, from the input record's timestamp to the clean
  *       record's visibility in a read_committed consumer;</li>
- *   <li>checkpoint duration and size, recovery after a TaskManager is killed, peak TaskManager heap and RSS.</li>
+ *   <li>checkpoint duration and size, recovery after a TaskManager is killed and after the JobManager is killed and
+ *   restarted in place (ZooKeeper HA), peak TaskManager heap and RSS.</li>
  * </ul>
  * Every rate is also given as a ratio to the raw consume rate of the same run. The table is printed, and written
  * as markdown with JSON beside it under {@code bench.out}.
@@ -415,7 +416,8 @@ class Benchmark {
     /**
      * The ingest job's main configuration fed at half its measured exactly-once rate: latency from the input
      * record's timestamp (its send time) to the clean record's arrival at a read_committed consumer, after a warm-up.
-     * At exactly-once, a TaskManager is then killed (a spare one waits) and the recovery measured.
+     * At exactly-once, a TaskManager is then killed (a spare one waits) and the recovery measured, then the leading
+     * JobManager, restarted in place.
      */
     private void latency(String delivery) throws Exception {
         double max = results.stream().filter(r -> r.name().equals("ingest " + delivery + " rocksdb lake"))
@@ -455,6 +457,7 @@ class Benchmark {
             more.putAll(checkpointDurations(job, windowStart, System.currentTimeMillis()));
             if (delivery.equals("exactly-once")) {
                 more.put("recoveryMillis", recovery(job));
+                more.put("jobManagerRecoveryMillis", jobManagerRecovery(job));
             }
         } finally {
             feed.stop = true;
@@ -520,6 +523,30 @@ class Benchmark {
             TimeUnit.MILLISECONDS.sleep(100);
         }
         throw new AssertionError("the job did not recover within 3 minutes");
+    }
+
+    /**
+     * Kills the leading JobManager and restarts it in place, as a supervisor would (ZooKeeper HA: it leads again once
+     * the dead one's session has expired), and measures from the kill until every task of the job runs again.
+     */
+    private long jobManagerRecovery(String job) throws Exception {
+        int leader = cluster.awaitLeader();
+        long killedAt = System.currentTimeMillis();
+        cluster.killJobManager(leader);
+        cluster.restartJobManager(leader);
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+        while (System.nanoTime() < deadline) {
+            try {
+                long running = cluster.lastTaskRunningAt(job);
+                if (running > killedAt && cluster.allTasksRunning(job)) {
+                    return running - killedAt;
+                }
+            } catch (Exception e) {
+                // no leader yet; ask again
+            }
+            TimeUnit.MILLISECONDS.sleep(100);
+        }
+        throw new AssertionError("the job did not recover from the JobManager kill within 3 minutes");
     }
 
     private void readLatencies(String topic, Map<String, Long> sentAt, List<Long> latencies, AtomicBoolean measuring,
@@ -894,6 +921,9 @@ class Benchmark {
         }
         if (d.containsKey("recoveryMillis")) {
             notes.add("recovery after a TaskManager kill " + d.get("recoveryMillis") + " ms");
+        }
+        if (d.containsKey("jobManagerRecoveryMillis")) {
+            notes.add("after a JobManager kill and restart in place " + d.get("jobManagerRecoveryMillis") + " ms");
         }
         if (d.containsKey("attempts")) {
             notes.add("best of " + d.get("attempts"));

@@ -14,6 +14,7 @@ import io.eventpipe.common.job.JobRuntime;
 import io.eventpipe.common.kafka.KafkaConnection;
 import io.eventpipe.common.kafka.KafkaOptions;
 import io.eventpipe.common.kafka.SinkDelivery;
+import io.eventpipe.common.kafka.TransactionNaming;
 import io.eventpipe.common.kafka.SourceOptions;
 import io.eventpipe.common.kafka.TopicOptions;
 import io.eventpipe.common.kafka.StartingOffsets;
@@ -48,6 +49,7 @@ import java.util.Map;
  * @param dlqTransactionalIdPrefix transactional id prefix of the dead-letter sink
  * @param transactionTimeout Kafka transaction timeout of the sinks
  * @param deliveryGuarantee exactly-once (transactional) or at-least-once Kafka sinks
+ * @param transactionNaming how the exactly-once sinks name their transactions
  * @param postgres database connection and batching
  * @param validation what a clean-topic record must satisfy (the ingest job's rules, AVRO format)
  * @param deadLetterLimit how large a dead letter may be, and where larger ones are archived whole
@@ -73,6 +75,7 @@ public record AggregateConfig(
         String dlqTransactionalIdPrefix,
         Duration transactionTimeout,
         SinkDelivery deliveryGuarantee,
+        TransactionNaming transactionNaming,
         PostgresSettings postgres,
         ValidationRules validation,
         DeadLetterLimit deadLetterLimit,
@@ -165,7 +168,8 @@ public record AggregateConfig(
                 s.get(INPUT_TOPIC), s.get(RESULTS_TOPIC), s.get(LATE_TOPIC), s.get(DLQ_TOPIC),
                 group != null ? group : name, s.get(STARTING_OFFSETS), s.get(MAX_OUT_OF_ORDERNESS), s.get(IDLENESS),
                 s.get(WINDOW_SIZE), s.get(ALLOWED_LATENESS), Map.copyOf(metrics), results, late, dlq,
-                s.get(TRANSACTION_TIMEOUT), s.get(DELIVERY_GUARANTEE), pg, ValidationOptions.read(s, EventFormat.AVRO),
+                s.get(TRANSACTION_TIMEOUT), s.get(DELIVERY_GUARANTEE),
+                s.get(KafkaOptions.TRANSACTION_NAMING), pg, ValidationOptions.read(s, EventFormat.AVRO),
                 DeadLetterOptions.read(s, kafka, null), TopicLayout.read(s));
         c.crossCheck(s);
         return c;

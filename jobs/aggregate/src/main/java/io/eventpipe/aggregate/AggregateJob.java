@@ -81,14 +81,16 @@ public final class AggregateJob {
         var kafka = config.kafka();
         var timeout = config.transactionTimeout();
         var delivery = config.deliveryGuarantee();
+        var naming = config.transactionNaming();
         AggregateTopology.build(env, config, source, new AggregateTopology.Sinks(
                 PostgresSink.create(config.postgres()),
-                KafkaSinks.create(kafka, new WindowResultSerializer(config.resultsTopic()), delivery,
-                        config.resultsTransactionalIdPrefix(), timeout),
-                KafkaSinks.create(kafka, new LateEventSerializer(config.lateTopic(), config.windowSize()), delivery,
+                KafkaSinks.create(kafka, config.resultsTopic(), new WindowResultSerializer(config.resultsTopic()),
+                        delivery, naming, config.resultsTransactionalIdPrefix(), timeout),
+                KafkaSinks.create(kafka, config.lateTopic(),
+                        new LateEventSerializer(config.lateTopic(), config.windowSize()), delivery, naming,
                         config.lateTransactionalIdPrefix(), timeout),
-                KafkaSinks.create(kafka, new DeadLetterSerializer(config.dlqTopic()), delivery,
-                        config.dlqTransactionalIdPrefix(), timeout),
+                KafkaSinks.create(kafka, config.dlqTopic(), new DeadLetterSerializer(config.dlqTopic()), delivery,
+                        naming, config.dlqTransactionalIdPrefix(), timeout),
                 DeadLetterArchive.sink(config.deadLetterLimit().archiveRoot())));
     }
 }

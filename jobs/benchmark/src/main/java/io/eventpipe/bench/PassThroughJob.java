@@ -6,6 +6,7 @@ import io.eventpipe.common.kafka.KafkaSinks;
 import io.eventpipe.common.kafka.KafkaSources;
 import io.eventpipe.common.kafka.SinkDelivery;
 import io.eventpipe.common.kafka.StartingOffsets;
+import io.eventpipe.common.kafka.TransactionNaming;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -20,7 +21,8 @@ import java.util.Map;
  * and sink builders the jobs use, with no decoding, no state and no shuffle.
  *
  * <p>Arguments: {@code --bootstrap-servers host:port --input topic --output topic --name job-name
- * [--delivery exactly-once|at-least-once] [--parallelism 2] [--checkpoint-interval-ms 10000]}.
+ * [--delivery exactly-once|at-least-once] [--transaction-naming incrementing|pooling] [--parallelism 2]
+ * [--checkpoint-interval-ms 10000]}.
  */
 public final class PassThroughJob {
     private PassThroughJob() {}
@@ -46,7 +48,9 @@ public final class PassThroughJob {
         env.fromSource(KafkaSources.rawRecords(kafka, required(a, "input"), name, StartingOffsets.EARLIEST),
                         WatermarkStrategy.noWatermarks(), "Source: kafka: input")
                 .uid("source")
-                .sinkTo(KafkaSinks.create(kafka, copyTo(output), delivery, name, Duration.ofMinutes(10)))
+                .sinkTo(KafkaSinks.create(kafka, output, copyTo(output), delivery, TransactionNaming.valueOf(a.getOrDefault(
+                        "transaction-naming", "incrementing").toUpperCase(java.util.Locale.ROOT)), name,
+                        Duration.ofMinutes(10)))
                 .name("kafka: output")
                 .uid("sink");
         env.execute(name);

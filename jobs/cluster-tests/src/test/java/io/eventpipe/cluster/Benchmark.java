@@ -55,7 +55,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  *   <li>the raw ceiling: a plain producer's rate and a plain consumer's rate on the same broker;</li>
  *   <li>the pass-through job (Kafka source to exactly-once Kafka sink, no decoding): the framework's own ceiling;</li>
  *   <li>the ingest job at exactly-once and at-least-once, each with hashmap and rocksdb, lake on and off, with each
- *       run's outputs counted against the expected numbers;</li>
+ *       run's outputs counted against the expected numbers and, at exactly-once, the transactional ids the broker
+ *       holds for the job afterwards; and the main configuration with pooled transactional ids;</li>
  *   <li>the aggregate job over the clean topic;</li>
  *   <li>end-to-end latency at half the ingest job's exactly-once rate, from the input record's timestamp to the clean
  *       record's visibility in a read_committed consumer;</li>
@@ -134,13 +135,17 @@ class Benchmark {
                     for (boolean lake : List.of(true, false)) {
                         String name = "ingest " + delivery + " " + backend + (lake ? " lake" : " no-lake");
                         if (wanted(name)) {
-                            String clean = ingest(name, delivery, backend, lake);
+                            String clean = ingest(name, delivery, backend, lake, "incrementing");
                             if (main == null && delivery.equals("exactly-once") && backend.equals("rocksdb") && lake) {
                                 main = clean;
                             }
                         }
                     }
                 }
+            }
+            // the main configuration with pooled transactional ids (sink.transaction-naming: pooling)
+            if (wanted("ingest exactly-once rocksdb lake pooling")) {
+                ingest("ingest exactly-once rocksdb lake pooling", "exactly-once", "rocksdb", true, "pooling");
             }
             if (main != null && wanted("aggregate")) {
                 aggregate(main);
@@ -338,16 +343,17 @@ class Benchmark {
     }
 
     /** Runs the shaded ingest job over the loaded topic {@code bench.repeat} times; returns a clean topic. */
-    private String ingest(String title, String delivery, String backend, boolean lake) throws Exception {
+    private String ingest(String title, String delivery, String backend, boolean lake, String naming)
+            throws Exception {
         List<Result> attempts = new ArrayList<>();
         for (int attempt = 1; attempt <= repeat; attempt++) {
-            attempts.add(ingest(title, delivery, backend, lake, attempt));
+            attempts.add(ingest(title, delivery, backend, lake, naming, attempt));
         }
         add(best(attempts));
         return (String) attempts.get(0).details().get("cleanTopic");
     }
 
-    private Result ingest(String title, String delivery, String backend, boolean lake, int attempt)
+    private Result ingest(String title, String delivery, String backend, boolean lake, String naming, int attempt)
             throws Exception {
         String name = "bench-" + title.replace(' ', '-') + "-" + attempt;
         for (String t : List.of(".clean", ".dlq")) {
@@ -356,7 +362,7 @@ class Benchmark {
         Path lakeDir = tmp.resolve(name + "-lake");
         Path config = tmp.resolve(name + ".yaml");
         Files.writeString(config, jobConfig(name, backend)
-                + "sink:\n  delivery-guarantee: " + delivery + "\n"
+                + "sink:\n  delivery-guarantee: " + delivery + "\n  transaction-naming: " + naming + "\n"
                 + "source:\n  starting-offsets: earliest\n"
                 + "topics:\n  input: " + INPUT + "\n  clean: " + name + ".clean\n  dlq: " + name + ".dlq\n"
                 + "lake:\n  enabled: " + lake + "\n  path: " + lakeDir.toUri() + "\n"
@@ -380,6 +386,13 @@ class Benchmark {
             more.put("lakeBytes", lakeBytes(lakeDir));
         }
         more.put("cleanTopic", name + ".clean");
+        if (delivery.equals("exactly-once")) {
+            // the brokers keep state for every transactional id until it expires (7 days by default)
+            try (var admin = kafka.admin()) {
+                more.put("transactionalIds", admin.listTransactions().all().get(1, TimeUnit.MINUTES).stream()
+                        .filter(t -> t.transactionalId().startsWith(name + "-")).count());
+            }
+        }
         return new Result(title, "decode, validate, contracts, dedup, clean + dead-letter sinks"
                 + (lake ? ", lake" : ""), rate.sustained(), details(rate, more));
     }
@@ -921,6 +934,9 @@ class Benchmark {
         }
         if (d.containsKey("recoveryMillis")) {
             notes.add("recovery after a TaskManager kill " + d.get("recoveryMillis") + " ms");
+        }
+        if (d.containsKey("transactionalIds")) {
+            notes.add(d.get("transactionalIds") + " transactional ids at the broker");
         }
         if (d.containsKey("jobManagerRecoveryMillis")) {
             notes.add("after a JobManager kill and restart in place " + d.get("jobManagerRecoveryMillis") + " ms");

@@ -10,6 +10,7 @@ import io.eventpipe.common.job.JobRuntime;
 import io.eventpipe.common.kafka.KafkaConnection;
 import io.eventpipe.common.kafka.KafkaOptions;
 import io.eventpipe.common.kafka.SinkDelivery;
+import io.eventpipe.common.kafka.TransactionNaming;
 import io.eventpipe.common.kafka.SourceOptions;
 import io.eventpipe.common.kafka.TopicOptions;
 import io.eventpipe.common.kafka.StartingOffsets;
@@ -47,6 +48,7 @@ import java.util.List;
  * @param dlqTransactionalIdPrefix transactional id prefix of the dead-letter sink
  * @param transactionTimeout Kafka transaction timeout of both sinks
  * @param deliveryGuarantee exactly-once (transactional) or at-least-once Kafka sinks
+ * @param transactionNaming how the exactly-once sinks name their transactions
  * @param lakePath Parquet lake root URI, or null when the lake is disabled
  * @param deadLetterLimit how large a dead letter may be, and where larger ones are archived whole
  * @param topicLayout partitions, replication and retention of the topics, for the topics command
@@ -70,6 +72,7 @@ public record IngestConfig(
         String dlqTransactionalIdPrefix,
         Duration transactionTimeout,
         SinkDelivery deliveryGuarantee,
+        TransactionNaming transactionNaming,
         String lakePath,
         DeadLetterLimit deadLetterLimit,
         TopicLayout topicLayout) {
@@ -140,7 +143,8 @@ public record IngestConfig(
                 s.get(INPUT_TOPIC), s.get(CLEAN_TOPIC), s.get(DLQ_TOPIC), group != null ? group : name,
                 s.get(STARTING_OFFSETS), s.get(STOPPING_OFFSETS), rules, contracts(s), s.get(MAX_OUT_OF_ORDERNESS), s.get(IDLENESS), s.get(DEDUP_TTL),
                 cleanPrefix != null ? cleanPrefix : name + "-clean", dlqPrefix != null ? dlqPrefix : name + "-dlq",
-                s.get(TRANSACTION_TIMEOUT), s.get(DELIVERY_GUARANTEE), lakePath, deadLetterLimit, TopicLayout.read(s));
+                s.get(TRANSACTION_TIMEOUT), s.get(DELIVERY_GUARANTEE),
+                s.get(KafkaOptions.TRANSACTION_NAMING), lakePath, deadLetterLimit, TopicLayout.read(s));
         c.crossCheck(s);
         return c;
     }

@@ -74,10 +74,12 @@ public final class IngestJob {
     public static void addTo(StreamExecutionEnvironment env, IngestConfig config) {
         KafkaSource<RawRecord> source = KafkaSources.rawRecords(config.kafka(), config.inputTopic(),
                 config.groupId(), config.startingOffsets(), config.stoppingOffsets());
-        Sink<Event> clean = KafkaSinks.create(config.kafka(), new EventSerializer(config.cleanTopic()),
-                config.deliveryGuarantee(), config.cleanTransactionalIdPrefix(), config.transactionTimeout());
-        Sink<DeadLetter> dlq = KafkaSinks.create(config.kafka(), new DeadLetterSerializer(config.dlqTopic()),
-                config.deliveryGuarantee(), config.dlqTransactionalIdPrefix(), config.transactionTimeout());
+        Sink<Event> clean = KafkaSinks.create(config.kafka(), config.cleanTopic(),
+                new EventSerializer(config.cleanTopic()), config.deliveryGuarantee(), config.transactionNaming(),
+                config.cleanTransactionalIdPrefix(), config.transactionTimeout());
+        Sink<DeadLetter> dlq = KafkaSinks.create(config.kafka(), config.dlqTopic(),
+                new DeadLetterSerializer(config.dlqTopic()), config.deliveryGuarantee(), config.transactionNaming(),
+                config.dlqTransactionalIdPrefix(), config.transactionTimeout());
         Sink<Event> lake = config.lakeEnabled() ? LakeSink.create(config.lakePath()) : null;
         IngestTopology.build(env, config, source, clean, dlq, lake,
                 DeadLetterArchive.sink(config.deadLetterLimit().archiveRoot()));

@@ -3,6 +3,7 @@ package io.eventpipe.ingest;
 import io.eventpipe.common.config.Settings;
 import io.eventpipe.common.deadletter.Reason;
 import io.eventpipe.common.kafka.SinkDelivery;
+import io.eventpipe.common.kafka.TransactionNaming;
 import io.eventpipe.testkit.Checkpoints;
 import io.eventpipe.testkit.IngestExpectations;
 import io.eventpipe.testkit.KafkaBrokerExtension;
@@ -121,6 +122,34 @@ class IngestJobIT {
                 KAFKA.bootstrapServers()))) {
             assertThat(admin.listTransactions().all().get(30, TimeUnit.SECONDS))
                     .noneMatch(t -> t.transactionalId().startsWith(config.runtime().jobName()));
+        }
+    }
+
+    /**
+     * {@code sink.transaction-naming: pooling}: the same failures, every output exact, and the brokers know fewer of
+     * the clean sink's transactional ids than checkpoints completed (incrementing names take one per subtask and
+     * checkpoint).
+     */
+    @Test
+    void pooledTransactionNamesStayExactAcrossFailuresWithFewerIds(@InjectMiniCluster MiniCluster cluster)
+            throws Exception {
+        IngestConfig config = config("pooling", "rocksdb", Map.of("sink.transaction-naming", "pooling"));
+        assertThat(config.transactionNaming()).isEqualTo(TransactionNaming.POOLING);
+        List<GeneratedRecord> records = IngestRuns.generate(9, EVENTS);
+        IngestExpectations expected = expect(records);
+        java.util.concurrent.atomic.AtomicLong checkpoints = new java.util.concurrent.atomic.AtomicLong();
+        runWithFailures(cluster, config, records, job -> {
+            awaitExactOutputs(cluster, job, config, expected);
+            checkpoints.set(Checkpoints.completed(cluster, job));
+        });
+        String prefix = config.cleanTransactionalIdPrefix() + "-";
+        try (var admin = org.apache.kafka.clients.admin.Admin.create(Map.of("bootstrap.servers",
+                KAFKA.bootstrapServers()))) {
+            long ids = admin.listTransactions().all().get(30, TimeUnit.SECONDS).stream()
+                    .filter(t -> t.transactionalId().startsWith(prefix)).count();
+            System.out.printf("pooling: %d transactional ids of %s* at the broker after %d checkpoints%n", ids,
+                    prefix, checkpoints.get());
+            assertThat(ids).isPositive().isLessThan(checkpoints.get());
         }
     }
 

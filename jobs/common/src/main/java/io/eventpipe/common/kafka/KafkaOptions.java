@@ -28,11 +28,16 @@ public final class KafkaOptions {
                     + "(transactions committed on checkpoints; read_committed consumers see each record once, a "
                     + "checkpoint later) or at-least-once (visible at once; after a failure, records since the last "
                     + "checkpoint are written again). See docs/configuration.md.");
+    public static final Option<TransactionNaming> TRANSACTION_NAMING = Option.choice("sink.transaction-naming",
+            TransactionNaming.class, TransactionNaming.INCREMENTING, "How the exactly-once Kafka sinks name their "
+                    + "transactions: incrementing (a new transactional id per subtask and checkpoint) or pooling "
+                    + "(ids of ended transactions used again, so the brokers keep state for a few per subtask). See "
+                    + "docs/configuration.md.");
     /** Free-form client properties (security, tuning), passed to every Kafka client. */
     public static final String PROPERTIES_SECTION = "kafka.properties";
 
     public static final List<Option<?>> ALL = List.of(BOOTSTRAP_SERVERS, REQUEST_TIMEOUT, TRANSACTION_MAX_TIMEOUT,
-            PREFLIGHT, TRANSACTION_TIMEOUT, DELIVERY_GUARANTEE);
+            PREFLIGHT, TRANSACTION_TIMEOUT, DELIVERY_GUARANTEE, TRANSACTION_NAMING);
 
     private KafkaOptions() {}
 

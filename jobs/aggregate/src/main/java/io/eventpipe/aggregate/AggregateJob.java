@@ -52,11 +52,13 @@ public final class AggregateJob {
     /** Kafka topics and permissions (unless disabled), then the results table. */
     public static void startupChecks(AggregateConfig config) {
         if (config.preflight()) {
-            KafkaPreflight.check(config.kafka(), List.of(
-                    new TopicUse("topics.clean", config.inputTopic(), AclOperation.READ),
+            List<TopicUse> topics = new java.util.ArrayList<>(List.of(
+                    new TopicUse("topics.clean", config.inputTopic(), AclOperation.READ)));
+            topics.addAll(KafkaPreflight.writes(config.deliveryGuarantee(), config.transactionNaming(), List.of(
                     new TopicUse("topics.results", config.resultsTopic(), AclOperation.WRITE),
                     new TopicUse("topics.late", config.lateTopic(), AclOperation.WRITE),
-                    new TopicUse("topics.dlq", config.dlqTopic(), AclOperation.WRITE)),
+                    new TopicUse("topics.dlq", config.dlqTopic(), AclOperation.WRITE))));
+            KafkaPreflight.check(config.kafka(), topics,
                     List.of(new GroupUse(AggregateConfig.GROUP_ID.key(), config.groupId())),
                     config.deliveryGuarantee().transactional()
                             ? List.of(new TransactionalIdUse(AggregateConfig.RESULTS_TX_PREFIX.key(),

@@ -57,9 +57,9 @@ import static org.awaitility.Awaitility.await;
  *
  * <p>CI runs the short version (3 TaskManager kills, 1 JobManager kill, the ZooKeeper, broker and database
  * restarts). The full one is {@code ./eventpipe soak} (10 TaskManager and 3 JobManager kills; {@code --kills},
- * {@code --jobmanager-kills}, {@code --seconds}, {@code --rate}, {@code --seed}), which runs this test with
- * {@code -Dsoak.kills}, {@code -Dsoak.jobmanager-kills}, {@code -Dsoak.seconds}, {@code -Dsoak.rate},
- * {@code -Dsoak.seed}.
+ * {@code --jobmanager-kills}, {@code --seconds}, {@code --rate}, {@code --seed}, {@code --transaction-naming}), which
+ * runs this test with {@code -Dsoak.kills}, {@code -Dsoak.jobmanager-kills}, {@code -Dsoak.seconds},
+ * {@code -Dsoak.rate}, {@code -Dsoak.seed}, {@code -Dsoak.transaction-naming}.
  */
 class ChaosSoakIT {
     private static final int PARTITIONS = 3;
@@ -88,6 +88,8 @@ class ChaosSoakIT {
     private final int seconds = Integer.getInteger("soak.seconds", 100);
     private final int rate = Integer.getInteger("soak.rate", 400);
     private final long seed = Long.getLong("soak.seed", System.nanoTime());
+    /** {@code sink.transaction-naming} of both jobs. */
+    private final String transactionNaming = System.getProperty("soak.transaction-naming", "incrementing");
     private final List<String> report = Collections.synchronizedList(new ArrayList<>());
 
     @Test
@@ -96,7 +98,8 @@ class ChaosSoakIT {
         assertThat(jobManagerKills).as("soak.jobmanager-kills").isNotNegative();
         assertThat(seconds).as("soak.seconds").isBetween(30, 3000);
         say("soak: %d TaskManager kills, %d JobManager kills, a ZooKeeper, a broker and a database restart over %d s "
-                        + "at %d records/s, seed %d", kills, jobManagerKills, seconds, rate, seed);
+                        + "at %d records/s, %s transactional ids, seed %d", kills, jobManagerKills, seconds, rate,
+                transactionNaming, seed);
         try (KafkaBrokerProcess kafka = KafkaBrokerProcess.start(tmp.resolve("kafka"))) {
             soak(kafka);
         }
@@ -373,7 +376,7 @@ class ChaosSoakIT {
         String common = "kafka:\n  bootstrap-servers: " + kafka.bootstrapServers() + "\n"
                 + "checkpoint:\n  interval: 2s\n  timeout: 1min\n"
                 + "state:\n  backend: rocksdb\n"
-                + "sink:\n  transaction-timeout: 5min\n";
+                + "sink:\n  transaction-timeout: 5min\n  transaction-naming: " + transactionNaming + "\n";
         Path ingest = tmp.resolve("ingest.yaml");
         Files.writeString(ingest, common
                 + "job:\n  name: " + NAME + "-ingest\n  parallelism: 2\n"

@@ -54,10 +54,12 @@ public final class IngestJob {
 
     /** Runs the start-up checks against the configured cluster. */
     public static void preflight(IngestConfig config) {
-        KafkaPreflight.check(config.kafka(), List.of(
-                new TopicUse("topics.input", config.inputTopic(), AclOperation.READ),
+        List<TopicUse> topics = new java.util.ArrayList<>(List.of(
+                new TopicUse("topics.input", config.inputTopic(), AclOperation.READ)));
+        topics.addAll(KafkaPreflight.writes(config.deliveryGuarantee(), config.transactionNaming(), List.of(
                 new TopicUse("topics.clean", config.cleanTopic(), AclOperation.WRITE),
-                new TopicUse("topics.dlq", config.dlqTopic(), AclOperation.WRITE)),
+                new TopicUse("topics.dlq", config.dlqTopic(), AclOperation.WRITE))));
+        KafkaPreflight.check(config.kafka(), topics,
                 List.of(new GroupUse(IngestConfig.GROUP_ID.key(), config.groupId())),
                 config.deliveryGuarantee().transactional()
                         ? List.of(new TransactionalIdUse(IngestConfig.CLEAN_TX_PREFIX.key(),

@@ -60,6 +60,8 @@ import static org.awaitility.Awaitility.await;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SecuredKafkaIT {
+    /** {@code -Dit.transaction-naming=pooling} runs these tests with pooled transactional ids, and their ACLs. */
+    private static final boolean POOLING = "pooling".equals(System.getProperty("it.transaction-naming"));
     private static final int PARTITIONS = 2;
     private static final String SCRAM_USER = "ingest";
     private static final String TLS_USER = "ingest-tls";
@@ -114,6 +116,12 @@ class SecuredKafkaIT {
         kafka.allow(user, ResourceType.TOPIC, prefix + ".dlq", PatternType.LITERAL,
                 writeDlq ? new AclOperation[] {AclOperation.WRITE, AclOperation.DESCRIBE}
                         : new AclOperation[] {AclOperation.DESCRIBE});
+        if (POOLING && writeDlq && groupAndTransactions) {
+            // pooled transactional ids: the sinks list their topics' producers (docs/security.md)
+            for (String output : List.of(".clean", ".dlq")) {
+                kafka.allow(user, ResourceType.TOPIC, prefix + output, PatternType.LITERAL, AclOperation.READ);
+            }
+        }
         if (groupAndTransactions) {
             kafka.allow(user, ResourceType.GROUP, prefix, PatternType.LITERAL, AclOperation.READ);
             kafka.allow(user, ResourceType.TRANSACTIONAL_ID, prefix + "-", PatternType.PREFIXED,
@@ -123,6 +131,11 @@ class SecuredKafkaIT {
 
     /** Config as an operator writes it; secrets are references that {@code env} resolves. */
     private static IngestConfig config(String prefix, Map<String, String> kafkaSettings, Map<String, String> env) {
+        return config(prefix, kafkaSettings, env, POOLING ? "pooling" : "incrementing");
+    }
+
+    private static IngestConfig config(String prefix, Map<String, String> kafkaSettings, Map<String, String> env,
+            String transactionNaming) {
         Map<String, String> m = IngestRuns.baseConfig(prefix);
         m.putAll(kafkaSettings);
         m.put("checkpoint.dir", tmp.resolve("checkpoints").toUri().toString());
@@ -131,6 +144,7 @@ class SecuredKafkaIT {
         m.put("kafka.request-timeout", "20s");
         m.put("lake.enabled", "false");
         m.put("sink.dlq.archive-path", "file:///tmp/eventpipe-test/dead-letters");
+        m.put("sink.transaction-naming", transactionNaming);
         return IngestConfig.from(Settings.load(m, null, List.of(), env::get));
     }
 
@@ -239,12 +253,17 @@ class SecuredKafkaIT {
 
     /** SASL PLAIN over SASL_SSL. */
     private static IngestConfig plain(String user) {
+        return plain(user, POOLING ? "pooling" : "incrementing");
+    }
+
+    private static IngestConfig plain(String user, String transactionNaming) {
         Map<String, String> plain = new HashMap<>(scram(user));
         plain.put("kafka.properties.sasl.mechanism", "PLAIN");
         plain.put("kafka.properties.sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule"
                 + " required username=\"" + user + "\" password=\"${KAFKA_PASSWORD}\";");
         return config(user, plain, Map.of(
-                "KAFKA_PASSWORD", kafka.password(user), "TRUSTSTORE_PASSWORD", kafka.storePassword()));
+                "KAFKA_PASSWORD", kafka.password(user), "TRUSTSTORE_PASSWORD", kafka.storePassword()),
+                transactionNaming);
     }
 
     @Test
@@ -260,11 +279,30 @@ class SecuredKafkaIT {
                 .satisfies(e -> assertNoSecret(e.getMessage()));
     }
 
+    /**
+     * With pooled transactional ids the sinks describe their topics' producers on recovery, which needs READ on
+     * them: without it the job would fail at every start, so start-up refuses it naming the topics and the key.
+     */
+    @Test
+    @Order(6)
+    void pooledTransactionalIdsWithoutReadOnTheOutputsFailStartUpClearly() {
+        String user = TOPICS_ONLY_USER;
+        assertThatThrownBy(() -> IngestJob.preflight(plain(user, "pooling")))
+                .isInstanceOf(PreflightException.class)
+                .hasMessageContaining("lacks READ on topic '" + user + ".clean' (topics.clean, whose producers "
+                        + "sink.transaction-naming: pooling lists)")
+                .hasMessageContaining("lacks READ on topic '" + user + ".dlq' (topics.dlq, whose producers "
+                        + "sink.transaction-naming: pooling lists)");
+        assertThatThrownBy(() -> IngestJob.preflight(plain(user, "incrementing")))
+                .isInstanceOf(PreflightException.class).hasMessageNotContaining("lacks READ");
+    }
+
     @Test
     @Order(6)
     void aPrincipalWithoutGroupAndTransactionalIdAclsFailsStartUpClearly() {
         String user = TOPICS_ONLY_USER;
-        assertThatThrownBy(() -> IngestJob.preflight(plain(user)))
+        // incrementing names: pooled ones would also need READ on the outputs, which this user lacks (above)
+        assertThatThrownBy(() -> IngestJob.preflight(plain(user, "incrementing")))
                 .isInstanceOf(PreflightException.class)
                 .hasMessageContaining("consumer group '" + user + "' (source.group-id)")
                 .hasMessageContaining("'" + user + "-clean-*' (sink.clean.transactional-id-prefix)")

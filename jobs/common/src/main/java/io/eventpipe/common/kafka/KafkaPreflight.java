@@ -38,6 +38,23 @@ public final class KafkaPreflight {
     /** What a job does with a topic, and the config key that names it. */
     public record TopicUse(String configKey, String topic, AclOperation operation) {}
 
+    /**
+     * The uses of the topics a job writes: WRITE on each, and with pooled transactional ids
+     * ({@code sink.transaction-naming: pooling}) at exactly-once also READ, because the sinks then describe the
+     * topics' producers (DescribeProducers) to find their lingering transactions on recovery, and without it they
+     * fail to start, over and over.
+     */
+    public static List<TopicUse> writes(SinkDelivery delivery, TransactionNaming naming, List<TopicUse> writes) {
+        List<TopicUse> uses = new ArrayList<>(writes);
+        if (delivery.transactional() && naming == TransactionNaming.POOLING) {
+            for (TopicUse w : writes) {
+                uses.add(new TopicUse(w.configKey() + ", whose producers sink.transaction-naming: pooling lists",
+                        w.topic(), AclOperation.READ));
+            }
+        }
+        return uses;
+    }
+
     /** The consumer group a job reads in (committing offsets needs READ on it), and the key that names it. */
     public record GroupUse(String configKey, String group) {}
 

@@ -523,19 +523,7 @@ class Benchmark {
         int busiest = cluster.busiestTaskManager();
         long killedAt = System.currentTimeMillis();
         cluster.killTaskManager(busiest);
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
-        while (System.nanoTime() < deadline) {
-            try {
-                long running = cluster.lastTaskRunningAt(job);
-                if (running > killedAt && cluster.allTasksRunning(job)) {
-                    return running - killedAt;
-                }
-            } catch (Exception e) {
-                // the REST API is busy with the failover; ask again
-            }
-            TimeUnit.MILLISECONDS.sleep(100);
-        }
-        throw new AssertionError("the job did not recover within 3 minutes");
+        return runningAgainAfter(job, killedAt, "a TaskManager kill");
     }
 
     /**
@@ -547,19 +535,24 @@ class Benchmark {
         long killedAt = System.currentTimeMillis();
         cluster.killJobManager(leader);
         cluster.restartJobManager(leader);
+        return runningAgainAfter(job, killedAt, "the JobManager kill");
+    }
+
+    /** Milliseconds from {@code faultAt} until every task of the job runs again, restarted after it. */
+    private long runningAgainAfter(String job, long faultAt, String fault) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
         while (System.nanoTime() < deadline) {
             try {
                 long running = cluster.lastTaskRunningAt(job);
-                if (running > killedAt && cluster.allTasksRunning(job)) {
-                    return running - killedAt;
+                if (running > faultAt && cluster.allTasksRunning(job)) {
+                    return running - faultAt;
                 }
             } catch (Exception e) {
-                // no leader yet; ask again
+                // the REST API is busy with the failover, or no JobManager leads yet; ask again
             }
             TimeUnit.MILLISECONDS.sleep(100);
         }
-        throw new AssertionError("the job did not recover from the JobManager kill within 3 minutes");
+        throw new AssertionError("the job did not recover from " + fault + " within 3 minutes");
     }
 
     private void readLatencies(String topic, Map<String, Long> sentAt, List<Long> latencies, AtomicBoolean measuring,

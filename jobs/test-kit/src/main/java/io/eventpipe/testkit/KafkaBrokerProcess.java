@@ -8,7 +8,6 @@ import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,8 +37,9 @@ public final class KafkaBrokerProcess implements AutoCloseable, CommittedReader 
     /** Formats storage under {@code dir} and starts the broker on a free port. */
     public static KafkaBrokerProcess start(Path dir) throws Exception {
         Files.createDirectories(dir);
-        int controllerPort = freePort();
-        int port = freePort();
+        int[] ports = Ports.free(2);
+        int controllerPort = ports[0];
+        int port = ports[1];
         Properties server = singleNode(dir, controllerPort);
         server.setProperty("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
         server.setProperty("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
@@ -223,11 +223,5 @@ public final class KafkaBrokerProcess implements AutoCloseable, CommittedReader 
         }
         throw new IllegalStateException("the broker did not answer within 90 s; see " + dir.resolve("broker.log"),
                 last);
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 }

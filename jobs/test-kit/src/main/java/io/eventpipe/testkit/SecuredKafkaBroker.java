@@ -80,9 +80,10 @@ public final class SecuredKafkaBroker implements AutoCloseable, CommittedReader 
         }
         certs.truststore();
 
-        int controllerPort = KafkaBrokerProcess.freePort();
-        int saslSslPort = KafkaBrokerProcess.freePort();
-        int sslPort = KafkaBrokerProcess.freePort();
+        int[] ports = Ports.free(3);
+        int controllerPort = ports[0];
+        int saslSslPort = ports[1];
+        int sslPort = ports[2];
         String plainJaas = plainUsers.stream()
                 .map(u -> " user_" + u + "=\"" + passwords.get(u) + "\"")
                 .collect(Collectors.joining("", "org.apache.kafka.common.security.plain.PlainLoginModule required"

@@ -11,7 +11,6 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 import javax.net.ssl.SSLContext;
 import java.io.IOException;
 import java.io.Reader;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -140,9 +139,10 @@ public final class FlinkStandaloneCluster implements AutoCloseable {
         }
         Map<String, String> flat = new LinkedHashMap<>();
         flatten("", config, flat);
-        int restPort = freePort();
-        int promBase = freePort();
-        flat.put("jobmanager.rpc.port", Integer.toString(freePort()));
+        int[] ports = io.eventpipe.testkit.Ports.free(4);
+        int restPort = ports[0];
+        int promBase = ports[1];
+        flat.put("jobmanager.rpc.port", Integer.toString(ports[2]));
         flat.put("rest.port", Integer.toString(restPort));
         flat.put("jobmanager.memory.process.size", "1024m");
         flat.put("taskmanager.memory.process.size", "2048m");
@@ -174,7 +174,7 @@ public final class FlinkStandaloneCluster implements AutoCloseable {
         }
         requireSet(flat, "security.ssl.rest.authentication-enabled", "true");
         flat.putAll(extra);
-        flat.put(HA_PORT, Integer.toString(freePort()));
+        flat.put(HA_PORT, Integer.toString(ports[3]));
         ZooKeeperProcess zooKeeper = null;
         if ("zookeeper".equalsIgnoreCase(flat.get("high-availability.type"))
                 && !extra.containsKey("high-availability.zookeeper.quorum")) {
@@ -266,12 +266,6 @@ public final class FlinkStandaloneCluster implements AutoCloseable {
         });
     }
 
-    public static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
     private String classpath() {
         return lib.resolve("*").toString();
     }
@@ -347,10 +341,11 @@ public final class FlinkStandaloneCluster implements AutoCloseable {
      */
     public int startJobManager() throws Exception {
         Map<String, String> own = new LinkedHashMap<>(config);
-        int port = freePort();
+        int[] ports = io.eventpipe.testkit.Ports.free(3);
+        int port = ports[0];
         own.put("rest.port", Integer.toString(port));
-        own.put("jobmanager.rpc.port", Integer.toString(freePort()));
-        own.put(HA_PORT, Integer.toString(freePort()));
+        own.put("jobmanager.rpc.port", Integer.toString(ports[1]));
+        own.put(HA_PORT, Integer.toString(ports[2]));
         Path conf = home.resolve("conf-jobmanager-" + jobManagers.size());
         writeConf(conf, own);
         JobManager jm = new JobManager(conf, port);

@@ -21,7 +21,7 @@ import java.util.Map;
  * and sink builders the jobs use, with no decoding, no state and no shuffle.
  *
  * <p>Arguments: {@code --bootstrap-servers host:port --input topic --output topic --name job-name
- * [--delivery exactly-once|at-least-once] [--transaction-naming incrementing|pooling] [--parallelism 2]
+ * [--delivery exactly-once|at-least-once] [--transaction-naming pooling|incrementing] [--parallelism 2]
  * [--checkpoint-interval-ms 10000]}.
  */
 public final class PassThroughJob {
@@ -49,7 +49,7 @@ public final class PassThroughJob {
                         WatermarkStrategy.noWatermarks(), "Source: kafka: input")
                 .uid("source")
                 .sinkTo(KafkaSinks.create(kafka, output, copyTo(output), delivery, TransactionNaming.valueOf(a.getOrDefault(
-                        "transaction-naming", "incrementing").toUpperCase(java.util.Locale.ROOT)), name,
+                        "transaction-naming", "pooling").toUpperCase(java.util.Locale.ROOT)), name,
                         Duration.ofMinutes(10)))
                 .name("kafka: output")
                 .uid("sink");

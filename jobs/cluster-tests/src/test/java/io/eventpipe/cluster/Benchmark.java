@@ -135,7 +135,7 @@ class Benchmark {
                     for (boolean lake : List.of(true, false)) {
                         String name = "ingest " + delivery + " " + backend + (lake ? " lake" : " no-lake");
                         if (wanted(name)) {
-                            String clean = ingest(name, delivery, backend, lake, "incrementing");
+                            String clean = ingest(name, delivery, backend, lake, "pooling");
                             if (main == null && delivery.equals("exactly-once") && backend.equals("rocksdb") && lake) {
                                 main = clean;
                             }
@@ -143,9 +143,11 @@ class Benchmark {
                     }
                 }
             }
-            // the main configuration with pooled transactional ids (sink.transaction-naming: pooling)
-            if (wanted("ingest exactly-once rocksdb lake pooling")) {
-                ingest("ingest exactly-once rocksdb lake pooling", "exactly-once", "rocksdb", true, "pooling");
+            // the main configuration with a new transactional id per checkpoint (sink.transaction-naming:
+            // incrementing), against the default pooled ids
+            if (wanted("ingest exactly-once rocksdb lake incrementing")) {
+                ingest("ingest exactly-once rocksdb lake incrementing", "exactly-once", "rocksdb", true,
+                        "incrementing");
             }
             if (main != null && wanted("aggregate")) {
                 aggregate(main);

@@ -89,7 +89,7 @@ class ChaosSoakIT {
     private final int rate = Integer.getInteger("soak.rate", 400);
     private final long seed = Long.getLong("soak.seed", System.nanoTime());
     /** {@code sink.transaction-naming} of both jobs. */
-    private final String transactionNaming = System.getProperty("soak.transaction-naming", "incrementing");
+    private final String transactionNaming = System.getProperty("soak.transaction-naming", "pooling");
     private final List<String> report = Collections.synchronizedList(new ArrayList<>());
 
     @Test

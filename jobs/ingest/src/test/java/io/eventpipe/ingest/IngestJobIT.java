@@ -92,11 +92,31 @@ class IngestJobIT {
 
     @Test
     void exactOutputsSurviveTaskManagerFailures(@InjectMiniCluster MiniCluster cluster) throws Exception {
-        // RocksDB with incremental checkpoints here, the heap backend above: both recover exactly
-        IngestConfig config = config("failures", "rocksdb", Map.of());
+        // RocksDB with incremental checkpoints here, the heap backend above: both recover exactly. Transactional
+        // ids that are new every checkpoint here, pooled ones (the default) below
+        IngestConfig config = config("failures", "rocksdb", Map.of("sink.transaction-naming", "incrementing"));
         List<GeneratedRecord> records = IngestRuns.generate(7, EVENTS);
         IngestExpectations expected = expect(records);
-        runWithFailures(cluster, config, records, job -> awaitExactOutputs(cluster, job, config, expected));
+        java.util.concurrent.atomic.AtomicLong checkpoints = new java.util.concurrent.atomic.AtomicLong();
+        runWithFailures(cluster, config, records, job -> {
+            awaitExactOutputs(cluster, job, config, expected);
+            checkpoints.set(Checkpoints.completed(cluster, job));
+        });
+        long ids = cleanTransactionalIds(config);
+        System.out.printf("incrementing: %d transactional ids of the clean sink at the broker after %d "
+                + "checkpoints%n", ids, checkpoints.get());
+        // one per subtask for every checkpoint the sink saw
+        assertThat(ids).isGreaterThanOrEqualTo(checkpoints.get());
+    }
+
+    /** The transactional ids of the clean sink that the broker keeps. */
+    private static long cleanTransactionalIds(IngestConfig config) throws Exception {
+        String prefix = config.cleanTransactionalIdPrefix() + "-";
+        try (var admin = org.apache.kafka.clients.admin.Admin.create(Map.of("bootstrap.servers",
+                KAFKA.bootstrapServers()))) {
+            return admin.listTransactions().all().get(30, TimeUnit.SECONDS).stream()
+                    .filter(t -> t.transactionalId().startsWith(prefix)).count();
+        }
     }
 
     /**
@@ -126,14 +146,14 @@ class IngestJobIT {
     }
 
     /**
-     * {@code sink.transaction-naming: pooling}: the same failures, every output exact, and the brokers know fewer of
-     * the clean sink's transactional ids than checkpoints completed (incrementing names take one per subtask and
-     * checkpoint).
+     * {@code sink.transaction-naming: pooling}, the default: the same failures, every output exact, and the brokers
+     * know fewer of the clean sink's transactional ids than checkpoints completed (incrementing names take one per
+     * subtask and checkpoint, above).
      */
     @Test
     void pooledTransactionNamesStayExactAcrossFailuresWithFewerIds(@InjectMiniCluster MiniCluster cluster)
             throws Exception {
-        IngestConfig config = config("pooling", "rocksdb", Map.of("sink.transaction-naming", "pooling"));
+        IngestConfig config = config("pooling", "rocksdb", Map.of());
         assertThat(config.transactionNaming()).isEqualTo(TransactionNaming.POOLING);
         List<GeneratedRecord> records = IngestRuns.generate(9, EVENTS);
         IngestExpectations expected = expect(records);
@@ -142,15 +162,10 @@ class IngestJobIT {
             awaitExactOutputs(cluster, job, config, expected);
             checkpoints.set(Checkpoints.completed(cluster, job));
         });
-        String prefix = config.cleanTransactionalIdPrefix() + "-";
-        try (var admin = org.apache.kafka.clients.admin.Admin.create(Map.of("bootstrap.servers",
-                KAFKA.bootstrapServers()))) {
-            long ids = admin.listTransactions().all().get(30, TimeUnit.SECONDS).stream()
-                    .filter(t -> t.transactionalId().startsWith(prefix)).count();
-            System.out.printf("pooling: %d transactional ids of %s* at the broker after %d checkpoints%n", ids,
-                    prefix, checkpoints.get());
-            assertThat(ids).isPositive().isLessThan(checkpoints.get());
-        }
+        long ids = cleanTransactionalIds(config);
+        System.out.printf("pooling: %d transactional ids of the clean sink at the broker after %d checkpoints%n",
+                ids, checkpoints.get());
+        assertThat(ids).isPositive().isLessThan(checkpoints.get());
     }
 
     /**

@@ -29,10 +29,10 @@ public final class KafkaOptions {
                     + "checkpoint later) or at-least-once (visible at once; after a failure, records since the last "
                     + "checkpoint are written again). See docs/configuration.md.");
     public static final Option<TransactionNaming> TRANSACTION_NAMING = Option.choice("sink.transaction-naming",
-            TransactionNaming.class, TransactionNaming.INCREMENTING, "How the exactly-once Kafka sinks name their "
-                    + "transactions: incrementing (a new transactional id per subtask and checkpoint) or pooling "
-                    + "(ids of ended transactions used again, so the brokers keep state for a few per subtask). See "
-                    + "docs/configuration.md.");
+            TransactionNaming.class, TransactionNaming.POOLING, "How the exactly-once Kafka sinks name their "
+                    + "transactions: pooling (ids of ended transactions used again, so the brokers keep state for a "
+                    + "few per subtask; needs READ on the output topics) or incrementing (a new transactional id per "
+                    + "subtask and checkpoint). See docs/configuration.md.");
     /** Free-form client properties (security, tuning), passed to every Kafka client. */
     public static final String PROPERTIES_SECTION = "kafka.properties";
 

@@ -11,6 +11,7 @@ import io.eventpipe.common.validate.ValidationOptions;
 import io.eventpipe.common.validate.ValidationRules;
 import io.eventpipe.common.config.Settings;
 import io.eventpipe.common.job.JobRuntime;
+import io.eventpipe.common.kafka.JobTopics;
 import io.eventpipe.common.kafka.KafkaConnection;
 import io.eventpipe.common.kafka.KafkaOptions;
 import io.eventpipe.common.kafka.SinkDelivery;
@@ -22,7 +23,6 @@ import io.eventpipe.common.kafka.TopicLayout;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -79,7 +79,7 @@ public record AggregateConfig(
         PostgresSettings postgres,
         ValidationRules validation,
         DeadLetterLimit deadLetterLimit,
-        TopicLayout topicLayout) {
+        TopicLayout topicLayout) implements JobTopics.KafkaJob {
 
     public static final Option<String> JOB_NAME = JobRuntime.jobNameOption("eventpipe-aggregate");
     public static final Option<String> INPUT_TOPIC = TopicOptions.CLEAN;
@@ -119,6 +119,18 @@ public record AggregateConfig(
             "Retries of a failed batch before the job fails and restarts (see restart.*).");
     public static final Option<Boolean> PG_CREATE_TABLE = Option.bool("postgres.create-table", true,
             "Create the results table at start-up when it is missing.");
+
+    /** The job's topics and what it needs from each. */
+    public static final JobTopics<AggregateConfig> TOPICS = JobTopics.of("aggregate", GROUP_ID,
+            JobTopics.input(INPUT_TOPIC, AggregateConfig::inputTopic),
+            // results carry their window's end, up to a window after the events in it
+            JobTopics.output(RESULTS_TOPIC, AggregateConfig::resultsTopic, RESULTS_TX_PREFIX,
+                    AggregateConfig::resultsTransactionalIdPrefix).derivedTimestamps(WINDOW_SIZE,
+                    c -> c.windowSize().toMillis()),
+            JobTopics.output(LATE_TOPIC, AggregateConfig::lateTopic, LATE_TX_PREFIX,
+                    AggregateConfig::lateTransactionalIdPrefix),
+            JobTopics.deadLetters(DLQ_TOPIC, AggregateConfig::dlqTopic, DLQ_TX_PREFIX,
+                    AggregateConfig::dlqTransactionalIdPrefix));
 
     public static List<Option<?>> options() {
         List<Option<?>> all = new ArrayList<>(JobRuntime.options());
@@ -161,9 +173,9 @@ public record AggregateConfig(
         if (pg.url() != null && !pg.url().startsWith("jdbc:postgresql:")) {
             s.problem(PG_URL.key() + ": '" + s.shown(PG_URL.key()) + "' must start with jdbc:postgresql:");
         }
-        String results = prefix(s, RESULTS_TX_PREFIX, name, "-results");
-        String late = prefix(s, LATE_TX_PREFIX, name, "-late");
-        String dlq = prefix(s, DLQ_TX_PREFIX, name, "-dlq");
+        String results = KafkaOptions.transactionalIdPrefix(s, RESULTS_TX_PREFIX, name, "results");
+        String late = KafkaOptions.transactionalIdPrefix(s, LATE_TX_PREFIX, name, "late");
+        String dlq = KafkaOptions.transactionalIdPrefix(s, DLQ_TX_PREFIX, name, "dlq");
         AggregateConfig c = new AggregateConfig(runtime, kafka, Boolean.TRUE.equals(s.get(KafkaOptions.PREFLIGHT)),
                 s.get(INPUT_TOPIC), s.get(RESULTS_TOPIC), s.get(LATE_TOPIC), s.get(DLQ_TOPIC),
                 group != null ? group : name, s.get(STARTING_OFFSETS), s.get(MAX_OUT_OF_ORDERNESS), s.get(IDLENESS),
@@ -175,25 +187,13 @@ public record AggregateConfig(
         return c;
     }
 
-    private static String prefix(ConfigReader s, Option<String> option, String name, String suffix) {
-        String v = s.get(option);
-        return v != null ? v : name + suffix;
-    }
-
     private static int orZero(Integer v) {
         return v == null ? 0 : v;
     }
 
     private void crossCheck(ConfigReader s) {
-        List<String> topics = List.of(String.valueOf(inputTopic), String.valueOf(resultsTopic),
-                String.valueOf(lateTopic), String.valueOf(dlqTopic));
-        if (new HashSet<>(topics).size() < topics.size()) {
-            s.problem("topics.clean, topics.results, topics.late, topics.dlq: must be four different topics (got "
-                    + topics + ")");
-        }
+        TOPICS.checkDistinct(s, this);
         if (deliveryGuarantee != SinkDelivery.AT_LEAST_ONCE) {
-            KafkaOptions.checkDistinctPrefixes(s, RESULTS_TX_PREFIX.key(), resultsTransactionalIdPrefix,
-                    LATE_TX_PREFIX.key(), lateTransactionalIdPrefix, DLQ_TX_PREFIX.key(), dlqTransactionalIdPrefix);
             KafkaOptions.checkTransactionTimeout(s, TRANSACTION_TIMEOUT.key(), transactionTimeout, runtime, kafka);
         }
     }

@@ -1,5 +1,6 @@
 package io.eventpipe.cli;
 
+import io.eventpipe.common.kafka.JobTopics;
 import io.eventpipe.common.kafka.KafkaConnection;
 import io.eventpipe.common.kafka.TopicLayout;
 import org.apache.kafka.clients.admin.Admin;
@@ -20,19 +21,6 @@ import java.util.concurrent.TimeUnit;
 
 /** Creates the job's topics with their layout, or checks that existing ones match it. */
 public final class Topics {
-    /**
-     * One topic and the retention it should have.
-     *
-     * @param derivedTimestamps whether the job writes it with timestamps that can lead its input's (event times,
-     *     window ends): such a topic accepts any timestamp ({@code message.timestamp.after.max.ms}), since the
-     *     job's input has been bounded already and a refused record would fail the job
-     */
-    public record Spec(String name, Duration retention, boolean derivedTimestamps) {
-        public Spec(String name, Duration retention) {
-            this(name, retention, false);
-        }
-    }
-
     /** {@code message.timestamp.after.max.ms} of topics with derived timestamps. */
     public static final String ANY_TIMESTAMP = Long.toString(Long.MAX_VALUE);
 
@@ -49,10 +37,7 @@ public final class Topics {
      * answer is named in one message instead of a minute's wait for Kafka's default timeouts.
      */
     private Admin admin() throws Exception {
-        var props = kafka.clientConfig();
-        props.setProperty("request.timeout.ms", Long.toString(timeoutMs()));
-        props.setProperty("default.api.timeout.ms", Long.toString(timeoutMs()));
-        Admin admin = Admin.create(props);
+        Admin admin = Admin.create(kafka.adminConfig());
         try {
             admin.describeCluster().nodes().get(timeoutMs(), TimeUnit.MILLISECONDS);
             return admin;
@@ -69,10 +54,10 @@ public final class Topics {
     }
 
     /** Creates each missing topic; returns one line per topic saying what happened. */
-    public List<String> create(List<Spec> specs) throws Exception {
+    public List<String> create(List<JobTopics.Spec> specs) throws Exception {
         List<String> report = new ArrayList<>();
         try (Admin admin = admin()) {
-            for (Spec spec : specs) {
+            for (JobTopics.Spec spec : specs) {
                 Map<String, String> configs = new java.util.HashMap<>(Map.of(
                         "min.insync.replicas", Integer.toString(layout.minInsyncReplicas()),
                         "retention.ms", Long.toString(spec.retention().toMillis())));
@@ -100,9 +85,9 @@ public final class Topics {
     }
 
     /** A created topic reaches every broker's metadata a moment later; wait for it, so the next step finds it. */
-    private void awaitVisible(Admin admin, List<Spec> specs) throws Exception {
+    private void awaitVisible(Admin admin, List<JobTopics.Spec> specs) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs());
-        List<String> names = specs.stream().map(Spec::name).toList();
+        List<String> names = specs.stream().map(JobTopics.Spec::name).toList();
         while (true) {
             try {
                 admin.describeTopics(names).allTopicNames().get(timeoutMs(), TimeUnit.MILLISECONDS);
@@ -118,10 +103,10 @@ public final class Topics {
     }
 
     /** Problems of existing topics against the layout; empty when all match. */
-    public List<String> check(List<Spec> specs) throws Exception {
+    public List<String> check(List<JobTopics.Spec> specs) throws Exception {
         List<String> problems = new ArrayList<>();
         try (Admin admin = admin()) {
-            for (Spec spec : specs) {
+            for (JobTopics.Spec spec : specs) {
                 TopicDescription d;
                 try {
                     d = admin.describeTopics(List.of(spec.name())).topicNameValues().get(spec.name())

@@ -1,10 +1,8 @@
 package io.eventpipe.cli;
 
-import io.eventpipe.aggregate.AggregateConfig;
 import io.eventpipe.common.config.ConfigException;
 import io.eventpipe.common.config.JobArgs;
-import io.eventpipe.common.config.Settings;
-import io.eventpipe.ingest.IngestConfig;
+import io.eventpipe.common.kafka.JobTopics;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -23,8 +21,8 @@ public final class TopicsCommand implements Callable<Integer> {
     String action;
 
     @Option(names = "--job", defaultValue = "ingest",
-            description = "Whose config and topics: ingest (input, clean, dlq) or aggregate (clean, results, late, "
-                    + "dlq). Default: ${DEFAULT-VALUE}.")
+            completionCandidates = ToolJob.Summaries.class,
+            description = "Whose config and topics: ${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}.")
     String job;
 
     @Option(names = "--config", description = "Job configuration file (YAML).")
@@ -36,25 +34,11 @@ public final class TopicsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Topics topics;
-        List<Topics.Spec> specs;
+        List<JobTopics.Spec> specs;
         try {
-            Settings settings = JobArgs.of(config, sets).load();
-            switch (job) {
-                case "ingest" -> {
-                    IngestConfig c = IngestConfig.from(settings);
-                    topics = new Topics(c.kafka(), c.topicLayout());
-                    specs = specs(c);
-                }
-                case "aggregate" -> {
-                    AggregateConfig c = AggregateConfig.from(settings);
-                    topics = new Topics(c.kafka(), c.topicLayout());
-                    specs = specs(c);
-                }
-                default -> {
-                    System.err.println("--job: unknown job '" + job + "'; use ingest or aggregate");
-                    return 2;
-                }
-            }
+            ToolJob j = ToolJob.load(job, JobArgs.of(config, sets).load());
+            topics = new Topics(j.kafka(), j.layout());
+            specs = j.specs();
         } catch (ConfigException e) {
             System.err.println(e.getMessage());
             return 2;
@@ -78,17 +62,5 @@ public final class TopicsCommand implements Callable<Integer> {
                 return 2;
             }
         }
-    }
-
-    public static List<Topics.Spec> specs(AggregateConfig c) {
-        var l = c.topicLayout();
-        return List.of(new Topics.Spec(c.inputTopic(), l.retention()), new Topics.Spec(c.resultsTopic(), l.retention(), true),
-                new Topics.Spec(c.lateTopic(), l.retention()), new Topics.Spec(c.dlqTopic(), l.deadLetterRetention()));
-    }
-
-    public static List<Topics.Spec> specs(IngestConfig c) {
-        var l = c.topicLayout();
-        return List.of(new Topics.Spec(c.inputTopic(), l.retention()), new Topics.Spec(c.cleanTopic(), l.retention(), true),
-                new Topics.Spec(c.dlqTopic(), l.deadLetterRetention()));
     }
 }

@@ -2,13 +2,9 @@ package io.eventpipe.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.eventpipe.aggregate.AggregateConfig;
 import io.eventpipe.cli.tx.LingeringTransactions;
 import io.eventpipe.common.config.ConfigException;
 import io.eventpipe.common.config.JobArgs;
-import io.eventpipe.common.config.Settings;
-import io.eventpipe.common.kafka.KafkaConnection;
-import io.eventpipe.ingest.IngestConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -42,9 +38,9 @@ public final class TransactionsCommand implements Runnable {
 
     /** The job whose transactions: its kind, configuration and overrides. */
     static final class JobOptions {
-        @Option(names = "--job", defaultValue = "ingest",
-                description = "Whose transactions: ingest (clean, dlq) or aggregate (results, late, dlq). "
-                        + "Default: ${DEFAULT-VALUE}.")
+        @Option(names = "--job", defaultValue = "ingest", completionCandidates = ToolJob.Summaries.class,
+                description = "Whose transactions: ${COMPLETION-CANDIDATES}, whose sinks write the topics after "
+                        + "the first. Default: ${DEFAULT-VALUE}.")
         String job;
 
         @Option(names = "--config", required = true, description = "The job's configuration file (YAML).")
@@ -53,11 +49,8 @@ public final class TransactionsCommand implements Runnable {
         @Option(names = "--set", description = "Override a configuration key: key=value.")
         List<String> sets = new ArrayList<>();
 
-        /** The job's name, Kafka connection and transactional-id prefixes. */
-        record Job(String name, KafkaConnection kafka, List<String> prefixes) {}
-
         /** The job, or null after printing the configuration's problems. */
-        Job loadOrReport() {
+        ToolJob loadOrReport() {
             try {
                 return load();
             } catch (ConfigException e) {
@@ -66,21 +59,8 @@ public final class TransactionsCommand implements Runnable {
             }
         }
 
-        Job load() {
-            Settings settings = JobArgs.of(config, sets).load();
-            return switch (job) {
-                case "ingest" -> {
-                    IngestConfig c = IngestConfig.from(settings);
-                    yield new Job(c.runtime().jobName(), c.kafka(), List.of(c.cleanTransactionalIdPrefix(),
-                            c.dlqTransactionalIdPrefix()));
-                }
-                case "aggregate" -> {
-                    AggregateConfig c = AggregateConfig.from(settings);
-                    yield new Job(c.runtime().jobName(), c.kafka(), List.of(c.resultsTransactionalIdPrefix(),
-                            c.lateTransactionalIdPrefix(), c.dlqTransactionalIdPrefix()));
-                }
-                default -> throw new ConfigException("--job: unknown job '" + job + "'; use ingest or aggregate");
-            };
+        ToolJob load() {
+            return ToolJob.load(job, JobArgs.of(config, sets).load());
         }
     }
 
@@ -110,17 +90,17 @@ public final class TransactionsCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            JobOptions.Job job = options.loadOrReport();
+            ToolJob job = options.loadOrReport();
             if (job == null) {
                 return 2;
             }
-            List<LingeringTransactions.Open> open = new LingeringTransactions(job.kafka(), job.prefixes()).find();
+            List<LingeringTransactions.Open> open = new LingeringTransactions(job.kafka(), job.transactionalIdPrefixes()).find();
             if (open.isEmpty()) {
-                System.out.println("no open transaction with the prefixes " + job.prefixes());
+                System.out.println("no open transaction with the prefixes " + job.transactionalIdPrefixes());
                 return 0;
             }
             print(open, Instant.now());
-            System.out.println(open.size() + " open transaction(s) with the prefixes " + job.prefixes());
+            System.out.println(open.size() + " open transaction(s) with the prefixes " + job.transactionalIdPrefixes());
             return 1;
         }
     }
@@ -154,7 +134,7 @@ public final class TransactionsCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            JobOptions.Job job = options.loadOrReport();
+            ToolJob job = options.loadOrReport();
             if (job == null) {
                 return 2;
             }
@@ -171,10 +151,10 @@ public final class TransactionsCommand implements Runnable {
                     return 2;
                 }
             }
-            LingeringTransactions transactions = new LingeringTransactions(job.kafka(), job.prefixes());
+            LingeringTransactions transactions = new LingeringTransactions(job.kafka(), job.transactionalIdPrefixes());
             List<LingeringTransactions.Open> open = transactions.find();
             if (open.isEmpty()) {
-                System.out.println("no open transaction with the prefixes " + job.prefixes());
+                System.out.println("no open transaction with the prefixes " + job.transactionalIdPrefixes());
                 return 0;
             }
             print(open, Instant.now());

@@ -7,6 +7,7 @@ import io.eventpipe.common.deadletter.DeadLetterHeaders;
 import io.eventpipe.common.deadletter.DeadLetterLimit;
 import io.eventpipe.common.deadletter.DeadLetterOptions;
 import io.eventpipe.common.job.JobRuntime;
+import io.eventpipe.common.kafka.JobTopics;
 import io.eventpipe.common.kafka.KafkaConnection;
 import io.eventpipe.common.kafka.KafkaOptions;
 import io.eventpipe.common.kafka.SinkDelivery;
@@ -24,7 +25,6 @@ import io.eventpipe.common.validate.ValidationRules;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 
 /**
@@ -75,7 +75,7 @@ public record IngestConfig(
         TransactionNaming transactionNaming,
         String lakePath,
         DeadLetterLimit deadLetterLimit,
-        TopicLayout topicLayout) {
+        TopicLayout topicLayout) implements JobTopics.KafkaJob {
 
     public static final Option<String> JOB_NAME = JobRuntime.jobNameOption("eventpipe-ingest");
     public static final Option<String> INPUT_TOPIC = Option.string("topics.input", "events", "Topic of raw events.");
@@ -103,6 +103,16 @@ public record IngestConfig(
             "Write clean events to the Parquet lake.");
     public static final Option<String> LAKE_PATH = Option.string("lake.path", null,
             "Lake root, e.g. file:///data/lake or s3://bucket/lake; required when the lake is enabled.");
+
+    /** The job's topics and what it needs from each. */
+    public static final JobTopics<IngestConfig> TOPICS = JobTopics.of("ingest", GROUP_ID,
+            JobTopics.input(INPUT_TOPIC, IngestConfig::inputTopic),
+            // clean records carry the event time, which may lead the input record's timestamp
+            JobTopics.output(CLEAN_TOPIC, IngestConfig::cleanTopic, CLEAN_TX_PREFIX,
+                    IngestConfig::cleanTransactionalIdPrefix).derivedTimestamps(ValidationOptions.MAX_FUTURE_SKEW,
+                    c -> c.validation().maxFutureSkew().toMillis()),
+            JobTopics.deadLetters(DLQ_TOPIC, IngestConfig::dlqTopic, DLQ_TX_PREFIX,
+                    IngestConfig::dlqTransactionalIdPrefix));
 
     public static List<Option<?>> options() {
         List<Option<?>> all = new ArrayList<>(JobRuntime.options());
@@ -133,8 +143,6 @@ public record IngestConfig(
         KafkaConnection kafka = KafkaOptions.read(s);
         ValidationRules rules = ValidationOptions.read(s, s.get(FORMAT));
         String group = s.get(GROUP_ID);
-        String cleanPrefix = s.get(CLEAN_TX_PREFIX);
-        String dlqPrefix = s.get(DLQ_TX_PREFIX);
         boolean lake = Boolean.TRUE.equals(s.get(LAKE_ENABLED));
         String lakePath = lake ? s.require(LAKE_PATH) : null;
         DeadLetterLimit deadLetterLimit = DeadLetterOptions.read(s, kafka,
@@ -142,7 +150,8 @@ public record IngestConfig(
         IngestConfig c = new IngestConfig(runtime, kafka, Boolean.TRUE.equals(s.get(KafkaOptions.PREFLIGHT)),
                 s.get(INPUT_TOPIC), s.get(CLEAN_TOPIC), s.get(DLQ_TOPIC), group != null ? group : name,
                 s.get(STARTING_OFFSETS), s.get(STOPPING_OFFSETS), rules, contracts(s), s.get(MAX_OUT_OF_ORDERNESS), s.get(IDLENESS), s.get(DEDUP_TTL),
-                cleanPrefix != null ? cleanPrefix : name + "-clean", dlqPrefix != null ? dlqPrefix : name + "-dlq",
+                KafkaOptions.transactionalIdPrefix(s, CLEAN_TX_PREFIX, name, "clean"),
+                KafkaOptions.transactionalIdPrefix(s, DLQ_TX_PREFIX, name, "dlq"),
                 s.get(TRANSACTION_TIMEOUT), s.get(DELIVERY_GUARANTEE),
                 s.get(KafkaOptions.TRANSACTION_NAMING), lakePath, deadLetterLimit, TopicLayout.read(s));
         c.crossCheck(s);
@@ -171,14 +180,8 @@ public record IngestConfig(
             s.problem("source.stopping-offsets: " + stoppingOffsets + " must be after source.starting-offsets "
                     + startingOffsets + ", or the run reads nothing");
         }
-        if (inputTopic != null && cleanTopic != null && dlqTopic != null
-                && new HashSet<>(List.of(inputTopic, cleanTopic, dlqTopic)).size() < 3) {
-            s.problem("topics.input, topics.clean, topics.dlq: must be three different topics (got '" + inputTopic
-                    + "', '" + cleanTopic + "', '" + dlqTopic + "')");
-        }
+        TOPICS.checkDistinct(s, this);
         if (deliveryGuarantee != SinkDelivery.AT_LEAST_ONCE) {
-            KafkaOptions.checkDistinctPrefixes(s, CLEAN_TX_PREFIX.key(), cleanTransactionalIdPrefix,
-                    DLQ_TX_PREFIX.key(), dlqTransactionalIdPrefix);
             KafkaOptions.checkTransactionTimeout(s, TRANSACTION_TIMEOUT.key(), transactionTimeout, runtime, kafka);
         }
         if (validation.maxRecordBytes() > 0) {

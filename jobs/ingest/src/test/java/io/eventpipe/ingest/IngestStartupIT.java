@@ -35,7 +35,7 @@ class IngestStartupIT {
     @Test
     void existingTopicsPass() throws Exception {
         KAFKA.createTopics(1, "ok.events", "ok.clean", "ok.dlq");
-        assertThatCode(() -> IngestJob.preflight(config(KAFKA.bootstrapServers(), "ok"))).doesNotThrowAnyException();
+        assertThatCode(() -> IngestJob.startupChecks(config(KAFKA.bootstrapServers(), "ok"))).doesNotThrowAnyException();
     }
 
     @Test
@@ -47,7 +47,7 @@ class IngestStartupIT {
         KAFKA.createTopic("ts.events", 1, hour);
         KAFKA.createTopic("ts.clean", 1, hour);
         KAFKA.createTopics(1, "ts.dlq");
-        assertThatThrownBy(() -> IngestJob.preflight(config(KAFKA.bootstrapServers(), "ts")))
+        assertThatThrownBy(() -> IngestJob.startupChecks(config(KAFKA.bootstrapServers(), "ts")))
                 .isInstanceOf(PreflightException.class)
                 .hasMessageContaining("topic 'ts.clean' (topics.clean) has message.timestamp.after.max.ms 3600000")
                 .hasMessageContaining("validation.max-future-skew")
@@ -55,7 +55,7 @@ class IngestStartupIT {
         KAFKA.createTopic("ts2.events", 1, hour);
         KAFKA.createTopic("ts2.clean", 1, Map.of("message.timestamp.after.max.ms", "3900000"));
         KAFKA.createTopics(1, "ts2.dlq");
-        assertThatCode(() -> IngestJob.preflight(config(KAFKA.bootstrapServers(), "ts2")))
+        assertThatCode(() -> IngestJob.startupChecks(config(KAFKA.bootstrapServers(), "ts2")))
                 .doesNotThrowAnyException();
     }
 
@@ -63,7 +63,7 @@ class IngestStartupIT {
     void aDeadLetterTopicTooSmallForTheLimitFailsStartUpNamingTheKey() throws Exception {
         KAFKA.createTopics(1, "small.events", "small.clean");
         KAFKA.createTopic("small.dlq", 1, Map.of("max.message.bytes", "500000"));
-        assertThatThrownBy(() -> IngestJob.preflight(config(KAFKA.bootstrapServers(), "small")))
+        assertThatThrownBy(() -> IngestJob.startupChecks(config(KAFKA.bootstrapServers(), "small")))
                 .isInstanceOf(PreflightException.class)
                 .hasMessageContaining("topic 'small.dlq' (topics.dlq) has max.message.bytes 500000")
                 .hasMessageContaining("lower sink.dlq.max-record-bytes to 491808");
@@ -72,7 +72,7 @@ class IngestStartupIT {
     @Test
     void missingTopicsAreNamedWithTheirKeys() throws Exception {
         KAFKA.createTopics(1, "partial.events");
-        assertThatThrownBy(() -> IngestJob.preflight(config(KAFKA.bootstrapServers(), "partial")))
+        assertThatThrownBy(() -> IngestJob.startupChecks(config(KAFKA.bootstrapServers(), "partial")))
                 .isInstanceOf(PreflightException.class)
                 .hasMessageContaining("topic 'partial.clean' (topics.clean) does not exist")
                 .hasMessageContaining("topic 'partial.dlq' (topics.dlq) does not exist")
@@ -87,7 +87,7 @@ class IngestStartupIT {
         }
         // the check gives up after kafka.request-timeout (3 s here), not after the client's minute-long defaults;
         // the message says so, which no wall-clock bound has to prove on a slow machine
-        assertThatThrownBy(() -> IngestJob.preflight(config("127.0.0.1:" + port, "x")))
+        assertThatThrownBy(() -> IngestJob.startupChecks(config("127.0.0.1:" + port, "x")))
                 .isInstanceOf(PreflightException.class)
                 .hasMessageContaining("127.0.0.1:" + port)
                 .hasMessageContaining("kafka.bootstrap-servers")

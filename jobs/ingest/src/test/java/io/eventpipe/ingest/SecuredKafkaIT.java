@@ -171,7 +171,7 @@ class SecuredKafkaIT {
                 "KAFKA_PASSWORD", kafka.password(SCRAM_USER),
                 "TRUSTSTORE_PASSWORD", kafka.storePassword()));
         assertThat(config.toString()).doesNotContain(kafka.password(SCRAM_USER));
-        IngestJob.preflight(config);
+        IngestJob.startupChecks(config);
         List<GeneratedRecord> records = IngestRuns.generate(5, 3000);
         JobClient job = IngestRuns.start(config);
         try {
@@ -211,7 +211,7 @@ class SecuredKafkaIT {
                 "kafka.properties.ssl.truststore.location", kafka.truststore().toString(),
                 "kafka.properties.ssl.truststore.password", dir + "truststore-password}");
         IngestConfig config = config(TLS_USER, tls, Map.of());
-        IngestJob.preflight(config);
+        IngestJob.startupChecks(config);
         List<GeneratedRecord> records = IngestRuns.generate(6, 1500);
         produce(config.inputTopic(), records);
         JobClient job = IngestRuns.start(config);
@@ -230,7 +230,7 @@ class SecuredKafkaIT {
         LEAK_CHECKED.add(wrong);
         IngestConfig config = config(SCRAM_USER, scram(SCRAM_USER), Map.of(
                 "KAFKA_PASSWORD", wrong, "TRUSTSTORE_PASSWORD", kafka.storePassword()));
-        assertThatThrownBy(() -> IngestJob.preflight(config))
+        assertThatThrownBy(() -> IngestJob.startupChecks(config))
                 .isInstanceOf(PreflightException.class)
                 .hasMessageContaining("rejected the job's credentials")
                 .hasMessageContaining("kafka.properties.sasl.jaas.config")
@@ -247,7 +247,7 @@ class SecuredKafkaIT {
         settings.put("kafka.properties.ssl.truststore.location", other.toString());
         IngestConfig config = config(SCRAM_USER, settings, Map.of(
                 "KAFKA_PASSWORD", kafka.password(SCRAM_USER), "TRUSTSTORE_PASSWORD", kafka.storePassword()));
-        assertThatThrownBy(() -> IngestJob.preflight(config))
+        assertThatThrownBy(() -> IngestJob.startupChecks(config))
                 .isInstanceOf(PreflightException.class)
                 .hasMessageContaining("TLS handshake")
                 .hasMessageContaining("kafka.properties.ssl.truststore")
@@ -272,7 +272,7 @@ class SecuredKafkaIT {
     @Test
     @Order(5)
     void aPrincipalWithoutWriteOnTheDeadLetterTopicFailsStartUpClearly() {
-        assertThatThrownBy(() -> IngestJob.preflight(plain(NO_DLQ_USER)))
+        assertThatThrownBy(() -> IngestJob.startupChecks(plain(NO_DLQ_USER)))
                 .isInstanceOf(PreflightException.class)
                 .hasMessageContaining("lacks WRITE on topic '" + NO_DLQ_USER + ".dlq' (topics.dlq)")
                 .hasMessageNotContaining("(topics.clean)")
@@ -290,13 +290,13 @@ class SecuredKafkaIT {
     @Order(6)
     void pooledTransactionalIdsWithoutReadOnTheOutputsFailStartUpClearly() {
         String user = TOPICS_ONLY_USER;
-        assertThatThrownBy(() -> IngestJob.preflight(plain(user, "pooling")))
+        assertThatThrownBy(() -> IngestJob.startupChecks(plain(user, "pooling")))
                 .isInstanceOf(PreflightException.class)
                 .hasMessageContaining("lacks READ on topic '" + user + ".clean' (topics.clean, whose producers "
                         + "sink.transaction-naming: pooling lists)")
                 .hasMessageContaining("lacks READ on topic '" + user + ".dlq' (topics.dlq, whose producers "
                         + "sink.transaction-naming: pooling lists)");
-        assertThatThrownBy(() -> IngestJob.preflight(plain(user, "incrementing")))
+        assertThatThrownBy(() -> IngestJob.startupChecks(plain(user, "incrementing")))
                 .isInstanceOf(PreflightException.class).hasMessageNotContaining("lacks READ");
     }
 
@@ -305,7 +305,7 @@ class SecuredKafkaIT {
     void aPrincipalWithoutGroupAndTransactionalIdAclsFailsStartUpClearly() {
         String user = TOPICS_ONLY_USER;
         // incrementing names: pooled ones would also need READ on the outputs, which this user lacks (above)
-        assertThatThrownBy(() -> IngestJob.preflight(plain(user, "incrementing")))
+        assertThatThrownBy(() -> IngestJob.startupChecks(plain(user, "incrementing")))
                 .isInstanceOf(PreflightException.class)
                 .hasMessageContaining("consumer group '" + user + "' (source.group-id)")
                 .hasMessageContaining("'" + user + "-clean-*' (sink.clean.transactional-id-prefix)")

@@ -1,10 +1,10 @@
 package io.eventpipe.cli.run;
 
-import io.eventpipe.cli.TopicsCommand;
 import io.eventpipe.cli.Topics;
 import io.eventpipe.aggregate.AggregateConfig;
 import io.eventpipe.aggregate.AggregateJob;
 import io.eventpipe.common.config.ConfigException;
+import io.eventpipe.common.kafka.JobTopics;
 import io.eventpipe.common.io.Directories;
 import io.eventpipe.common.serde.EventFormat;
 import io.eventpipe.ingest.IngestConfig;
@@ -115,9 +115,11 @@ public final class RunCommand implements Callable<Integer> {
                 return 2;
             }
             Topics topics = new Topics(ingest.kafka(), ingest.topicLayout());
-            topics.create(TopicsCommand.specs(ingest)).forEach(l -> System.out.println("  " + l));
-            topics.create(TopicsCommand.specs(aggregate).stream()
-                            .filter(t -> TopicsCommand.specs(ingest).stream().noneMatch(i -> i.name().equals(t.name())))
+            List<JobTopics.Spec> ingestTopics = IngestConfig.TOPICS.specs(ingest);
+            topics.create(ingestTopics).forEach(l -> System.out.println("  " + l));
+            // the aggregate job reads the clean topic the ingest job created
+            topics.create(AggregateConfig.TOPICS.specs(aggregate).stream()
+                            .filter(t -> ingestTopics.stream().noneMatch(i -> i.name().equals(t.name())))
                             .toList())
                     .forEach(l -> System.out.println("  " + l));
             AggregateJob.startupChecks(aggregate);

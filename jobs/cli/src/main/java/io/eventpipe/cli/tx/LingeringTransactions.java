@@ -81,11 +81,7 @@ public final class LingeringTransactions {
     }
 
     private Admin admin() {
-        var props = kafka.clientConfig();
-        long timeoutMs = kafka.requestTimeout().toMillis();
-        props.setProperty("request.timeout.ms", Long.toString(timeoutMs));
-        props.setProperty("default.api.timeout.ms", Long.toString(timeoutMs));
-        return Admin.create(props);
+        return Admin.create(kafka.adminConfig());
     }
 
     private <T> T get(org.apache.kafka.common.KafkaFuture<T> future, String what) throws Exception {

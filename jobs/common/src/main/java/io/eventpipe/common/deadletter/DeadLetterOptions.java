@@ -29,8 +29,8 @@ public final class DeadLetterOptions {
     private DeadLetterOptions() {}
 
     /** The start-up check that the dead-letter topic takes every letter {@code limit} lets through. */
-    public static KafkaPreflight.RecordSizeUse topicTakes(String dlqTopic, DeadLetterLimit limit) {
-        return new KafkaPreflight.RecordSizeUse(TOPIC.key(), dlqTopic, MAX_RECORD_BYTES.key(), limit.maxRecordBytes(),
+    public static KafkaPreflight.RecordSizeUse topicTakes(String key, String dlqTopic, DeadLetterLimit limit) {
+        return new KafkaPreflight.RecordSizeUse(key, dlqTopic, MAX_RECORD_BYTES.key(), limit.maxRecordBytes(),
                 DeadLetterHeaders.MAX_OVERHEAD_BYTES);
     }
 

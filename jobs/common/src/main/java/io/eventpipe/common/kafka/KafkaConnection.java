@@ -54,6 +54,19 @@ public record KafkaConnection(
     }
 
     /**
+     * Settings for the tools' and start-up checks' admin clients: every call gives up after {@code
+     * kafka.request-timeout}, so that a broker that does not answer is named at once instead of after Kafka's
+     * default timeouts of a minute and more.
+     */
+    public Properties adminConfig() {
+        Properties p = clientConfig();
+        String timeoutMs = Long.toString(requestTimeout.toMillis());
+        p.setProperty("request.timeout.ms", timeoutMs);
+        p.setProperty("default.api.timeout.ms", timeoutMs);
+        return p;
+    }
+
+    /**
      * Producer settings for sinks: batching and compression unless overridden. Batches of up to 256 KiB (the client
      * default is 16 KiB): each batch costs a compressor with its own buffers, which the profile showed at several
      * percent of the ingest job. Snappy rather than lz4: the Kafka client's lz4 runs as Java code, snappy's as native

@@ -63,21 +63,12 @@ public final class KafkaOptions {
     }
 
     /**
-     * Each transactional sink needs its own prefix, or the sinks abort each other's transactions.
-     *
-     * @param keyPrefixPairs config key, prefix, config key, prefix, ...
+     * The transactional-id prefix {@code option} sets, or by default {@code <job.name>-<sink>}: keep it stable across
+     * upgrades, because a job resumed from a checkpoint finds its sinks' transactions by it.
      */
-    public static void checkDistinctPrefixes(ConfigReader s, String... keyPrefixPairs) {
-        Map<String, String> seen = new java.util.HashMap<>();
-        for (int i = 0; i + 1 < keyPrefixPairs.length; i += 2) {
-            String key = keyPrefixPairs[i];
-            String prefix = keyPrefixPairs[i + 1];
-            String other = prefix == null ? null : seen.putIfAbsent(prefix, key);
-            if (other != null) {
-                s.problem(other + ", " + key + ": both are '" + prefix + "'; each transactional sink needs its own "
-                        + "prefix, or the sinks abort each other's transactions");
-            }
-        }
+    public static String transactionalIdPrefix(ConfigReader s, Option<String> option, String jobName, String sink) {
+        String v = s.get(option);
+        return v != null ? v : jobName + "-" + sink;
     }
 
     private static String format(Duration d) {

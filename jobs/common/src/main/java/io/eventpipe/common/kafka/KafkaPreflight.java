@@ -84,12 +84,15 @@ public final class KafkaPreflight {
      * {@code max.message.bytes} takes the largest record the job writes there and that topics written with derived
      * timestamps accept every timestamp the job can write there (where it may not, the brokers decide on first use).
      */
+    public static void check(KafkaConnection kafka, JobTopics.Preflight plan) {
+        check(kafka, plan.topics(), plan.groups(), plan.transactionalIds(), plan.sizes(), plan.leads());
+    }
+
+    /** See {@link #check(KafkaConnection, JobTopics.Preflight)}. */
     public static void check(KafkaConnection kafka, List<TopicUse> uses, List<GroupUse> groups,
             List<TransactionalIdUse> transactionalIds, List<RecordSizeUse> sizes, List<TimestampLeadUse> leads) {
         long timeoutMs = kafka.requestTimeout().toMillis();
-        var props = kafka.clientConfig();
-        props.setProperty("request.timeout.ms", Long.toString(timeoutMs));
-        props.setProperty("default.api.timeout.ms", Long.toString(timeoutMs));
+        var props = kafka.adminConfig();
         List<String> problems = new ArrayList<>();
         Admin client;
         try {

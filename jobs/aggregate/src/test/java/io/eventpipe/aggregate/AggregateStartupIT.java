@@ -9,11 +9,14 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
-import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The results table is created when missing and checked when present; a mismatch stops start-up clearly. */
@@ -41,11 +44,56 @@ class AggregateStartupIT {
         }
     }
 
+    private static List<String> rows(String url, String query) throws Exception {
+        List<String> rows = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection(url, PG.user(), "");
+             Statement s = c.createStatement();
+             ResultSet r = s.executeQuery(query)) {
+            int columns = r.getMetaData().getColumnCount();
+            while (r.next()) {
+                List<String> row = new ArrayList<>();
+                for (int i = 1; i <= columns; i++) {
+                    row.add(r.getString(i));
+                }
+                rows.add(String.join(" ", row));
+            }
+        }
+        return rows;
+    }
+
+    /** Columns of event_windows: name, type, nullable, default (where it has one). */
+    private static List<String> columns(String url) throws Exception {
+        return rows(url, "SELECT column_name, data_type, is_nullable, coalesce(column_default, '-') "
+                + "FROM information_schema.columns WHERE table_name = 'event_windows' ORDER BY ordinal_position");
+    }
+
     @Test
     void missingTableIsCreatedAndThenAccepted() throws Exception {
         String url = PG.createDatabase("fresh");
-        assertThatCode(() -> AggregateJob.startupChecks(config(url))).doesNotThrowAnyException();
-        assertThatCode(() -> AggregateJob.startupChecks(config(url))).doesNotThrowAnyException();
+        assertThat(columns(url)).isEmpty();
+        AggregateJob.startupChecks(config(url));
+        // the table of deploy/sql/001_event_windows.sql, column by column, with its keys and index
+        List<String> expected = List.of(
+                "window_start timestamp with time zone NO -",
+                "window_end timestamp with time zone NO -",
+                "type text NO -",
+                "source text NO -",
+                "event_count bigint NO -",
+                "first_event_time timestamp with time zone NO -",
+                "last_event_time timestamp with time zone NO -",
+                "metrics jsonb NO '{}'::jsonb",
+                "updated_at timestamp with time zone NO now()");
+        assertThat(columns(url)).containsExactlyElementsOf(expected);
+        assertThat(rows(url, "SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid "
+                + "AND a.attnum = ANY(i.indkey) WHERE i.indrelid = 'event_windows'::regclass AND i.indisprimary "
+                + "ORDER BY array_position(i.indkey, a.attnum)"))
+                .containsExactly("window_start", "type", "source");
+        assertThat(rows(url, "SELECT indexdef FROM pg_indexes WHERE tablename = 'event_windows' "
+                + "AND indexname = 'event_windows_type_start'"))
+                .singleElement().asString().endsWith("(type, window_start)");
+        // a second start finds the table as it should be, and leaves it so
+        AggregateJob.startupChecks(config(url));
+        assertThat(columns(url)).containsExactlyElementsOf(expected);
     }
 
     @Test

@@ -7,7 +7,7 @@ import io.eventpipe.aggregate.sinks.WindowResultSerializer;
 import io.eventpipe.common.config.ConfigException;
 import io.eventpipe.common.config.JobArgs;
 import io.eventpipe.common.deadletter.DeadLetterArchive;
-import io.eventpipe.common.deadletter.RawRecord;
+import io.eventpipe.common.kafka.RawRecord;
 import io.eventpipe.common.kafka.DeadLetterSerializer;
 import io.eventpipe.common.kafka.KafkaSinks;
 import io.eventpipe.common.kafka.KafkaSources;

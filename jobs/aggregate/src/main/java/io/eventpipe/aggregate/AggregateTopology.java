@@ -1,18 +1,19 @@
 package io.eventpipe.aggregate;
 
-import io.eventpipe.aggregate.functions.DecodeFunction;
+import io.eventpipe.aggregate.functions.DecodeValidateFunction;
 import io.eventpipe.aggregate.functions.LatenessRule;
 import io.eventpipe.aggregate.functions.WindowAggregator;
 import io.eventpipe.aggregate.functions.WindowResult;
 import io.eventpipe.common.deadletter.DeadLetter;
 import io.eventpipe.common.deadletter.DeadLetterArchive;
-import io.eventpipe.common.deadletter.RawRecord;
+import io.eventpipe.common.kafka.RawRecord;
 import io.eventpipe.schema.Event;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -29,6 +30,20 @@ public final class AggregateTopology {
     public record Sinks(Sink<WindowResult> postgres, Sink<WindowResult> results, Sink<Event> late,
             Sink<DeadLetter> deadLetters, Sink<DeadLetter> deadLetterArchive) {}
 
+    /**
+     * The windows: events keyed by (type, source) into event-time windows. The streaming job and the backfill over
+     * the lake both compute them here.
+     */
+    public static SingleOutputStreamOperator<WindowResult> windows(DataStream<Event> events, AggregateConfig config) {
+        return events
+                .keyBy(WindowAggregator::key)
+                .process(new WindowAggregator(config.windowSize(), config.allowedLateness(), config.metrics(),
+                                config.validation().json()),
+                        TypeInformation.of(WindowResult.class))
+                .name(OperatorNames.WINDOWS)
+                .uid(Uids.WINDOWS);
+    }
+
     public static void build(StreamExecutionEnvironment env, AggregateConfig config, Source<RawRecord, ?, ?> source,
             Sinks sinks) {
         WatermarkStrategy<RawRecord> watermarks = WatermarkStrategy
@@ -39,30 +54,24 @@ public final class AggregateTopology {
         SingleOutputStreamOperator<Event> events = env
                 .fromSource(source, watermarks, OperatorNames.SOURCE)
                 .uid(Uids.SOURCE)
-                .process(new DecodeFunction(config.validation(), config.deadLetterLimit(),
+                .process(new DecodeValidateFunction(config.validation(), config.deadLetterLimit(),
                                 new LatenessRule(config.windowSize(), config.allowedLateness(),
                                         config.maxOutOfOrderness())),
                         new AvroTypeInfo<>(Event.class))
                 .name(OperatorNames.DECODE)
                 .uid(Uids.DECODE);
 
-        SingleOutputStreamOperator<WindowResult> windows = events
-                .keyBy(WindowAggregator::key)
-                .process(new WindowAggregator(config.windowSize(), config.allowedLateness(), config.metrics(),
-                                config.validation().json()),
-                        TypeInformation.of(WindowResult.class))
-                .name(OperatorNames.WINDOWS)
-                .uid(Uids.WINDOWS);
+        SingleOutputStreamOperator<WindowResult> windows = windows(events, config);
 
         windows.sinkTo(sinks.postgres()).name(OperatorNames.POSTGRES_SINK).uid(Uids.POSTGRES_SINK);
         windows.sinkTo(sinks.results()).name(OperatorNames.RESULTS_SINK).uid(Uids.RESULTS_SINK);
         // too late by the partition's own progress (decided at decode, the same in every replay) or, after a
         // partition was idle, by the watermark the other partitions moved on (see WindowAggregator)
-        events.getSideOutput(DecodeFunction.LATE)
+        events.getSideOutput(DecodeValidateFunction.LATE)
                 .union(windows.getSideOutput(WindowAggregator.LATE))
                 .sinkTo(sinks.late())
                 .name(OperatorNames.LATE_SINK).uid(Uids.LATE_SINK);
-        events.getSideOutput(DecodeFunction.DEAD_LETTERS).sinkTo(sinks.deadLetters())
+        events.getSideOutput(DecodeValidateFunction.DEAD_LETTERS).sinkTo(sinks.deadLetters())
                 .name(OperatorNames.DLQ_SINK).uid(Uids.DLQ_SINK);
         events.getSideOutput(DeadLetterArchive.ARCHIVE).sinkTo(sinks.deadLetterArchive())
                 .name(OperatorNames.DLQ_ARCHIVE_SINK).uid(Uids.DLQ_ARCHIVE_SINK);

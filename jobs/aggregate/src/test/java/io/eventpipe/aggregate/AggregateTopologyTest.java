@@ -3,7 +3,7 @@ package io.eventpipe.aggregate;
 import io.eventpipe.aggregate.functions.WindowResult;
 import io.eventpipe.common.config.Settings;
 import io.eventpipe.common.deadletter.DeadLetter;
-import io.eventpipe.common.deadletter.RawRecord;
+import io.eventpipe.common.kafka.RawRecord;
 import io.eventpipe.common.deadletter.Reason;
 import io.eventpipe.common.serde.EventEncoder;
 import io.eventpipe.common.serde.EventFormat;

@@ -142,7 +142,7 @@ class MetricsIT {
 
     private static void assertCounts(String scrape, int records, int emitted, int late) {
         assertThat(sum(scrape, RECORDS_IN, SOURCE)).as("records read by the source").isEqualTo(records);
-        // too-late events go from the decode step to the late topic (DecodeFunction): the windows never see them
+        // too-late events go from the decode step to the late topic (DecodeValidateFunction): the windows never see them
         assertThat(sum(scrape, RECORDS_IN, WINDOWS)).as("records into the windows operator")
                 .isEqualTo(records - late);
         assertThat(sum(scrape, EMITTED)).as("windowsEmitted").isEqualTo(emitted);

@@ -1,6 +1,6 @@
 package io.eventpipe.bench;
 
-import io.eventpipe.common.deadletter.RawRecord;
+import io.eventpipe.common.kafka.RawRecord;
 import io.eventpipe.common.kafka.KafkaConnection;
 import io.eventpipe.common.kafka.KafkaSinks;
 import io.eventpipe.common.kafka.KafkaSources;

@@ -2,7 +2,7 @@ package io.eventpipe.cli;
 
 import io.eventpipe.common.deadletter.DeadLetter;
 import io.eventpipe.common.deadletter.DeadLetterHeaders;
-import io.eventpipe.common.deadletter.RawRecord;
+import io.eventpipe.common.kafka.RawRecord;
 import io.eventpipe.common.deadletter.Reason;
 import io.eventpipe.common.kafka.DeadLetterSerializer;
 import io.eventpipe.testkit.SecuredKafkaBroker;

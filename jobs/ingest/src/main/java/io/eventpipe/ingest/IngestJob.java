@@ -4,7 +4,7 @@ import io.eventpipe.common.config.ConfigException;
 import io.eventpipe.common.config.JobArgs;
 import io.eventpipe.common.deadletter.DeadLetter;
 import io.eventpipe.common.deadletter.DeadLetterArchive;
-import io.eventpipe.common.deadletter.RawRecord;
+import io.eventpipe.common.kafka.RawRecord;
 import io.eventpipe.common.kafka.DeadLetterSerializer;
 import io.eventpipe.common.kafka.EventSerializer;
 import io.eventpipe.common.kafka.KafkaSinks;
@@ -16,6 +16,8 @@ import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import java.util.Optional;
 
 
 /**
@@ -58,8 +60,9 @@ public final class IngestJob {
         Sink<DeadLetter> dlq = KafkaSinks.create(config.kafka(), config.dlqTopic(),
                 new DeadLetterSerializer(config.dlqTopic()), config.deliveryGuarantee(), config.transactionNaming(),
                 config.dlqTransactionalIdPrefix(), config.transactionTimeout());
-        Sink<Event> lake = config.lakeEnabled() ? LakeSink.create(config.lakePath()) : null;
-        IngestTopology.build(env, config, source, clean, dlq, lake,
-                DeadLetterArchive.sink(config.deadLetterLimit().archiveRoot()));
+        Optional<Sink<Event>> lake = config.lakeEnabled()
+                ? Optional.of(LakeSink.create(config.lakePath())) : Optional.empty();
+        IngestTopology.build(env, config, source, new IngestTopology.Sinks(clean, dlq, lake,
+                DeadLetterArchive.sink(config.deadLetterLimit().archiveRoot())));
     }
 }

@@ -2,7 +2,7 @@ package io.eventpipe.ingest;
 
 import io.eventpipe.common.deadletter.DeadLetter;
 import io.eventpipe.common.deadletter.DeadLetterArchive;
-import io.eventpipe.common.deadletter.RawRecord;
+import io.eventpipe.common.kafka.RawRecord;
 import io.eventpipe.common.metrics.EventTimeLag;
 import io.eventpipe.ingest.functions.DecodeValidateFunction;
 import io.eventpipe.ingest.functions.DedupFunction;
@@ -15,6 +15,8 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
+import java.util.Optional;
+
 /**
  * The ingest dataflow, independent of where records come from and go to, so tests run exactly what production
  * runs: source → decode+validate (dead letters to a side output) → watermarks → keyBy(id) → dedup → sinks.
@@ -23,13 +25,17 @@ public final class IngestTopology {
     private IngestTopology() {}
 
     /**
-     * Adds the ingest job to {@code env}.
+     * The sinks of the job.
      *
-     * @param lake the lake sink, or null to write no lake
-     * @param archive where dead letters too large for their topic are kept whole
+     * @param lake the lake sink, or empty to write no lake
+     * @param deadLetterArchive where dead letters too large for their topic are kept whole
      */
+    public record Sinks(Sink<Event> clean, Sink<DeadLetter> deadLetters, Optional<Sink<Event>> lake,
+            Sink<DeadLetter> deadLetterArchive) {}
+
+    /** Adds the ingest job to {@code env}. */
     public static void build(StreamExecutionEnvironment env, IngestConfig config, Source<RawRecord, ?, ?> source,
-            Sink<Event> clean, Sink<DeadLetter> deadLetters, Sink<Event> lake, Sink<DeadLetter> archive) {
+            Sinks sinks) {
         AvroTypeInfo<Event> eventType = new AvroTypeInfo<>(Event.class);
         // No operator keeps a reference to a record it was given (dedup keeps the first-seen time, the sinks encode
         // at once), so records may pass between chained operators without a copy (a deep Avro copy per event and
@@ -56,16 +62,14 @@ public final class IngestTopology {
                 .name(OperatorNames.DEDUP)
                 .uid(Uids.DEDUP);
 
-        unique.sinkTo(clean).name(OperatorNames.CLEAN_SINK).uid(Uids.CLEAN_SINK);
-        if (lake != null) {
-            unique.sinkTo(lake).name(OperatorNames.LAKE_SINK).uid(Uids.LAKE_SINK);
-        }
+        unique.sinkTo(sinks.clean()).name(OperatorNames.CLEAN_SINK).uid(Uids.CLEAN_SINK);
+        sinks.lake().ifPresent(lake -> unique.sinkTo(lake).name(OperatorNames.LAKE_SINK).uid(Uids.LAKE_SINK));
         valid.getSideOutput(DecodeValidateFunction.DEAD_LETTERS)
-                .sinkTo(deadLetters)
+                .sinkTo(sinks.deadLetters())
                 .name(OperatorNames.DLQ_SINK)
                 .uid(Uids.DLQ_SINK);
         valid.getSideOutput(DeadLetterArchive.ARCHIVE)
-                .sinkTo(archive)
+                .sinkTo(sinks.deadLetterArchive())
                 .name(OperatorNames.DLQ_ARCHIVE_SINK)
                 .uid(Uids.DLQ_ARCHIVE_SINK);
     }

@@ -2,7 +2,7 @@ package io.eventpipe.ingest;
 
 import io.eventpipe.common.config.Settings;
 import io.eventpipe.common.deadletter.DeadLetter;
-import io.eventpipe.common.deadletter.RawRecord;
+import io.eventpipe.common.kafka.RawRecord;
 import io.eventpipe.common.serde.EventFormat;
 import io.eventpipe.schema.Event;
 import io.eventpipe.testkit.InMemory;
@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -64,8 +65,8 @@ class IngestTopologyTest {
         InMemory.Collected<Event> lake = InMemory.sink();
         InMemory.Collected<DeadLetter> dead = InMemory.sink();
         InMemory.Collected<DeadLetter> archive = InMemory.sink();
-        IngestTopology.build(env, config, InMemory.source(raw, TypeInformation.of(RawRecord.class)), clean, dead,
-                lake, archive);
+        IngestTopology.build(env, config, InMemory.source(raw, TypeInformation.of(RawRecord.class)),
+                new IngestTopology.Sinks(clean, dead, Optional.of(lake), archive));
         env.execute("ingest topology " + format);
 
         IngestExpectations expected = IngestExpectations.of(records);

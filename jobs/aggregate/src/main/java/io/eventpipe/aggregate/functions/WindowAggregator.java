@@ -28,7 +28,7 @@ import java.util.Map;
  * end plus the allowed lateness; each late event re-emits the window. Then the window is purged and its end is
  * recorded in keyed state as the key's progress.
  *
- * <p>Which events are too late is decided before this operator, per source partition ({@link DecodeFunction},
+ * <p>Which events are too late is decided before this operator, per source partition ({@link DecodeValidateFunction},
  * {@link LatenessRule}), the same way in every replay; an event that passes that rule always finds its window open
  * here. The checks here (the watermark, and the recorded progress, which survives a restore where the watermark does
  * not) only catch what that rule cannot see: a partition that was idle (no records for {@code source.idleness}), so

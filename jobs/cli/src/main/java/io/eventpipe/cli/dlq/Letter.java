@@ -1,7 +1,7 @@
 package io.eventpipe.cli.dlq;
 
 import io.eventpipe.common.deadletter.DeadLetterHeaders;
-import io.eventpipe.common.deadletter.RawRecord;
+import io.eventpipe.common.kafka.RawRecord;
 import io.eventpipe.common.deadletter.Reason;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;

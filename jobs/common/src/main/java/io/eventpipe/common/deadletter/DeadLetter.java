@@ -1,5 +1,7 @@
 package io.eventpipe.common.deadletter;
 
+import io.eventpipe.common.kafka.RawRecord;
+
 import java.util.Objects;
 
 /**

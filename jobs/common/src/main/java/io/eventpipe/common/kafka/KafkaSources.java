@@ -1,6 +1,5 @@
 package io.eventpipe.common.kafka;
 
-import io.eventpipe.common.deadletter.RawRecord;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 

@@ -1,6 +1,5 @@
 package io.eventpipe.common.kafka;
 
-import io.eventpipe.common.deadletter.RawRecord;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.flink.util.Collector;

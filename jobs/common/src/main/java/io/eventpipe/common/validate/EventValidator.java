@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
 import io.eventpipe.common.deadletter.DeadLetter;
 import io.eventpipe.common.deadletter.DeadLetterHeaders;
-import io.eventpipe.common.deadletter.RawRecord;
+import io.eventpipe.common.kafka.RawRecord;
 import io.eventpipe.common.deadletter.Reason;
 import io.eventpipe.common.serde.DecodeException;
 import io.eventpipe.common.serde.EnvelopeSchemas;

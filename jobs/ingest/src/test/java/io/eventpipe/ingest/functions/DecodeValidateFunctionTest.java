@@ -3,7 +3,7 @@ package io.eventpipe.ingest.functions;
 import io.eventpipe.common.deadletter.DeadLetter;
 import io.eventpipe.common.deadletter.DeadLetterArchive;
 import io.eventpipe.common.deadletter.DeadLetterLimit;
-import io.eventpipe.common.deadletter.RawRecord;
+import io.eventpipe.common.kafka.RawRecord;
 import io.eventpipe.common.deadletter.Reason;
 import io.eventpipe.testkit.generate.EventGenerator;
 import io.eventpipe.testkit.generate.GeneratedRecord;

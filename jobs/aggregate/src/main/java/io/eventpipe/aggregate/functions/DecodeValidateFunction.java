@@ -3,7 +3,7 @@ package io.eventpipe.aggregate.functions;
 import io.eventpipe.common.deadletter.DeadLetter;
 import io.eventpipe.common.deadletter.DeadLetterArchive;
 import io.eventpipe.common.deadletter.DeadLetterLimit;
-import io.eventpipe.common.deadletter.RawRecord;
+import io.eventpipe.common.kafka.RawRecord;
 import io.eventpipe.common.serde.EnvelopeSchemas;
 import io.eventpipe.common.validate.EventValidator;
 import io.eventpipe.common.validate.PayloadContracts;
@@ -38,7 +38,7 @@ import java.util.Map;
  * each source partition. Those marks are operator state, checkpointed with the source's offsets, so a replay after a
  * restore decides every event as the first run did; too-late events go to {@link #LATE}.
  */
-public final class DecodeFunction extends ProcessFunction<RawRecord, Event> implements CheckpointedFunction {
+public final class DecodeValidateFunction extends ProcessFunction<RawRecord, Event> implements CheckpointedFunction {
     private static final long serialVersionUID = 1L;
 
     public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters") {};
@@ -58,7 +58,7 @@ public final class DecodeFunction extends ProcessFunction<RawRecord, Event> impl
 
     private record Partition(String topic, int partition) {}
 
-    public DecodeFunction(ValidationRules rules, DeadLetterLimit limit, LatenessRule lateness) {
+    public DecodeValidateFunction(ValidationRules rules, DeadLetterLimit limit, LatenessRule lateness) {
         this.rules = rules;
         this.limit = limit;
         this.lateness = lateness;

@@ -1,4 +1,4 @@
-package io.eventpipe.common.deadletter;
+package io.eventpipe.common.kafka;
 
 /** A Kafka record as read, before decoding: what a dead letter must preserve. A Flink POJO. */
 public class RawRecord {

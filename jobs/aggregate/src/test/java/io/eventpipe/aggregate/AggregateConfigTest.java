@@ -1,5 +1,6 @@
 package io.eventpipe.aggregate;
 
+import io.eventpipe.testkit.Repo;
 import io.eventpipe.aggregate.functions.MetricSpec;
 import io.eventpipe.common.config.ConfigException;
 import io.eventpipe.common.config.Settings;
@@ -81,7 +82,7 @@ class AggregateConfigTest {
 
     @Test
     void shippedExampleIsValid() {
-        Settings s = Settings.load(Path.of("../../deploy/config/aggregate.yaml"), List.of(), name -> "value-of-" + name);
+        Settings s = Settings.load(Repo.path("deploy/config/aggregate.yaml"), List.of(), name -> "value-of-" + name);
         assertThat(AggregateConfig.from(s).metrics()).containsKey("order.created");
     }
 }

@@ -1,8 +1,8 @@
 package io.eventpipe.aggregate;
 
 import io.eventpipe.common.config.Settings;
-import io.eventpipe.testkit.embedded.EmbeddedKafka;
-import io.eventpipe.testkit.embedded.EmbeddedPostgres;
+import io.eventpipe.localkit.embedded.EmbeddedKafka;
+import io.eventpipe.localkit.embedded.EmbeddedPostgres;
 import io.eventpipe.testkit.Checkpoints;
 import io.eventpipe.testkit.GoldenSavepoints;
 import io.eventpipe.testkit.KafkaBrokerExtension;
@@ -171,7 +171,7 @@ class GoldenSavepointIT {
 
     /**
      * Writes the golden savepoint of release {@code args[0]} into src/test/resources/savepoints (run from the module
-     * directory; see jobs/regenerate-golden-savepoints): window 0 closed, window 15 open, idle after a completed
+     * directory; see ./eventpipe golden-savepoints): window 0 closed, window 15 open, idle after a completed
      * checkpoint, stopped with a canonical savepoint without draining.
      */
     public static void main(String[] args) throws Exception {

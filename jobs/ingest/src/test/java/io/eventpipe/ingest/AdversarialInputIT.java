@@ -2,9 +2,9 @@ package io.eventpipe.ingest;
 
 import io.eventpipe.common.config.Settings;
 import io.eventpipe.common.deadletter.Reason;
-import io.eventpipe.testkit.generate.AdversarialCorpus;
-import io.eventpipe.testkit.generate.EventGenerator;
-import io.eventpipe.testkit.generate.GeneratedRecord;
+import io.eventpipe.localkit.generate.AdversarialCorpus;
+import io.eventpipe.localkit.generate.EventGenerator;
+import io.eventpipe.localkit.generate.GeneratedRecord;
 import io.eventpipe.common.serde.EventFormat;
 import io.eventpipe.testkit.Checkpoints;
 import io.eventpipe.testkit.IngestExpectations;

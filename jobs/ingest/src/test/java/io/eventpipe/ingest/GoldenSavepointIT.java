@@ -1,7 +1,7 @@
 package io.eventpipe.ingest;
 
 import io.eventpipe.common.config.Settings;
-import io.eventpipe.testkit.embedded.EmbeddedKafka;
+import io.eventpipe.localkit.embedded.EmbeddedKafka;
 import io.eventpipe.testkit.Checkpoints;
 import io.eventpipe.testkit.GoldenSavepoints;
 import io.eventpipe.testkit.KafkaBrokerExtension;
@@ -127,7 +127,7 @@ class GoldenSavepointIT {
 
     /**
      * Writes the golden savepoint of release {@code args[0]} into src/test/resources/savepoints (run from the module
-     * directory; see jobs/regenerate-golden-savepoints): the job reads the golden input, goes idle after a completed
+     * directory; see ./eventpipe golden-savepoints): the job reads the golden input, goes idle after a completed
      * checkpoint, and stops with a canonical savepoint without draining.
      */
     public static void main(String[] args) throws Exception {

@@ -1,5 +1,6 @@
 package io.eventpipe.ingest;
 
+import io.eventpipe.testkit.Repo;
 import io.eventpipe.common.config.ConfigException;
 import io.eventpipe.common.config.Settings;
 import io.eventpipe.common.kafka.SinkDelivery;
@@ -176,7 +177,7 @@ class IngestConfigTest {
 
     @Test
     void shippedExampleConfigsAreValid() throws Exception {
-        try (Stream<Path> files = Files.list(Path.of("../../deploy/config"))) {
+        try (Stream<Path> files = Files.list(Repo.path("deploy/config"))) {
             List<Path> ingest = files.filter(p -> p.getFileName().toString().startsWith("ingest")).toList();
             assertThat(ingest).isNotEmpty();
             for (Path p : ingest) {

@@ -1,8 +1,8 @@
 package io.eventpipe.ingest;
 
 import io.eventpipe.common.deadletter.Reason;
-import io.eventpipe.testkit.generate.EventGenerator;
-import io.eventpipe.testkit.generate.GeneratedRecord;
+import io.eventpipe.localkit.generate.EventGenerator;
+import io.eventpipe.localkit.generate.GeneratedRecord;
 import io.eventpipe.common.serde.EventFormat;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;

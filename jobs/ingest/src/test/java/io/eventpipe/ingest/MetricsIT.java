@@ -2,8 +2,8 @@ package io.eventpipe.ingest;
 
 import io.eventpipe.common.config.Settings;
 import io.eventpipe.common.deadletter.Reason;
-import io.eventpipe.testkit.generate.EventGenerator;
-import io.eventpipe.testkit.generate.GeneratedRecord;
+import io.eventpipe.localkit.generate.EventGenerator;
+import io.eventpipe.localkit.generate.GeneratedRecord;
 import io.eventpipe.common.serde.EventFormat;
 import io.eventpipe.testkit.IngestExpectations;
 import io.eventpipe.testkit.KafkaBrokerExtension;

@@ -1,5 +1,6 @@
 package io.eventpipe.ingest;
 
+import io.eventpipe.testkit.Repo;
 import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -24,7 +25,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * checked against a real scrape by each job's MetricsIT.
  */
 class MonitoringConfigTest {
-    private static final Path DIR = Path.of("../../deploy/monitoring");
+    private static final Path DIR = Repo.path("deploy/monitoring");
 
     private static String promtool(String... args) throws Exception {
         List<String> cmd = new java.util.ArrayList<>(List.of("promtool"));

@@ -1,7 +1,7 @@
 package io.eventpipe.ingest;
 
 import io.eventpipe.common.config.Settings;
-import io.eventpipe.testkit.generate.GeneratedRecord;
+import io.eventpipe.localkit.generate.GeneratedRecord;
 import io.eventpipe.common.kafka.KafkaPreflight.PreflightException;
 import io.eventpipe.testkit.Checkpoints;
 import io.eventpipe.testkit.IngestExpectations;

@@ -1,9 +1,6 @@
 package io.eventpipe.schema;
 
-import org.apache.avro.Schema;
-import org.apache.avro.SchemaCompatibility;
-import org.apache.avro.SchemaNormalization;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -11,8 +8,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaCompatibility;
+import org.apache.avro.SchemaNormalization;
+import org.junit.jupiter.api.Test;
 
 /** The evolution rule: every envelope version reads data written with every earlier one. */
 class EnvelopeEvolutionTest {
@@ -29,7 +28,8 @@ class EnvelopeEvolutionTest {
     @Test
     void versionsAreNumberedWithoutGaps() throws IOException {
         try (Stream<Path> files = Files.list(DIR)) {
-            assertThat(files.filter(p -> p.toString().endsWith(".avsc")).count()).isEqualTo(versions().size());
+            assertThat(files.filter(p -> p.toString().endsWith(".avsc")).count())
+                    .isEqualTo(versions().size());
         }
         assertThat(versions()).hasSizeGreaterThanOrEqualTo(2);
     }
@@ -39,8 +39,8 @@ class EnvelopeEvolutionTest {
         List<Schema> versions = versions();
         for (int reader = 0; reader < versions.size(); reader++) {
             for (int writer = 0; writer < reader; writer++) {
-                var result = SchemaCompatibility.checkReaderWriterCompatibility(versions.get(reader),
-                        versions.get(writer));
+                var result =
+                        SchemaCompatibility.checkReaderWriterCompatibility(versions.get(reader), versions.get(writer));
                 assertThat(result.getType())
                         .as("v%d reading v%d: %s", reader + 1, writer + 1, result.getDescription())
                         .isEqualTo(SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE);

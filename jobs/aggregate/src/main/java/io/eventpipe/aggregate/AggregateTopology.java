@@ -27,36 +27,45 @@ public final class AggregateTopology {
     private AggregateTopology() {}
 
     /** The sinks of the job. */
-    public record Sinks(Sink<WindowResult> postgres, Sink<WindowResult> results, Sink<Event> late,
-            Sink<DeadLetter> deadLetters, Sink<DeadLetter> deadLetterArchive) {}
+    public record Sinks(
+            Sink<WindowResult> postgres,
+            Sink<WindowResult> results,
+            Sink<Event> late,
+            Sink<DeadLetter> deadLetters,
+            Sink<DeadLetter> deadLetterArchive) {}
 
     /**
      * The windows: events keyed by (type, source) into event-time windows. The streaming job and the backfill over
      * the lake both compute them here.
      */
     public static SingleOutputStreamOperator<WindowResult> windows(DataStream<Event> events, AggregateConfig config) {
-        return events
-                .keyBy(WindowAggregator::key)
-                .process(new WindowAggregator(config.windowSize(), config.allowedLateness(), config.metrics(),
+        return events.keyBy(WindowAggregator::key)
+                .process(
+                        new WindowAggregator(
+                                config.windowSize(),
+                                config.allowedLateness(),
+                                config.metrics(),
                                 config.validation().json()),
                         TypeInformation.of(WindowResult.class))
                 .name(OperatorNames.WINDOWS)
                 .uid(Uids.WINDOWS);
     }
 
-    public static void build(StreamExecutionEnvironment env, AggregateConfig config, Source<RawRecord, ?, ?> source,
-            Sinks sinks) {
-        WatermarkStrategy<RawRecord> watermarks = WatermarkStrategy
-                .<RawRecord>forBoundedOutOfOrderness(config.maxOutOfOrderness())
+    public static void build(
+            StreamExecutionEnvironment env, AggregateConfig config, Source<RawRecord, ?, ?> source, Sinks sinks) {
+        WatermarkStrategy<RawRecord> watermarks = WatermarkStrategy.<RawRecord>forBoundedOutOfOrderness(
+                        config.maxOutOfOrderness())
                 .withTimestampAssigner((r, ts) -> r.timestamp)
                 .withIdleness(config.idleness());
 
-        SingleOutputStreamOperator<Event> events = env
-                .fromSource(source, watermarks, OperatorNames.SOURCE)
+        SingleOutputStreamOperator<Event> events = env.fromSource(source, watermarks, OperatorNames.SOURCE)
                 .uid(Uids.SOURCE)
-                .process(new DecodeValidateFunction(config.validation(), config.deadLetterLimit(),
-                                new LatenessRule(config.windowSize(), config.allowedLateness(),
-                                        config.maxOutOfOrderness())),
+                .process(
+                        new DecodeValidateFunction(
+                                config.validation(),
+                                config.deadLetterLimit(),
+                                new LatenessRule(
+                                        config.windowSize(), config.allowedLateness(), config.maxOutOfOrderness())),
                         new AvroTypeInfo<>(Event.class))
                 .name(OperatorNames.DECODE)
                 .uid(Uids.DECODE);
@@ -70,10 +79,15 @@ public final class AggregateTopology {
         events.getSideOutput(DecodeValidateFunction.LATE)
                 .union(windows.getSideOutput(WindowAggregator.LATE))
                 .sinkTo(sinks.late())
-                .name(OperatorNames.LATE_SINK).uid(Uids.LATE_SINK);
-        events.getSideOutput(DecodeValidateFunction.DEAD_LETTERS).sinkTo(sinks.deadLetters())
-                .name(OperatorNames.DLQ_SINK).uid(Uids.DLQ_SINK);
-        events.getSideOutput(DeadLetterArchive.ARCHIVE).sinkTo(sinks.deadLetterArchive())
-                .name(OperatorNames.DLQ_ARCHIVE_SINK).uid(Uids.DLQ_ARCHIVE_SINK);
+                .name(OperatorNames.LATE_SINK)
+                .uid(Uids.LATE_SINK);
+        events.getSideOutput(DecodeValidateFunction.DEAD_LETTERS)
+                .sinkTo(sinks.deadLetters())
+                .name(OperatorNames.DLQ_SINK)
+                .uid(Uids.DLQ_SINK);
+        events.getSideOutput(DeadLetterArchive.ARCHIVE)
+                .sinkTo(sinks.deadLetterArchive())
+                .name(OperatorNames.DLQ_ARCHIVE_SINK)
+                .uid(Uids.DLQ_ARCHIVE_SINK);
     }
 }

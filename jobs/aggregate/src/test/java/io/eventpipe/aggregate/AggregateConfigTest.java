@@ -1,19 +1,17 @@
 package io.eventpipe.aggregate;
 
-import io.eventpipe.testkit.Repo;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.eventpipe.aggregate.functions.MetricSpec;
 import io.eventpipe.common.config.ConfigException;
 import io.eventpipe.common.config.Settings;
-import org.junit.jupiter.api.Test;
-
-import java.nio.file.Path;
+import io.eventpipe.testkit.Repo;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 class AggregateConfigTest {
     private static Map<String, String> minimal() {
@@ -45,7 +43,8 @@ class AggregateConfigTest {
     @Test
     void metricsArePerTypeAndCheckedForSyntax() {
         AggregateConfig c = with("aggregate.metrics.order.created", "sum(amount), max(items.0.quantity)");
-        assertThat(c.metrics().get("order.created")).extracting(MetricSpec::name)
+        assertThat(c.metrics().get("order.created"))
+                .extracting(MetricSpec::name)
                 .containsExactly("sum_amount", "max_items_0_quantity");
         assertThatThrownBy(() -> with("aggregate.metrics.order.created", "avg(amount)"))
                 .isInstanceOf(ConfigException.class)
@@ -69,9 +68,10 @@ class AggregateConfigTest {
 
     @Test
     void transactionalSinksNeedTheirOwnPrefixes() {
-        assertThatThrownBy(() -> with("sink.results.transactional-id-prefix", "p", "sink.late.transactional-id-prefix",
-                "p")).hasMessageContaining("sink.results.transactional-id-prefix, sink.late.transactional-id-prefix: "
-                        + "both are 'p'");
+        assertThatThrownBy(() ->
+                        with("sink.results.transactional-id-prefix", "p", "sink.late.transactional-id-prefix", "p"))
+                .hasMessageContaining(
+                        "sink.results.transactional-id-prefix, sink.late.transactional-id-prefix: " + "both are 'p'");
     }
 
     @Test

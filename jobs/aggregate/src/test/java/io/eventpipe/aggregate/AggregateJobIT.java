@@ -1,15 +1,19 @@
 package io.eventpipe.aggregate;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.eventpipe.aggregate.sinks.LateEventSerializer;
 import io.eventpipe.common.config.Settings;
-import io.eventpipe.localkit.generate.AdversarialCorpus;
-import io.eventpipe.localkit.generate.GeneratedRecord;
 import io.eventpipe.common.serde.EnvelopeSchemas;
 import io.eventpipe.common.serde.EventDecoder;
 import io.eventpipe.common.serde.EventEncoder;
 import io.eventpipe.common.serde.EventFormat;
+import io.eventpipe.localkit.generate.AdversarialCorpus;
+import io.eventpipe.localkit.generate.GeneratedRecord;
+import io.eventpipe.schema.Event;
 import io.eventpipe.testkit.Checkpoints;
 import io.eventpipe.testkit.IngestExpectations;
 import io.eventpipe.testkit.KafkaBrokerExtension;
@@ -17,7 +21,17 @@ import io.eventpipe.testkit.MiniClusters;
 import io.eventpipe.testkit.PostgresExtension;
 import io.eventpipe.testkit.Restarts;
 import io.eventpipe.testkit.WindowRows;
-import io.eventpipe.schema.Event;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.minicluster.MiniCluster;
@@ -30,21 +44,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-
-import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.Random;
-import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * The aggregate job on a MiniCluster at parallelism 2 against a real Kafka broker and a real PostgreSQL: a known
@@ -78,8 +77,8 @@ class AggregateJobIT {
     private int ids;
 
     private AggregateConfig config(String name) throws Exception {
-        Map<String, String> m = AggregateTestConfig.base(name, KAFKA.bootstrapServers(), tmp,
-                PG.createDatabase(name), PG.user());
+        Map<String, String> m =
+                AggregateTestConfig.base(name, KAFKA.bootstrapServers(), tmp, PG.createDatabase(name), PG.user());
         m.put("source.idleness", "1s");
         m.put("aggregate.metrics.order.created", "sum(amount), min(amount), max(amount)");
         m.put("restart.attempts", "60");
@@ -91,13 +90,19 @@ class AggregateJobIT {
     /** An event of key (type, source) at {@code time}; orders carry an amount with cents. */
     private Event event(String type, String source, long time) {
         String payload = type.equals("order.created")
-                ? "{\"amount\":" + (random.nextInt(100_000) / 100.0) + "}" : "{\"path\":\"/\"}";
-        return Event.newBuilder().setId("e-" + ids++).setTime(Instant.ofEpochMilli(time)).setType(type)
-                .setSource(source).setPayload(payload).build();
+                ? "{\"amount\":" + (random.nextInt(100_000) / 100.0) + "}"
+                : "{\"path\":\"/\"}";
+        return Event.newBuilder()
+                .setId("e-" + ids++)
+                .setTime(Instant.ofEpochMilli(time))
+                .setType(type)
+                .setSource(source)
+                .setPayload(payload)
+                .build();
     }
 
-    private static final String[][] KEYS = {{"order.created", "shop"}, {"order.created", "app"},
-            {"page.viewed", "web"}};
+    private static final String[][] KEYS = {{"order.created", "shop"}, {"order.created", "app"}, {"page.viewed", "web"}
+    };
 
     /** Events of every key in window {@code w}, in event-time order with up to 1.5 s of disorder. */
     private List<Event> window(int w, int perKey) {
@@ -107,15 +112,15 @@ class AggregateJobIT {
                 out.add(event(k[0], k[1], t0 + w * MIN + random.nextInt((int) MIN)));
             }
         }
-        out.sort((a, b) -> Long.compare(a.getTime().toEpochMilli() + random.nextInt(1500),
-                b.getTime().toEpochMilli() + random.nextInt(1500)));
+        out.sort((a, b) -> Long.compare(
+                a.getTime().toEpochMilli() + random.nextInt(1500), b.getTime().toEpochMilli() + random.nextInt(1500)));
         return out;
     }
 
     /** The same event, produced as the ingest job writes the clean topic: key id, Avro value, time = timestamp. */
     private ProducerRecord<byte[], byte[]> record(String topic, Event e, Integer partition) {
-        return new ProducerRecord<>(topic, partition, e.getTime().toEpochMilli(), EventEncoder.key(e),
-                encoder.encode(e));
+        return new ProducerRecord<>(
+                topic, partition, e.getTime().toEpochMilli(), EventEncoder.key(e), encoder.encode(e));
     }
 
     private void produce(String topic, List<Event> events) {
@@ -138,11 +143,11 @@ class AggregateJobIT {
     /** The scenario; {@code disturb} runs at three points mid-stream (failures, outages). */
     private void scenario(MiniCluster cluster, String name, Disturbance disturb) throws Exception {
         AggregateConfig config = config(name);
-        KAFKA.createTopics(PARTITIONS, config.inputTopic(), config.resultsTopic(), config.lateTopic(),
-                config.dlqTopic());
+        KAFKA.createTopics(
+                PARTITIONS, config.inputTopic(), config.resultsTopic(), config.lateTopic(), config.dlqTopic());
         AggregateJob.startupChecks(config);
-        StreamExecutionEnvironment env =
-                StreamExecutionEnvironment.getExecutionEnvironment(config.runtime().toConfiguration());
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
+                config.runtime().toConfiguration());
         AggregateJob.addTo(env, config);
         JobClient job = env.executeAsync(name);
         try {
@@ -174,7 +179,8 @@ class AggregateJobIT {
             disturb.at(cluster, job.getJobID(), 1);
             tick(config.inputTopic(), t0 + 7 * MIN + LATENESS + 5_000);
             String url = config.postgres().url();
-            await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(250))
+            await().atMost(Duration.ofMinutes(3))
+                    .pollInterval(Duration.ofMillis(250))
                     .until(() -> rows(url).keySet().stream().anyMatch(k -> k.startsWith(t0 + 6 * MIN + "|")));
             // the windows' closing is in a completed checkpoint before the too-late events come
             Checkpoints.await(cluster, job.getJobID(), 2);
@@ -189,14 +195,17 @@ class AggregateJobIT {
             disturb.at(cluster, job.getJobID(), 2);
 
             Map<String, String> expected = expectedRows(accepted);
-            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
-                assertThat(rows(url)).isEqualTo(expected);
-                assertThat(lateIds(config)).hasSizeGreaterThanOrEqualTo(tooLate.size());
-            });
+            await().atMost(Duration.ofMinutes(2))
+                    .pollInterval(Duration.ofMillis(500))
+                    .untilAsserted(() -> {
+                        assertThat(rows(url)).isEqualTo(expected);
+                        assertThat(lateIds(config)).hasSizeGreaterThanOrEqualTo(tooLate.size());
+                    });
             Checkpoints.await(cluster, job.getJobID(), 2);
             assertThat(rows(url)).isEqualTo(expected);
-            assertThat(lateIds(config)).containsExactlyInAnyOrderElementsOf(
-                    tooLate.stream().map(Event::getId).toList());
+            assertThat(lateIds(config))
+                    .containsExactlyInAnyOrderElementsOf(
+                            tooLate.stream().map(Event::getId).toList());
             assertThat(KAFKA.readCommitted(config.dlqTopic())).isEmpty();
         } finally {
             job.cancel().get(30, TimeUnit.SECONDS);
@@ -211,8 +220,8 @@ class AggregateJobIT {
     @Test
     void hostileRecordsOnTheCleanTopicAreDeadLetteredWhileWindowsStayExact(@InjectMiniCluster MiniCluster cluster)
             throws Exception {
-        Map<String, String> m = AggregateTestConfig.base("hostile", KAFKA.bootstrapServers(), tmp,
-                PG.createDatabase("hostile"), PG.user());
+        Map<String, String> m = AggregateTestConfig.base(
+                "hostile", KAFKA.bootstrapServers(), tmp, PG.createDatabase("hostile"), PG.user());
         m.put("source.idleness", "1s");
         m.put("aggregate.metrics.order.created", "sum(amount), min(amount), max(amount)");
         m.put("restart.attempts", "1"); // a failure would fail the job after one restart: the test asserts none
@@ -221,14 +230,14 @@ class AggregateJobIT {
         KAFKA.createTopic(config.inputTopic(), PARTITIONS, Map.of("max.message.bytes", "3145728"));
         KAFKA.createTopics(PARTITIONS, config.resultsTopic(), config.lateTopic(), config.dlqTopic());
         AggregateJob.startupChecks(config);
-        StreamExecutionEnvironment env =
-                StreamExecutionEnvironment.getExecutionEnvironment(config.runtime().toConfiguration());
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
+                config.runtime().toConfiguration());
         AggregateJob.addTo(env, config);
         JobClient job = env.executeAsync("hostile");
         try {
             List<Event> accepted = new ArrayList<>();
-            AdversarialCorpus corpus = new AdversarialCorpus(
-                    new AdversarialCorpus.Settings(EventFormat.AVRO, 1_000_000, 8));
+            AdversarialCorpus corpus =
+                    new AdversarialCorpus(new AdversarialCorpus.Settings(EventFormat.AVRO, 1_000_000, 8));
             List<GeneratedRecord> hostile = corpus.generate(4_000, t0 + 30_000);
             EventDecoder decoder = new EventDecoder(EventFormat.AVRO, EnvelopeSchemas.load());
             try (KafkaProducer<byte[], byte[]> p = KAFKA.largeRecordProducer()) {
@@ -246,15 +255,20 @@ class AggregateJobIT {
                 accepted.addAll(events);
             }
             tick(config.inputTopic(), t0 + 2 * MIN + LATENESS + 5_000);
-            IngestExpectations expected = IngestExpectations.of(hostile, config.deadLetterLimit().maxRecordBytes());
+            IngestExpectations expected =
+                    IngestExpectations.of(hostile, config.deadLetterLimit().maxRecordBytes());
             assertThat(expected.archived()).isNotEmpty();
             Map<String, String> rows = expectedRows(accepted);
             String url = config.postgres().url();
-            await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
-                assertThat(rows(url)).isEqualTo(rows);
-                assertThat(KAFKA.readCommitted(config.dlqTopic())).hasSizeGreaterThanOrEqualTo(
-                        (int) expected.deadLetters().values().stream().mapToLong(Long::longValue).sum());
-            });
+            await().atMost(Duration.ofMinutes(3))
+                    .pollInterval(Duration.ofMillis(500))
+                    .untilAsserted(() -> {
+                        assertThat(rows(url)).isEqualTo(rows);
+                        assertThat(KAFKA.readCommitted(config.dlqTopic()))
+                                .hasSizeGreaterThanOrEqualTo((int) expected.deadLetters().values().stream()
+                                        .mapToLong(Long::longValue)
+                                        .sum());
+                    });
             Checkpoints.await(cluster, job.getJobID(), 2);
             assertThat(rows(url)).isEqualTo(rows);
             expected.assertDeadLetters(KAFKA, config.inputTopic(), config.dlqTopic());
@@ -272,7 +286,7 @@ class AggregateJobIT {
 
     @Test
     void rowsAndLateTopicAreExact(@InjectMiniCluster MiniCluster cluster) throws Exception {
-        scenario(cluster, "exact", (c, j, p) -> { });
+        scenario(cluster, "exact", (c, j, p) -> {});
     }
 
     @Test
@@ -292,7 +306,8 @@ class AggregateJobIT {
                 long down = System.nanoTime();
                 PG.server().stop();
                 // the outage hits the job: writing windows fails and the job restarts
-                await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200))
+                await().atMost(Duration.ofMinutes(2))
+                        .pollInterval(Duration.ofMillis(200))
                         .untilAsserted(() -> assertThat(attempt(c, job)).isGreaterThan(attempt));
                 // the database stays down for the outage's full 30 s, so that the restarted job meets it too
                 long left = Duration.ofSeconds(30).toNanos() - (System.nanoTime() - down);
@@ -307,11 +322,11 @@ class AggregateJobIT {
     @Test
     void idlePartitionsDoNotStallWindows() throws Exception {
         AggregateConfig config = config("idle");
-        KAFKA.createTopics(PARTITIONS, config.inputTopic(), config.resultsTopic(), config.lateTopic(),
-                config.dlqTopic());
+        KAFKA.createTopics(
+                PARTITIONS, config.inputTopic(), config.resultsTopic(), config.lateTopic(), config.dlqTopic());
         AggregateJob.startupChecks(config);
-        StreamExecutionEnvironment env =
-                StreamExecutionEnvironment.getExecutionEnvironment(config.runtime().toConfiguration());
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
+                config.runtime().toConfiguration());
         AggregateJob.addTo(env, config);
         JobClient job = env.executeAsync("idle");
         try {
@@ -322,13 +337,14 @@ class AggregateJobIT {
                 events.forEach(e -> p.send(record(config.inputTopic(), e, 0)));
             }
             Map<String, String> expected = expectedRows(events.subList(0, events.size() - 1));
-            await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(250))
-                    .untilAsserted(() -> assertThat(rows(config.postgres().url())).isEqualTo(expected));
+            await().atMost(Duration.ofMinutes(1))
+                    .pollInterval(Duration.ofMillis(250))
+                    .untilAsserted(
+                            () -> assertThat(rows(config.postgres().url())).isEqualTo(expected));
         } finally {
             job.cancel().get(30, TimeUnit.SECONDS);
         }
     }
-
 
     private static void killTaskManager(MiniCluster cluster) throws Exception {
         cluster.terminateTaskManager(taskManagersTerminated++).get(30, TimeUnit.SECONDS);
@@ -360,22 +376,28 @@ class AggregateJobIT {
         accepted.addAll(windowOne); // tickOne's own window never closes: no row
         Map<String, String> expected = expectedRows(accepted);
 
-        Outputs calm = determinismRun(cluster, "calm", List.of(windowZero, tickZero, windowOne, tickOne, tooLate),
-                expected.keySet(), false);
-        Outputs failed = determinismRun(cluster, "failed", List.of(windowZero, tickZero, windowOne, tickOne,
-                tooLate), expected.keySet(), true);
+        Outputs calm = determinismRun(
+                cluster, "calm", List.of(windowZero, tickZero, windowOne, tickOne, tooLate), expected.keySet(), false);
+        Outputs failed = determinismRun(
+                cluster, "failed", List.of(windowZero, tickZero, windowOne, tickOne, tooLate), expected.keySet(), true);
 
         assertThat(calm.rows()).isEqualTo(expected);
-        assertThat(calm.late()).containsExactlyInAnyOrderElementsOf(tooLate.stream().map(Event::getId).toList());
+        assertThat(calm.late())
+                .containsExactlyInAnyOrderElementsOf(
+                        tooLate.stream().map(Event::getId).toList());
         // the results topic's last value of each window is its row
         Map<String, String> resultsAsRows = new TreeMap<>();
         calm.results().forEach((key, json) -> {
             try {
                 com.fasterxml.jackson.databind.JsonNode r = new ObjectMapper().readTree(json);
-                resultsAsRows.put(Instant.parse(r.get("windowStart").asText()).toEpochMilli() + "|"
-                        + r.get("type").asText() + "|" + r.get("source").asText(), r.get("eventCount").asLong()
-                        + " " + Instant.parse(r.get("firstEventTime").asText()).toEpochMilli() + " "
-                        + Instant.parse(r.get("lastEventTime").asText()).toEpochMilli());
+                resultsAsRows.put(
+                        Instant.parse(r.get("windowStart").asText()).toEpochMilli() + "|"
+                                + r.get("type").asText() + "|" + r.get("source").asText(),
+                        r.get("eventCount").asLong()
+                                + " "
+                                + Instant.parse(r.get("firstEventTime").asText())
+                                        .toEpochMilli() + " "
+                                + Instant.parse(r.get("lastEventTime").asText()).toEpochMilli());
             } catch (Exception e) {
                 throw new AssertionError(json, e);
             }
@@ -410,28 +432,30 @@ class AggregateJobIT {
     }
 
     /** @param phases window 0, its ticks, window 1, its ticks, the too-late events */
-    private Outputs determinismRun(MiniCluster cluster, String name, List<List<Event>> phases,
-            java.util.Set<String> rowKeys, boolean fail) throws Exception {
+    private Outputs determinismRun(
+            MiniCluster cluster, String name, List<List<Event>> phases, java.util.Set<String> rowKeys, boolean fail)
+            throws Exception {
         List<Event> tooLate = phases.get(4);
-        Map<String, String> m = AggregateTestConfig.base(name, KAFKA.bootstrapServers(), tmp,
-                PG.createDatabase(name), PG.user());
+        Map<String, String> m =
+                AggregateTestConfig.base(name, KAFKA.bootstrapServers(), tmp, PG.createDatabase(name), PG.user());
         m.put("aggregate.metrics.order.created", "sum(amount), min(amount), max(amount)");
         // room between checkpoints for the failure: it must come after the window closed, before the next one
         m.put("checkpoint.interval", "10s");
         m.put("restart.attempts", "20");
         m.put("restart.delay", "500ms");
         AggregateConfig config = AggregateConfig.from(Settings.of(m));
-        KAFKA.createTopics(PARTITIONS, config.inputTopic(), config.resultsTopic(), config.lateTopic(),
-                config.dlqTopic());
+        KAFKA.createTopics(
+                PARTITIONS, config.inputTopic(), config.resultsTopic(), config.lateTopic(), config.dlqTopic());
         AggregateJob.startupChecks(config); // creates the table
-        StreamExecutionEnvironment env =
-                StreamExecutionEnvironment.getExecutionEnvironment(config.runtime().toConfiguration());
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
+                config.runtime().toConfiguration());
         AggregateJob.addTo(env, config);
         JobClient job = env.executeAsync(name);
         try {
             produceSpread(config.inputTopic(), phases.get(0));
             produceSpread(config.inputTopic(), phases.get(1));
-            await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(200))
+            await().atMost(Duration.ofMinutes(1))
+                    .pollInterval(Duration.ofMillis(200))
                     .until(() -> countUncommitted(config.resultsTopic()) >= KEYS.length);
             Checkpoints.await(cluster, job.getJobID(), 1); // window 0 closed in a completed checkpoint
             long checkpoints = Checkpoints.completed(cluster, job.getJobID());
@@ -440,10 +464,12 @@ class AggregateJobIT {
             produceSpread(config.inputTopic(), phases.get(3));
             // window 1 fired for every key and the ticks' (its results are written, not yet committed) and
             // closed: the watermark passed it
-            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+            await().atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(100))
                     .until(() -> countUncommitted(config.resultsTopic()) >= 2L * KEYS.length + 1);
             produceSpread(config.inputTopic(), tooLate);
-            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+            await().atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(100))
                     .until(() -> countUncommitted(config.lateTopic()) >= tooLate.size());
             if (fail) {
                 assertThat(Checkpoints.completed(cluster, job.getJobID()))
@@ -452,14 +478,14 @@ class AggregateJobIT {
                 killTaskManager(cluster);
             }
             String url = config.postgres().url();
-            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500))
+            await().atMost(Duration.ofMinutes(2))
+                    .pollInterval(Duration.ofMillis(500))
                     .until(() -> rows(url).keySet().equals(rowKeys));
             // everything is processed; two more checkpoints commit it all (the test then compares the outputs)
             Checkpoints.await(cluster, job.getJobID(), 2);
             Map<String, String> results = new TreeMap<>();
             for (ConsumerRecord<byte[], byte[]> r : KAFKA.readCommitted(config.resultsTopic())) {
-                results.put(new String(r.key(), StandardCharsets.UTF_8), new String(r.value(),
-                        StandardCharsets.UTF_8));
+                results.put(new String(r.key(), StandardCharsets.UTF_8), new String(r.value(), StandardCharsets.UTF_8));
             }
             return new Outputs(rows(url), results, lateIds(config));
         } finally {
@@ -473,10 +499,14 @@ class AggregateJobIT {
     }
 
     private static int attempt(MiniCluster cluster, JobID job) throws Exception {
-        return cluster.getExecutionGraph(job).get(10, TimeUnit.SECONDS).getAllExecutionVertices().iterator().next()
-                .getCurrentExecutionAttempt().getAttemptNumber();
+        return cluster.getExecutionGraph(job)
+                .get(10, TimeUnit.SECONDS)
+                .getAllExecutionVertices()
+                .iterator()
+                .next()
+                .getCurrentExecutionAttempt()
+                .getAttemptNumber();
     }
-
 
     /** Expected rows: "windowStartMillis|type|source" → "count first last metrics". */
     private Map<String, String> expectedRows(List<Event> accepted) {
@@ -488,14 +518,35 @@ class AggregateJobIT {
         }
         Map<String, String> out = new TreeMap<>();
         byWindow.forEach((k, events) -> {
-            long first = events.stream().mapToLong(e -> e.getTime().toEpochMilli()).min().orElseThrow();
-            long last = events.stream().mapToLong(e -> e.getTime().toEpochMilli()).max().orElseThrow();
+            long first = events.stream()
+                    .mapToLong(e -> e.getTime().toEpochMilli())
+                    .min()
+                    .orElseThrow();
+            long last = events.stream()
+                    .mapToLong(e -> e.getTime().toEpochMilli())
+                    .max()
+                    .orElseThrow();
             String metrics = "{}";
             if (k.contains("|order.created|")) {
-                List<BigDecimal> amounts = events.stream().map(e -> amount(e.getPayload())).toList();
-                metrics = "{\"max_amount\": " + amounts.stream().reduce(BigDecimal::max).orElseThrow().stripTrailingZeros().toPlainString()
-                        + ", \"min_amount\": " + amounts.stream().reduce(BigDecimal::min).orElseThrow().stripTrailingZeros().toPlainString()
-                        + ", \"sum_amount\": " + amounts.stream().reduce(BigDecimal.ZERO, BigDecimal::add).stripTrailingZeros().toPlainString() + "}";
+                List<BigDecimal> amounts =
+                        events.stream().map(e -> amount(e.getPayload())).toList();
+                metrics = "{\"max_amount\": "
+                        + amounts.stream()
+                                .reduce(BigDecimal::max)
+                                .orElseThrow()
+                                .stripTrailingZeros()
+                                .toPlainString()
+                        + ", \"min_amount\": "
+                        + amounts.stream()
+                                .reduce(BigDecimal::min)
+                                .orElseThrow()
+                                .stripTrailingZeros()
+                                .toPlainString()
+                        + ", \"sum_amount\": "
+                        + amounts.stream()
+                                .reduce(BigDecimal.ZERO, BigDecimal::add)
+                                .stripTrailingZeros()
+                                .toPlainString() + "}";
             }
             out.put(k, events.size() + " " + first + " " + last + " " + metrics);
         });
@@ -504,8 +555,11 @@ class AggregateJobIT {
 
     private static BigDecimal amount(String payload) {
         try {
-            return new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS).readTree(payload)
-                    .get("amount").decimalValue();
+            return new ObjectMapper()
+                    .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+                    .readTree(payload)
+                    .get("amount")
+                    .decimalValue();
         } catch (Exception e) {
             throw new IllegalStateException(payload, e);
         }
@@ -519,7 +573,8 @@ class AggregateJobIT {
     private static List<String> lateIds(AggregateConfig config) {
         List<String> ids = new ArrayList<>();
         for (ConsumerRecord<byte[], byte[]> r : KAFKA.readCommitted(config.lateTopic())) {
-            assertThat(new String(r.headers().lastHeader(LateEventSerializer.REASON).value(), StandardCharsets.UTF_8))
+            assertThat(new String(
+                            r.headers().lastHeader(LateEventSerializer.REASON).value(), StandardCharsets.UTF_8))
                     .isEqualTo(LateEventSerializer.TOO_LATE);
             ids.add(new String(r.key(), StandardCharsets.UTF_8));
         }

@@ -1,12 +1,12 @@
 package io.eventpipe.aggregate;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.eventpipe.aggregate.sinks.PostgresSchema;
 import io.eventpipe.aggregate.sinks.PostgresSchema.SchemaException;
 import io.eventpipe.common.config.Settings;
 import io.eventpipe.testkit.PostgresExtension;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -15,9 +15,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The results table is created when missing and checked when present; a mismatch stops start-up clearly. */
 class AggregateStartupIT {
@@ -39,7 +38,7 @@ class AggregateStartupIT {
 
     private static void sql(String url, String statement) throws Exception {
         try (Connection c = DriverManager.getConnection(url, PG.user(), "");
-             Statement s = c.createStatement()) {
+                Statement s = c.createStatement()) {
             s.execute(statement);
         }
     }
@@ -47,8 +46,8 @@ class AggregateStartupIT {
     private static List<String> rows(String url, String query) throws Exception {
         List<String> rows = new ArrayList<>();
         try (Connection c = DriverManager.getConnection(url, PG.user(), "");
-             Statement s = c.createStatement();
-             ResultSet r = s.executeQuery(query)) {
+                Statement s = c.createStatement();
+                ResultSet r = s.executeQuery(query)) {
             int columns = r.getMetaData().getColumnCount();
             while (r.next()) {
                 List<String> row = new ArrayList<>();
@@ -63,8 +62,10 @@ class AggregateStartupIT {
 
     /** Columns of event_windows: name, type, nullable, default (where it has one). */
     private static List<String> columns(String url) throws Exception {
-        return rows(url, "SELECT column_name, data_type, is_nullable, coalesce(column_default, '-') "
-                + "FROM information_schema.columns WHERE table_name = 'event_windows' ORDER BY ordinal_position");
+        return rows(
+                url,
+                "SELECT column_name, data_type, is_nullable, coalesce(column_default, '-') "
+                        + "FROM information_schema.columns WHERE table_name = 'event_windows' ORDER BY ordinal_position");
     }
 
     @Test
@@ -84,13 +85,19 @@ class AggregateStartupIT {
                 "metrics jsonb NO '{}'::jsonb",
                 "updated_at timestamp with time zone NO now()");
         assertThat(columns(url)).containsExactlyElementsOf(expected);
-        assertThat(rows(url, "SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid "
-                + "AND a.attnum = ANY(i.indkey) WHERE i.indrelid = 'event_windows'::regclass AND i.indisprimary "
-                + "ORDER BY array_position(i.indkey, a.attnum)"))
+        assertThat(rows(
+                        url,
+                        "SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid "
+                                + "AND a.attnum = ANY(i.indkey) WHERE i.indrelid = 'event_windows'::regclass AND i.indisprimary "
+                                + "ORDER BY array_position(i.indkey, a.attnum)"))
                 .containsExactly("window_start", "type", "source");
-        assertThat(rows(url, "SELECT indexdef FROM pg_indexes WHERE tablename = 'event_windows' "
-                + "AND indexname = 'event_windows_type_start'"))
-                .singleElement().asString().endsWith("(type, window_start)");
+        assertThat(rows(
+                        url,
+                        "SELECT indexdef FROM pg_indexes WHERE tablename = 'event_windows' "
+                                + "AND indexname = 'event_windows_type_start'"))
+                .singleElement()
+                .asString()
+                .endsWith("(type, window_start)");
         // a second start finds the table as it should be, and leaves it so
         AggregateJob.startupChecks(config(url));
         assertThat(columns(url)).containsExactlyElementsOf(expected);
@@ -99,7 +106,8 @@ class AggregateStartupIT {
     @Test
     void missingTableWithoutPermissionToCreateItIsNamed() throws Exception {
         String url = PG.createDatabase("nocreate");
-        assertThatThrownBy(() -> PostgresSchema.ensure(config(url, "postgres.create-table", "false").postgres()))
+        assertThatThrownBy(() -> PostgresSchema.ensure(
+                        config(url, "postgres.create-table", "false").postgres()))
                 .isInstanceOf(SchemaException.class)
                 .hasMessageContaining("table event_windows does not exist")
                 .hasMessageContaining("deploy/sql/001_event_windows.sql");
@@ -108,8 +116,10 @@ class AggregateStartupIT {
     @Test
     void tableOfAnotherShapeStopsStartUp() throws Exception {
         String url = PG.createDatabase("mismatch");
-        sql(url, "CREATE TABLE event_windows (window_start timestamptz, window_end timestamptz, type text, "
-                + "source text, event_count integer, first_event_time timestamptz, last_event_time timestamptz)");
+        sql(
+                url,
+                "CREATE TABLE event_windows (window_start timestamptz, window_end timestamptz, type text, "
+                        + "source text, event_count integer, first_event_time timestamptz, last_event_time timestamptz)");
         assertThatThrownBy(() -> AggregateJob.startupChecks(config(url)))
                 .isInstanceOf(SchemaException.class)
                 .hasMessageContaining("column event_count is integer, expected bigint")

@@ -13,8 +13,8 @@ final class AggregateTestConfig {
      * and {@code .dlq}; one-minute windows with 30 s allowed lateness and 2 s out-of-orderness; checkpoints every
      * second under {@code tmp}.
      */
-    static Map<String, String> base(String name, String bootstrapServers, Path tmp, String postgresUrl,
-            String postgresUser) {
+    static Map<String, String> base(
+            String name, String bootstrapServers, Path tmp, String postgresUrl, String postgresUser) {
         Map<String, String> m = new HashMap<>();
         m.put("job.name", name);
         m.put("job.parallelism", "2");

@@ -1,21 +1,17 @@
 package io.eventpipe.aggregate;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.eventpipe.aggregate.functions.WindowResult;
 import io.eventpipe.common.config.Settings;
 import io.eventpipe.common.deadletter.DeadLetter;
-import io.eventpipe.common.kafka.RawRecord;
 import io.eventpipe.common.deadletter.Reason;
+import io.eventpipe.common.kafka.RawRecord;
 import io.eventpipe.common.serde.EventEncoder;
 import io.eventpipe.common.serde.EventFormat;
 import io.eventpipe.schema.Event;
 import io.eventpipe.testkit.InMemory;
 import io.eventpipe.testkit.MiniClusters;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -24,8 +20,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The middle tier: the aggregate topology (decode, validation, windows, metrics) through its seam, with an in-memory
@@ -42,10 +41,23 @@ class AggregateTopologyTest {
 
     @Test
     void everyWindowOnceWithExactCountsAndSumsAndBadRecordsDeadLettered() throws Exception {
-        AggregateConfig config = AggregateConfig.from(Settings.of(Map.of("kafka.bootstrap-servers", "unused:9092",
-                "postgres.url", "jdbc:postgresql://unused/x", "postgres.user", "u",
-                "sink.dlq.archive-path", "file:///unused", "job.parallelism", "2", "window.size", "1min",
-                "window.allowed-lateness", "0s", "aggregate.metrics.order.created", "sum(amount), max(amount)")));
+        AggregateConfig config = AggregateConfig.from(Settings.of(Map.of(
+                "kafka.bootstrap-servers",
+                "unused:9092",
+                "postgres.url",
+                "jdbc:postgresql://unused/x",
+                "postgres.user",
+                "u",
+                "sink.dlq.archive-path",
+                "file:///unused",
+                "job.parallelism",
+                "2",
+                "window.size",
+                "1min",
+                "window.allowed-lateness",
+                "0s",
+                "aggregate.metrics.order.created",
+                "sum(amount), max(amount)")));
         long t0 = (System.currentTimeMillis() / MIN - 30) * MIN;
         String[][] keys = {{"order.created", "shop"}, {"order.created", "app"}, {"page.viewed", "web"}};
         EventEncoder encoder = new EventEncoder(EventFormat.AVRO);
@@ -60,8 +72,13 @@ class AggregateTopologyTest {
                     long time = t0 + w * MIN + random.nextInt((int) MIN);
                     BigDecimal amount = BigDecimal.valueOf(random.nextInt(100_000), 2);
                     String payload = k[0].equals("order.created") ? "{\"amount\":" + amount + "}" : "{\"path\":\"/\"}";
-                    Event e = Event.newBuilder().setId("e-" + input.size()).setTime(Instant.ofEpochMilli(time))
-                            .setType(k[0]).setSource(k[1]).setPayload(payload).build();
+                    Event e = Event.newBuilder()
+                            .setId("e-" + input.size())
+                            .setTime(Instant.ofEpochMilli(time))
+                            .setType(k[0])
+                            .setSource(k[1])
+                            .setPayload(payload)
+                            .build();
                     input.add(new RawRecord(EventEncoder.key(e), encoder.encode(e), "clean", 0, input.size(), time));
                     String key = (t0 + w * MIN) + "|" + k[0] + "|" + k[1];
                     counts.merge(key, 1L, Long::sum);
@@ -72,18 +89,26 @@ class AggregateTopologyTest {
             }
         }
         // records on the clean topic that are not events
-        input.add(new RawRecord("k".getBytes(StandardCharsets.UTF_8), "not avro".getBytes(StandardCharsets.UTF_8),
-                "clean", 0, input.size(), t0));
+        input.add(new RawRecord(
+                "k".getBytes(StandardCharsets.UTF_8),
+                "not avro".getBytes(StandardCharsets.UTF_8),
+                "clean",
+                0,
+                input.size(),
+                t0));
         input.add(new RawRecord(null, new byte[0], "clean", 0, input.size(), t0));
 
-        StreamExecutionEnvironment env =
-                StreamExecutionEnvironment.getExecutionEnvironment(config.runtime().toConfiguration());
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
+                config.runtime().toConfiguration());
         InMemory.Collected<WindowResult> rows = InMemory.sink();
         InMemory.Collected<WindowResult> results = InMemory.sink();
         InMemory.Collected<Event> late = InMemory.sink();
         InMemory.Collected<DeadLetter> dead = InMemory.sink();
         InMemory.Collected<DeadLetter> archive = InMemory.sink();
-        AggregateTopology.build(env, config, InMemory.source(input, TypeInformation.of(RawRecord.class)),
+        AggregateTopology.build(
+                env,
+                config,
+                InMemory.source(input, TypeInformation.of(RawRecord.class)),
                 new AggregateTopology.Sinks(rows, results, late, dead, archive));
         env.execute("aggregate topology");
 
@@ -91,11 +116,17 @@ class AggregateTopologyTest {
             Map<String, Long> seen = new HashMap<>();
             for (WindowResult r : out.elements()) {
                 String key = r.windowStart + "|" + r.type + "|" + r.source;
-                assertThat(seen.put(key, r.eventCount)).as("window %s emitted once", key).isNull();
+                assertThat(seen.put(key, r.eventCount))
+                        .as("window %s emitted once", key)
+                        .isNull();
                 assertThat(r.windowEnd - r.windowStart).isEqualTo(MIN);
                 if (r.type.equals("order.created")) {
-                    assertThat(new BigDecimal(new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.metrics)
-                            .path("sum_amount").asText())).as(key).isEqualByComparingTo(sums.get(key));
+                    assertThat(new BigDecimal(new com.fasterxml.jackson.databind.ObjectMapper()
+                                    .readTree(r.metrics)
+                                    .path("sum_amount")
+                                    .asText()))
+                            .as(key)
+                            .isEqualByComparingTo(sums.get(key));
                 } else {
                     assertThat(r.metrics).isEqualTo("{}");
                 }
@@ -103,7 +134,10 @@ class AggregateTopologyTest {
             assertThat(seen).isEqualTo(counts);
         }
         assertThat(late.elements()).isEmpty();
-        assertThat(dead.elements()).extracting(d -> d.reason).containsOnly(Reason.UNDECODABLE).hasSize(2);
+        assertThat(dead.elements())
+                .extracting(d -> d.reason)
+                .containsOnly(Reason.UNDECODABLE)
+                .hasSize(2);
         assertThat(archive.elements()).isEmpty();
     }
 }

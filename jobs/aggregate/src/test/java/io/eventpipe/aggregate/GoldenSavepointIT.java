@@ -1,23 +1,17 @@
 package io.eventpipe.aggregate;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import io.eventpipe.common.config.Settings;
 import io.eventpipe.localkit.embedded.EmbeddedKafka;
 import io.eventpipe.localkit.embedded.EmbeddedPostgres;
+import io.eventpipe.schema.Event;
 import io.eventpipe.testkit.Checkpoints;
 import io.eventpipe.testkit.GoldenSavepoints;
 import io.eventpipe.testkit.KafkaBrokerExtension;
 import io.eventpipe.testkit.MiniClusters;
 import io.eventpipe.testkit.PostgresExtension;
-import io.eventpipe.schema.Event;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.minicluster.MiniCluster;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.test.junit5.InjectMiniCluster;
-import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,9 +27,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.InjectMiniCluster;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Golden savepoints of the aggregate job: each one, taken with a released version, restores with the current code;
@@ -82,7 +81,6 @@ class GoldenSavepointIT {
         return AggregateConfig.from(Settings.of(m));
     }
 
-
     static void createTopics(String bootstrap) throws Exception {
         GoldenSavepoints.createTopics(bootstrap, CLEAN, "golden.stats", "golden.late", "golden.agg-dlq");
     }
@@ -99,15 +97,13 @@ class GoldenSavepointIT {
         return out;
     }
 
-
     /** Writes events as the ingest job does (key id, Avro value, timestamp = event time); partition null = by key. */
-
     static Map<Long, Long> rows(String url, String user) {
         Map<Long, Long> out = new TreeMap<>();
         try (Connection c = DriverManager.getConnection(url, user, "");
-             Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT window_start, event_count FROM event_windows "
-                     + "WHERE type = 'page.viewed'")) {
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(
+                        "SELECT window_start, event_count FROM event_windows " + "WHERE type = 'page.viewed'")) {
             while (rs.next()) {
                 out.put(rs.getTimestamp(1).getTime(), rs.getLong(2));
             }
@@ -117,12 +113,11 @@ class GoldenSavepointIT {
         return out;
     }
 
-
-
     @Test
     void everyGoldenSavepointRestoresItsWindowsAndProgress(@InjectMiniCluster MiniCluster cluster) throws Exception {
         List<Path> savepoints = GoldenSavepoints.savepoints(getClass(), JOB);
-        assertThat(savepoints).as("golden savepoints of the aggregate job under src/test/resources/savepoints")
+        assertThat(savepoints)
+                .as("golden savepoints of the aggregate job under src/test/resources/savepoints")
                 .isNotEmpty();
         int n = 0;
         for (Path savepoint : savepoints) {
@@ -143,27 +138,33 @@ class GoldenSavepointIT {
         GoldenSavepoints.produce(KAFKA.bootstrapServers(), CLEAN, null, after);
         for (int part = 0; part < 3; part++) {
             Event tick = Event.newBuilder(GoldenSavepoints.pageView("tick-" + part, T0 + 40 * MIN))
-                    .setType("clock.tick").build();
+                    .setType("clock.tick")
+                    .build();
             GoldenSavepoints.produce(KAFKA.bootstrapServers(), CLEAN, part, List.of(tick));
         }
 
         String url = PG.createDatabase(database);
         AggregateConfig config = config(KAFKA.bootstrapServers(), url, PG.user());
         AggregateJob.startupChecks(config);
-        Configuration restoring = GoldenSavepoints.restoringFrom(config.runtime().toConfiguration(), savepoint);
+        Configuration restoring =
+                GoldenSavepoints.restoringFrom(config.runtime().toConfiguration(), savepoint);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(restoring);
         AggregateJob.addTo(env, config);
         JobClient job = env.executeAsync("golden-restore");
         try {
             // window 15: 30 events from before the savepoint and 10 after; window 0 is not written again
-            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(250))
+            await().atMost(Duration.ofMinutes(2))
+                    .pollInterval(Duration.ofMillis(250))
                     .untilAsserted(() -> assertThat(rows(url, PG.user()))
-                            .as("restored from %s", savepoint).isEqualTo(Map.of(T0 + 15 * MIN, 40L)));
-            await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(250))
+                            .as("restored from %s", savepoint)
+                            .isEqualTo(Map.of(T0 + 15 * MIN, 40L)));
+            await().atMost(Duration.ofMinutes(1))
+                    .pollInterval(Duration.ofMillis(250))
                     .until(() -> !KAFKA.readCommitted("golden.late").isEmpty());
             Checkpoints.await(cluster, job.getJobID(), 2);
             assertThat(KAFKA.readCommitted("golden.late"))
-                    .extracting(r -> new String(r.key(), StandardCharsets.UTF_8)).containsExactly("late-w0");
+                    .extracting(r -> new String(r.key(), StandardCharsets.UTF_8))
+                    .containsExactly("late-w0");
         } finally {
             job.cancel().get(30, TimeUnit.SECONDS);
         }
@@ -178,14 +179,14 @@ class GoldenSavepointIT {
         String version = args[0];
         Path scratch = Files.createTempDirectory("golden");
         try (EmbeddedKafka kafka = EmbeddedKafka.start();
-             EmbeddedPostgres pg = EmbeddedPostgres.start(scratch.resolve("pg"))) {
+                EmbeddedPostgres pg = EmbeddedPostgres.start(scratch.resolve("pg"))) {
             GoldenSavepoints.onMiniCluster(cluster -> {
                 createTopics(kafka.bootstrapServers());
                 GoldenSavepoints.produce(kafka.bootstrapServers(), CLEAN, null, goldenInput());
                 AggregateConfig config = config(kafka.bootstrapServers(), pg.jdbcUrl(), pg.user());
                 AggregateJob.startupChecks(config);
-                StreamExecutionEnvironment env =
-                        StreamExecutionEnvironment.getExecutionEnvironment(config.runtime().toConfiguration());
+                StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
+                        config.runtime().toConfiguration());
                 AggregateJob.addTo(env, config);
                 JobClient job = env.executeAsync("golden-aggregate");
                 await().atMost(Duration.ofMinutes(2))

@@ -1,14 +1,28 @@
 package io.eventpipe.aggregate;
 
+import static io.eventpipe.testkit.PrometheusScrape.max;
+import static io.eventpipe.testkit.PrometheusScrape.sum;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import io.eventpipe.common.config.Settings;
 import io.eventpipe.common.serde.EventEncoder;
 import io.eventpipe.common.serde.EventFormat;
+import io.eventpipe.schema.Event;
 import io.eventpipe.testkit.Checkpoints;
 import io.eventpipe.testkit.KafkaBrokerExtension;
 import io.eventpipe.testkit.MiniClusters;
 import io.eventpipe.testkit.PostgresExtension;
 import io.eventpipe.testkit.PrometheusScrape;
-import io.eventpipe.schema.Event;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -19,21 +33,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
-import java.util.Map;
-import java.util.Random;
-import java.util.concurrent.TimeUnit;
-
-import static io.eventpipe.testkit.PrometheusScrape.max;
-import static io.eventpipe.testkit.PrometheusScrape.sum;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * The aggregate job with Flink's Prometheus reporter: a scrape of /metrics shows {@code windowsEmitted} and
@@ -49,9 +48,10 @@ class MetricsIT {
     private static final long MIN = 60_000;
     /** Window size 1 min, allowed lateness 30 s, out-of-orderness 2 s. */
     private static final long LATENESS = 30_000;
+
     private static final int PER_KEY_AND_WINDOW = 20;
-    private static final String[][] KEYS = {{"order.created", "shop"}, {"order.created", "app"},
-            {"page.viewed", "web"}};
+    private static final String[][] KEYS = {{"order.created", "shop"}, {"order.created", "app"}, {"page.viewed", "web"}
+    };
 
     private static final String PREFIX = "flink_taskmanager_job_task_operator_";
     private static final String EMITTED = PREFIX + "eventpipe_windowsEmitted";
@@ -59,6 +59,7 @@ class MetricsIT {
     private static final String RECORDS_IN = PREFIX + "numRecordsIn";
     /** The Kafka source and the windows operator, as Flink's reporter labels them. */
     private static final String SOURCE = "operator_name=\"Source:_kafka:_clean\"";
+
     private static final String WINDOWS = "operator_name=\"windows_per_type_and_source\"";
 
     private static final PrometheusScrape PROM = new PrometheusScrape();
@@ -81,8 +82,8 @@ class MetricsIT {
     private int ids;
 
     private AggregateConfig config(String name) throws Exception {
-        Map<String, String> m = AggregateTestConfig.base(name, KAFKA.bootstrapServers(), tmp,
-                PG.createDatabase("metrics"), PG.user());
+        Map<String, String> m =
+                AggregateTestConfig.base(name, KAFKA.bootstrapServers(), tmp, PG.createDatabase("metrics"), PG.user());
         // every partition gets ticks, so no partition is ever idle; an idle one would let the watermark run ahead
         m.put("source.idleness", "1h");
         m.put("aggregate.metrics.order.created", "sum(amount)");
@@ -92,8 +93,13 @@ class MetricsIT {
 
     private Event event(String type, String source, long time) {
         String payload = type.equals("order.created") ? "{\"amount\":" + random.nextInt(1000) + "}" : "{}";
-        return Event.newBuilder().setId("e-" + ids++).setTime(Instant.ofEpochMilli(time)).setType(type)
-                .setSource(source).setPayload(payload).build();
+        return Event.newBuilder()
+                .setId("e-" + ids++)
+                .setTime(Instant.ofEpochMilli(time))
+                .setType(type)
+                .setSource(source)
+                .setPayload(payload)
+                .build();
     }
 
     /** {@link #PER_KEY_AND_WINDOW} events of every key in window {@code w}. */
@@ -126,24 +132,30 @@ class MetricsIT {
 
     /** As the ingest job writes the clean topic: key id, Avro value, record timestamp = event time. */
     private ProducerRecord<byte[], byte[]> record(String topic, Event e, Integer partition) {
-        return new ProducerRecord<>(topic, partition, e.getTime().toEpochMilli(), EventEncoder.key(e),
-                encoder.encode(e));
+        return new ProducerRecord<>(
+                topic, partition, e.getTime().toEpochMilli(), EventEncoder.key(e), encoder.encode(e));
     }
 
     /** Waits until the source and the windows operator have taken in {@code records} and the counters show these. */
     private static String awaitCounts(int records, int emitted, int late) {
         String[] last = new String[1];
-        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
-            last[0] = PROM.scrape();
-            assertCounts(last[0], records, emitted, late);
-        });
+        await().atMost(Duration.ofMinutes(2))
+                .pollInterval(Duration.ofMillis(500))
+                .untilAsserted(() -> {
+                    last[0] = PROM.scrape();
+                    assertCounts(last[0], records, emitted, late);
+                });
         return last[0];
     }
 
     private static void assertCounts(String scrape, int records, int emitted, int late) {
-        assertThat(sum(scrape, RECORDS_IN, SOURCE)).as("records read by the source").isEqualTo(records);
-        // too-late events go from the decode step to the late topic (DecodeValidateFunction): the windows never see them
-        assertThat(sum(scrape, RECORDS_IN, WINDOWS)).as("records into the windows operator")
+        assertThat(sum(scrape, RECORDS_IN, SOURCE))
+                .as("records read by the source")
+                .isEqualTo(records);
+        // too-late events go from the decode step to the late topic (DecodeValidateFunction): the windows never see
+        // them
+        assertThat(sum(scrape, RECORDS_IN, WINDOWS))
+                .as("records into the windows operator")
                 .isEqualTo(records - late);
         assertThat(sum(scrape, EMITTED)).as("windowsEmitted").isEqualTo(emitted);
         assertThat(sum(scrape, LATE)).as("lateEvents").isEqualTo(late);
@@ -160,10 +172,14 @@ class MetricsIT {
 
         // 1: windows 0..2 of 3 keys, then ticks at 3:35 → watermark 3:32.999 on every partition: the 9 windows
         // fire once each (and are purged: end + lateness <= watermark). The ticks open window 3 of key clock.tick.
-        int records = produce(topic, List.of(window(0), window(1), window(2)).stream().flatMap(List::stream)
-                .toList(), t0 + 3 * MIN + LATENESS + 5_000);
-        StreamExecutionEnvironment env =
-                StreamExecutionEnvironment.getExecutionEnvironment(config.runtime().toConfiguration());
+        int records = produce(
+                topic,
+                List.of(window(0), window(1), window(2)).stream()
+                        .flatMap(List::stream)
+                        .toList(),
+                t0 + 3 * MIN + LATENESS + 5_000);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
+                config.runtime().toConfiguration());
         AggregateJob.addTo(env, config);
         JobClient job = env.executeAsync(name);
         try {
@@ -195,10 +211,12 @@ class MetricsIT {
             Checkpoints.await(cluster, job.getJobID(), 2);
             s = PROM.scrape();
             assertCounts(s, records, 16, 9);
-            assertThat(sum(s, "flink_jobmanager_job_numberOfCompletedCheckpoints")).isPositive();
+            assertThat(sum(s, "flink_jobmanager_job_numberOfCompletedCheckpoints"))
+                    .isPositive();
 
             // every metric the aggregate dashboard and alert rules use is in a real scrape
-            PrometheusScrape.assertUsedMetricsExist(s,
+            PrometheusScrape.assertUsedMetricsExist(
+                    s,
                     PrometheusScrape.monitoringFile("grafana-aggregate.json"),
                     PrometheusScrape.monitoringFile("aggregate.rules.yml"));
         } finally {

@@ -11,17 +11,16 @@ import io.eventpipe.common.kafka.JobTopics;
 import io.eventpipe.common.kafka.KafkaConnection;
 import io.eventpipe.common.kafka.KafkaOptions;
 import io.eventpipe.common.kafka.SinkDelivery;
-import io.eventpipe.common.kafka.TransactionNaming;
 import io.eventpipe.common.kafka.SourceOptions;
-import io.eventpipe.common.kafka.TopicOptions;
 import io.eventpipe.common.kafka.StartingOffsets;
 import io.eventpipe.common.kafka.StoppingOffsets;
 import io.eventpipe.common.kafka.TopicLayout;
+import io.eventpipe.common.kafka.TopicOptions;
+import io.eventpipe.common.kafka.TransactionNaming;
 import io.eventpipe.common.serde.EventFormat;
 import io.eventpipe.common.validate.PayloadContracts;
 import io.eventpipe.common.validate.ValidationOptions;
 import io.eventpipe.common.validate.ValidationRules;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -75,7 +74,8 @@ public record IngestConfig(
         TransactionNaming transactionNaming,
         String lakePath,
         DeadLetterLimit deadLetterLimit,
-        TopicLayout topicLayout) implements JobTopics.KafkaJob {
+        TopicLayout topicLayout)
+        implements JobTopics.KafkaJob {
 
     public static final Option<String> JOB_NAME = JobRuntime.jobNameOption("eventpipe-ingest");
     public static final Option<String> INPUT_TOPIC = Option.string("topics.input", "events", "Topic of raw events.");
@@ -84,40 +84,56 @@ public record IngestConfig(
     public static final Option<String> GROUP_ID = SourceOptions.GROUP_ID;
     public static final Option<StartingOffsets> STARTING_OFFSETS = SourceOptions.STARTING_OFFSETS;
     public static final Option<StoppingOffsets> STOPPING_OFFSETS = SourceOptions.STOPPING_OFFSETS;
-    public static final Option<EventFormat> FORMAT = Option.choice("source.format", EventFormat.class,
-            EventFormat.AVRO, "Input encoding: avro (single-object encoding) or json.");
-    public static final Option<String> CONTRACTS_DIR = Option.string("validation.contracts-dir", null,
+    public static final Option<EventFormat> FORMAT = Option.choice(
+            "source.format",
+            EventFormat.class,
+            EventFormat.AVRO,
+            "Input encoding: avro (single-object encoding) or json.");
+    public static final Option<String> CONTRACTS_DIR = Option.string(
+            "validation.contracts-dir",
+            null,
             "Directory of payload contracts used instead of the built-in ones: index.txt lists the event types, "
                     + "<type>.json holds each one's JSON Schema (2020-12). Read where the job is submitted.");
     public static final Option<Duration> MAX_OUT_OF_ORDERNESS = SourceOptions.MAX_OUT_OF_ORDERNESS;
     public static final Option<Duration> IDLENESS = SourceOptions.IDLENESS;
-    public static final Option<Duration> DEDUP_TTL = Option.duration("dedup.ttl", "24h",
-            "How long an event id is remembered; a repeat within it is dropped.");
-    public static final Option<String> CLEAN_TX_PREFIX = Option.string("sink.clean.transactional-id-prefix", null,
+    public static final Option<Duration> DEDUP_TTL =
+            Option.duration("dedup.ttl", "24h", "How long an event id is remembered; a repeat within it is dropped.");
+    public static final Option<String> CLEAN_TX_PREFIX = Option.string(
+            "sink.clean.transactional-id-prefix",
+            null,
             "Transactional id prefix of the clean sink; default: job.name + \"-clean\". "
                     + "Keep it stable across upgrades.");
     public static final Option<String> DLQ_TX_PREFIX = DeadLetterOptions.TX_PREFIX;
     public static final Option<Duration> TRANSACTION_TIMEOUT = KafkaOptions.TRANSACTION_TIMEOUT;
     public static final Option<SinkDelivery> DELIVERY_GUARANTEE = KafkaOptions.DELIVERY_GUARANTEE;
-    public static final Option<Boolean> LAKE_ENABLED = Option.bool("lake.enabled", true,
-            "Write clean events to the Parquet lake.");
-    public static final Option<String> LAKE_PATH = Option.string("lake.path", null,
+    public static final Option<Boolean> LAKE_ENABLED =
+            Option.bool("lake.enabled", true, "Write clean events to the Parquet lake.");
+    public static final Option<String> LAKE_PATH = Option.string(
+            "lake.path",
+            null,
             "Lake root, e.g. file:///data/lake or s3://bucket/lake; required when the lake is enabled.");
 
     /** The job's topics and what it needs from each. */
-    public static final JobTopics<IngestConfig> TOPICS = JobTopics.of("ingest", GROUP_ID,
+    public static final JobTopics<IngestConfig> TOPICS = JobTopics.of(
+            "ingest",
+            GROUP_ID,
             JobTopics.input(INPUT_TOPIC, IngestConfig::inputTopic),
             // clean records carry the event time, which may lead the input record's timestamp
-            JobTopics.output(CLEAN_TOPIC, IngestConfig::cleanTopic, CLEAN_TX_PREFIX,
-                    IngestConfig::cleanTransactionalIdPrefix).derivedTimestamps(ValidationOptions.MAX_FUTURE_SKEW,
-                    c -> c.validation().maxFutureSkew().toMillis()),
-            JobTopics.deadLetters(DLQ_TOPIC, IngestConfig::dlqTopic, DLQ_TX_PREFIX,
-                    IngestConfig::dlqTransactionalIdPrefix));
+            JobTopics.output(
+                            CLEAN_TOPIC,
+                            IngestConfig::cleanTopic,
+                            CLEAN_TX_PREFIX,
+                            IngestConfig::cleanTransactionalIdPrefix)
+                    .derivedTimestamps(
+                            ValidationOptions.MAX_FUTURE_SKEW,
+                            c -> c.validation().maxFutureSkew().toMillis()),
+            JobTopics.deadLetters(
+                    DLQ_TOPIC, IngestConfig::dlqTopic, DLQ_TX_PREFIX, IngestConfig::dlqTransactionalIdPrefix));
 
     public static List<Option<?>> options() {
         List<Option<?>> all = new ArrayList<>(JobRuntime.options());
-        all.addAll(List.of(JOB_NAME, INPUT_TOPIC, CLEAN_TOPIC, FORMAT, DEDUP_TTL, CLEAN_TX_PREFIX, LAKE_ENABLED,
-                LAKE_PATH));
+        all.addAll(List.of(
+                JOB_NAME, INPUT_TOPIC, CLEAN_TOPIC, FORMAT, DEDUP_TTL, CLEAN_TX_PREFIX, LAKE_ENABLED, LAKE_PATH));
         all.addAll(SourceOptions.ALL);
         all.add(STOPPING_OFFSETS);
         all.addAll(ValidationOptions.ALL);
@@ -145,15 +161,33 @@ public record IngestConfig(
         String group = s.get(GROUP_ID);
         boolean lake = Boolean.TRUE.equals(s.get(LAKE_ENABLED));
         String lakePath = lake ? s.require(LAKE_PATH) : null;
-        DeadLetterLimit deadLetterLimit = DeadLetterOptions.read(s, kafka,
+        DeadLetterLimit deadLetterLimit = DeadLetterOptions.read(
+                s,
+                kafka,
                 lakePath == null ? null : (lakePath.endsWith("/") ? lakePath : lakePath + "/") + "_dead_letters");
-        IngestConfig c = new IngestConfig(runtime, kafka, Boolean.TRUE.equals(s.get(KafkaOptions.PREFLIGHT)),
-                s.get(INPUT_TOPIC), s.get(CLEAN_TOPIC), s.get(DLQ_TOPIC), group != null ? group : name,
-                s.get(STARTING_OFFSETS), s.get(STOPPING_OFFSETS), rules, contracts(s), s.get(MAX_OUT_OF_ORDERNESS), s.get(IDLENESS), s.get(DEDUP_TTL),
+        IngestConfig c = new IngestConfig(
+                runtime,
+                kafka,
+                Boolean.TRUE.equals(s.get(KafkaOptions.PREFLIGHT)),
+                s.get(INPUT_TOPIC),
+                s.get(CLEAN_TOPIC),
+                s.get(DLQ_TOPIC),
+                group != null ? group : name,
+                s.get(STARTING_OFFSETS),
+                s.get(STOPPING_OFFSETS),
+                rules,
+                contracts(s),
+                s.get(MAX_OUT_OF_ORDERNESS),
+                s.get(IDLENESS),
+                s.get(DEDUP_TTL),
                 KafkaOptions.transactionalIdPrefix(s, CLEAN_TX_PREFIX, name, "clean"),
                 KafkaOptions.transactionalIdPrefix(s, DLQ_TX_PREFIX, name, "dlq"),
-                s.get(TRANSACTION_TIMEOUT), s.get(DELIVERY_GUARANTEE),
-                s.get(KafkaOptions.TRANSACTION_NAMING), lakePath, deadLetterLimit, TopicLayout.read(s));
+                s.get(TRANSACTION_TIMEOUT),
+                s.get(DELIVERY_GUARANTEE),
+                s.get(KafkaOptions.TRANSACTION_NAMING),
+                lakePath,
+                deadLetterLimit,
+                TopicLayout.read(s));
         c.crossCheck(s);
         return c;
     }
@@ -173,7 +207,8 @@ public record IngestConfig(
 
     /** Rules that span several keys. Only runs the checks whose inputs parsed. */
     private void crossCheck(ConfigReader s) {
-        if (startingOffsets != null && stoppingOffsets != null
+        if (startingOffsets != null
+                && stoppingOffsets != null
                 && startingOffsets.kind() == StartingOffsets.Kind.TIMESTAMP
                 && stoppingOffsets.kind() == StoppingOffsets.Kind.TIMESTAMP
                 && !stoppingOffsets.timestamp().isAfter(startingOffsets.timestamp())) {
@@ -199,5 +234,4 @@ public record IngestConfig(
     public boolean lakeEnabled() {
         return lakePath != null;
     }
-
 }

@@ -1,27 +1,19 @@
 package io.eventpipe.ingest;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import io.eventpipe.common.config.Settings;
 import io.eventpipe.common.deadletter.Reason;
+import io.eventpipe.common.serde.EventFormat;
 import io.eventpipe.localkit.generate.AdversarialCorpus;
 import io.eventpipe.localkit.generate.EventGenerator;
 import io.eventpipe.localkit.generate.GeneratedRecord;
-import io.eventpipe.common.serde.EventFormat;
 import io.eventpipe.testkit.Checkpoints;
 import io.eventpipe.testkit.IngestExpectations;
 import io.eventpipe.testkit.KafkaBrokerExtension;
 import io.eventpipe.testkit.MiniClusters;
 import io.eventpipe.testkit.Restarts;
-import org.apache.flink.api.common.JobStatus;
-import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.minicluster.MiniCluster;
-import org.apache.flink.test.junit5.InjectMiniCluster;
-import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,9 +24,16 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.test.junit5.InjectMiniCluster;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The adversarial corpus (records over 1 MiB, lengths that lie, truncated and garbage bodies, invalid UTF-8, null and
@@ -96,7 +95,9 @@ class AdversarialInputIT {
         assertThat(hostile).anySatisfy(r -> assertThat(r.size()).isGreaterThan(1 << 20));
         if (format == EventFormat.AVRO) {
             // the corpus the issue asks for: at least 10,000 bad records
-            assertThat(hostile.stream().filter(r -> r.expected() == GeneratedRecord.Expected.DEAD_LETTER).count())
+            assertThat(hostile.stream()
+                            .filter(r -> r.expected() == GeneratedRecord.Expected.DEAD_LETTER)
+                            .count())
                     .isGreaterThanOrEqualTo(10_000);
         }
         List<GeneratedRecord> records = interleave(hostile, ordinary(format, normal, now), new Random(3));
@@ -109,10 +110,12 @@ class AdversarialInputIT {
                 }
                 p.flush();
             }
-            IngestExpectations expected = IngestExpectations.of(records, config.deadLetterLimit().maxRecordBytes());
+            IngestExpectations expected =
+                    IngestExpectations.of(records, config.deadLetterLimit().maxRecordBytes());
             assertThat(expected.archived()).isNotEmpty();
             Path lake = tmp.resolve("lake");
-            await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(500))
+            await().atMost(Duration.ofMinutes(4))
+                    .pollInterval(Duration.ofMillis(500))
                     .until(() -> expected.reached(KAFKA, config.cleanTopic(), config.dlqTopic(), lake));
             Checkpoints.await(cluster, job.getJobID(), 2);
             expected.assertExact(KAFKA, config.inputTopic(), config.cleanTopic(), config.dlqTopic(), lake);

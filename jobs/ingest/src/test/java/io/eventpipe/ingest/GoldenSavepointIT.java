@@ -1,22 +1,15 @@
 package io.eventpipe.ingest;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import io.eventpipe.common.config.Settings;
 import io.eventpipe.localkit.embedded.EmbeddedKafka;
+import io.eventpipe.schema.Event;
 import io.eventpipe.testkit.Checkpoints;
 import io.eventpipe.testkit.GoldenSavepoints;
 import io.eventpipe.testkit.KafkaBrokerExtension;
 import io.eventpipe.testkit.MiniClusters;
-import io.eventpipe.schema.Event;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.minicluster.MiniCluster;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.test.junit5.InjectMiniCluster;
-import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,9 +20,15 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.InjectMiniCluster;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Golden savepoints of the ingest job: each one, taken with a released version, restores with the current code and
@@ -71,7 +70,6 @@ class GoldenSavepointIT {
         return IngestConfig.from(Settings.of(m));
     }
 
-
     /** The input the savepoint was taken after: the same records land in the same partitions at the same offsets. */
     static List<Event> goldenInput() {
         List<Event> out = new ArrayList<>();
@@ -81,14 +79,11 @@ class GoldenSavepointIT {
         return out;
     }
 
-
-
-
-
     @Test
     void everyGoldenSavepointRestoresWithItsDedupState(@InjectMiniCluster MiniCluster cluster) throws Exception {
         List<Path> savepoints = GoldenSavepoints.savepoints(getClass(), JOB);
-        assertThat(savepoints).as("golden savepoints of the ingest job under src/test/resources/savepoints")
+        assertThat(savepoints)
+                .as("golden savepoints of the ingest job under src/test/resources/savepoints")
                 .isNotEmpty();
         for (Path savepoint : savepoints) {
             restore(cluster, savepoint);
@@ -109,15 +104,18 @@ class GoldenSavepointIT {
         GoldenSavepoints.produce(KAFKA.bootstrapServers(), INPUT, null, after);
 
         IngestConfig config = config(KAFKA.bootstrapServers());
-        Configuration restoring = GoldenSavepoints.restoringFrom(config.runtime().toConfiguration(), savepoint);
+        Configuration restoring =
+                GoldenSavepoints.restoringFrom(config.runtime().toConfiguration(), savepoint);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(restoring);
         IngestJob.addTo(env, config);
         JobClient job = env.executeAsync("golden-restore");
         try {
-            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(250))
+            await().atMost(Duration.ofMinutes(2))
+                    .pollInterval(Duration.ofMillis(250))
                     .until(() -> KAFKA.readCommitted(CLEAN).size() >= fresh.size());
             Checkpoints.await(cluster, job.getJobID(), 2);
-            assertThat(KAFKA.readCommitted(CLEAN)).as("restored from %s", savepoint)
+            assertThat(KAFKA.readCommitted(CLEAN))
+                    .as("restored from %s", savepoint)
                     .extracting(r -> new String(r.key(), StandardCharsets.UTF_8))
                     .containsExactlyInAnyOrderElementsOf(fresh);
         } finally {
@@ -138,17 +136,18 @@ class GoldenSavepointIT {
                 GoldenSavepoints.createTopics(kafka.bootstrapServers(), INPUT, CLEAN, DLQ);
                 GoldenSavepoints.produce(kafka.bootstrapServers(), INPUT, null, goldenInput());
                 IngestConfig config = config(kafka.bootstrapServers());
-                StreamExecutionEnvironment env =
-                        StreamExecutionEnvironment.getExecutionEnvironment(config.runtime().toConfiguration());
+                StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
+                        config.runtime().toConfiguration());
                 IngestJob.addTo(env, config);
                 JobClient job = env.executeAsync("golden-ingest");
-                await().atMost(Duration.ofMinutes(2)).until(() ->
-                        KafkaBrokerExtension.readCommitted(kafka.bootstrapServers(), CLEAN).size() >= 60);
+                await().atMost(Duration.ofMinutes(2))
+                        .until(() -> KafkaBrokerExtension.readCommitted(kafka.bootstrapServers(), CLEAN)
+                                        .size()
+                                >= 60);
                 Checkpoints.await(cluster, job.getJobID(), 2);
                 Path kept = GoldenSavepoints.stopAndKeep(job, scratch, version, JOB);
                 System.out.println("golden savepoint of the ingest job: " + kept.toAbsolutePath());
             });
         }
     }
-
 }

@@ -1,13 +1,14 @@
 package io.eventpipe.ingest;
 
-import io.eventpipe.testkit.Repo;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.eventpipe.common.config.ConfigException;
 import io.eventpipe.common.config.Settings;
 import io.eventpipe.common.kafka.SinkDelivery;
 import io.eventpipe.common.kafka.StartingOffsets;
 import io.eventpipe.common.kafka.StoppingOffsets;
-import org.junit.jupiter.api.Test;
-
+import io.eventpipe.testkit.Repo;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,9 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 class IngestConfigTest {
     private static Map<String, String> minimal() {
@@ -112,14 +111,15 @@ class IngestConfigTest {
         m.put("sink.clean.transactional-id-prefix", "same");
         m.put("sink.dlq.transactional-id-prefix", "same");
         assertThatThrownBy(() -> IngestConfig.from(Settings.of(m)))
-                .hasMessageContaining("sink.clean.transactional-id-prefix, sink.dlq.transactional-id-prefix: both "
-                        + "are 'same'");
+                .hasMessageContaining(
+                        "sink.clean.transactional-id-prefix, sink.dlq.transactional-id-prefix: both " + "are 'same'");
     }
 
     @Test
     void transactionTimeoutIsCheckedAgainstCheckpointsAndTheBroker() {
         assertThatThrownBy(() -> with("sink.transaction-timeout", "16min"))
-                .hasMessageContaining("sink.transaction-timeout: '16 min' exceeds kafka.transaction-max-timeout (15 min)");
+                .hasMessageContaining(
+                        "sink.transaction-timeout: '16 min' exceeds kafka.transaction-max-timeout (15 min)");
         assertThatThrownBy(() -> with("sink.transaction-timeout", "2min"))
                 .hasMessageContaining("sink.transaction-timeout: '2 min' must exceed checkpoint.interval + "
                         + "checkpoint.timeout (310 s)");
@@ -128,14 +128,15 @@ class IngestConfigTest {
     /** At-least-once sinks use no transactions, so their timeout and prefixes are not checked; a typo is named. */
     @Test
     void deliveryGuaranteeIsExactlyOnceUnlessSetAndAtLeastOnceSkipsTheTransactionChecks() {
-        assertThat(IngestConfig.from(Settings.of(minimal())).deliveryGuarantee()).isEqualTo(SinkDelivery.EXACTLY_ONCE);
+        assertThat(IngestConfig.from(Settings.of(minimal())).deliveryGuarantee())
+                .isEqualTo(SinkDelivery.EXACTLY_ONCE);
         Map<String, String> m = minimal();
         m.put("sink.delivery-guarantee", "at-least-once");
         m.put("sink.transaction-timeout", "16min");
         assertThat(IngestConfig.from(Settings.of(m)).deliveryGuarantee()).isEqualTo(SinkDelivery.AT_LEAST_ONCE);
         assertThatThrownBy(() -> with("sink.delivery-guarantee", "exactly_once"))
-                .hasMessageContaining("sink.delivery-guarantee: 'exactly_once' must be one of exactly-once, "
-                        + "at-least-once");
+                .hasMessageContaining(
+                        "sink.delivery-guarantee: 'exactly_once' must be one of exactly-once, " + "at-least-once");
     }
 
     @Test
@@ -156,13 +157,13 @@ class IngestConfigTest {
         Map<String, String> m = minimal();
         m.put("validation.max-record-bytes", "1mb");
         m.put("kafka.properties.max.request.size", "2097152");
-        assertThat(IngestConfig.from(Settings.of(m)).validation().maxRecordBytes()).isEqualTo(1048576);
+        assertThat(IngestConfig.from(Settings.of(m)).validation().maxRecordBytes())
+                .isEqualTo(1048576);
     }
 
     @Test
     void topicsMustDiffer() {
-        assertThatThrownBy(() -> with("topics.clean", "events"))
-                .hasMessageContaining("must be three different topics");
+        assertThatThrownBy(() -> with("topics.clean", "events")).hasMessageContaining("must be three different topics");
     }
 
     @Test
@@ -178,7 +179,8 @@ class IngestConfigTest {
     @Test
     void shippedExampleConfigsAreValid() throws Exception {
         try (Stream<Path> files = Files.list(Repo.path("deploy/config"))) {
-            List<Path> ingest = files.filter(p -> p.getFileName().toString().startsWith("ingest")).toList();
+            List<Path> ingest = files.filter(p -> p.getFileName().toString().startsWith("ingest"))
+                    .toList();
             assertThat(ingest).isNotEmpty();
             for (Path p : ingest) {
                 Settings s = Settings.load(p, List.of(), name -> "value-of-" + name);

@@ -1,15 +1,26 @@
 package io.eventpipe.ingest;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import io.eventpipe.common.config.Settings;
 import io.eventpipe.common.deadletter.Reason;
 import io.eventpipe.common.kafka.SinkDelivery;
 import io.eventpipe.common.kafka.TransactionNaming;
+import io.eventpipe.localkit.generate.EventGenerator;
+import io.eventpipe.localkit.generate.GeneratedRecord;
 import io.eventpipe.testkit.Checkpoints;
 import io.eventpipe.testkit.IngestExpectations;
 import io.eventpipe.testkit.KafkaBrokerExtension;
 import io.eventpipe.testkit.MiniClusters;
-import io.eventpipe.localkit.generate.EventGenerator;
-import io.eventpipe.localkit.generate.GeneratedRecord;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.minicluster.MiniCluster;
@@ -20,18 +31,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-import java.util.Random;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.Collectors;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * The ingest job on a MiniCluster at parallelism 2 against a real Kafka broker: exact outputs in the clean topic
@@ -80,7 +79,9 @@ class IngestJobIT {
         IngestConfig config = config("exact", "hashmap");
         KAFKA.createTopics(PARTITIONS, config.inputTopic(), config.cleanTopic(), config.dlqTopic());
         List<GeneratedRecord> records = IngestRuns.generate(42, EVENTS);
-        KAFKA.produce(config.inputTopic(), records.stream().map(r -> toRecord(config.inputTopic(), r)).toList());
+        KAFKA.produce(
+                config.inputTopic(),
+                records.stream().map(r -> toRecord(config.inputTopic(), r)).toList());
 
         JobClient job = IngestRuns.start(config);
         try {
@@ -103,8 +104,9 @@ class IngestJobIT {
             checkpoints.set(Checkpoints.completed(cluster, job));
         });
         long ids = cleanTransactionalIds(config);
-        System.out.printf("incrementing: %d transactional ids of the clean sink at the broker after %d "
-                + "checkpoints%n", ids, checkpoints.get());
+        System.out.printf(
+                "incrementing: %d transactional ids of the clean sink at the broker after %d " + "checkpoints%n",
+                ids, checkpoints.get());
         // one per subtask for every checkpoint the sink saw
         assertThat(ids).isGreaterThanOrEqualTo(checkpoints.get());
     }
@@ -112,10 +114,11 @@ class IngestJobIT {
     /** The transactional ids of the clean sink that the broker keeps. */
     private static long cleanTransactionalIds(IngestConfig config) throws Exception {
         String prefix = config.cleanTransactionalIdPrefix() + "-";
-        try (var admin = org.apache.kafka.clients.admin.Admin.create(Map.of("bootstrap.servers",
-                KAFKA.bootstrapServers()))) {
+        try (var admin =
+                org.apache.kafka.clients.admin.Admin.create(Map.of("bootstrap.servers", KAFKA.bootstrapServers()))) {
             return admin.listTransactions().all().get(30, TimeUnit.SECONDS).stream()
-                    .filter(t -> t.transactionalId().startsWith(prefix)).count();
+                    .filter(t -> t.transactionalId().startsWith(prefix))
+                    .count();
         }
     }
 
@@ -131,17 +134,19 @@ class IngestJobIT {
         IngestExpectations expected = expect(records);
         Path lake = tmp.resolve("lake");
         runWithFailures(cluster, config, records, job -> {
-            await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500))
+            await().atMost(Duration.ofMinutes(3))
+                    .pollInterval(Duration.ofMillis(500))
                     .until(() -> expected.reached(KAFKA, config.cleanTopic(), config.dlqTopic(), lake)
                             && lakeHasEveryId(lake, expected));
             Checkpoints.await(cluster, job, 2);
             expected.assertAtLeastOnce(KAFKA, config.cleanTopic(), config.dlqTopic(), lake);
         });
         // nothing transactional was written: no transactional id of this job is known to the broker
-        try (var admin = org.apache.kafka.clients.admin.Admin.create(Map.of("bootstrap.servers",
-                KAFKA.bootstrapServers()))) {
+        try (var admin =
+                org.apache.kafka.clients.admin.Admin.create(Map.of("bootstrap.servers", KAFKA.bootstrapServers()))) {
             assertThat(admin.listTransactions().all().get(30, TimeUnit.SECONDS))
-                    .noneMatch(t -> t.transactionalId().startsWith(config.runtime().jobName()));
+                    .noneMatch(
+                            t -> t.transactionalId().startsWith(config.runtime().jobName()));
         }
     }
 
@@ -163,7 +168,8 @@ class IngestJobIT {
             checkpoints.set(Checkpoints.completed(cluster, job));
         });
         long ids = cleanTransactionalIds(config);
-        System.out.printf("pooling: %d transactional ids of the clean sink at the broker after %d checkpoints%n",
+        System.out.printf(
+                "pooling: %d transactional ids of the clean sink at the broker after %d checkpoints%n",
                 ids, checkpoints.get());
         assertThat(ids).isPositive().isLessThan(checkpoints.get());
     }
@@ -178,9 +184,12 @@ class IngestJobIT {
         long t2 = System.currentTimeMillis();
         long t1 = t2 - Duration.ofHours(1).toMillis();
         long t0 = t1 - Duration.ofHours(1).toMillis();
-        IngestConfig config = config("bounded", "rocksdb", Map.of(
-                "source.starting-offsets", "timestamp:" + java.time.Instant.ofEpochMilli(t1),
-                "source.stopping-offsets", "timestamp:" + java.time.Instant.ofEpochMilli(t2)));
+        IngestConfig config = config(
+                "bounded",
+                "rocksdb",
+                Map.of(
+                        "source.starting-offsets", "timestamp:" + java.time.Instant.ofEpochMilli(t1),
+                        "source.stopping-offsets", "timestamp:" + java.time.Instant.ofEpochMilli(t2)));
         KAFKA.createTopics(PARTITIONS, config.inputTopic(), config.cleanTopic(), config.dlqTopic());
         // separate generators: no record of one range repeats a record of another
         List<GeneratedRecord> before = IngestRuns.generate(11, 5_000, t0);
@@ -188,7 +197,9 @@ class IngestJobIT {
         List<GeneratedRecord> after = IngestRuns.generate(13, 5_000, t2);
         IngestExpectations expected = expect(inRange);
         for (List<GeneratedRecord> batch : List.of(before, inRange, after)) {
-            KAFKA.produce(config.inputTopic(), batch.stream().map(r -> toRecord(config.inputTopic(), r)).toList());
+            KAFKA.produce(
+                    config.inputTopic(),
+                    batch.stream().map(r -> toRecord(config.inputTopic(), r)).toList());
         }
 
         JobClient job = IngestRuns.start(config);
@@ -210,25 +221,27 @@ class IngestJobIT {
      * Runs the job while ~8 s of traffic arrives and the TaskManager is killed three times mid-stream, then runs
      * {@code check} on the outputs and asserts the job restarted.
      */
-    private void runWithFailures(MiniCluster cluster, IngestConfig config, List<GeneratedRecord> records,
-            JobCheck check) throws Exception {
+    private void runWithFailures(
+            MiniCluster cluster, IngestConfig config, List<GeneratedRecord> records, JobCheck check) throws Exception {
         KAFKA.createTopics(PARTITIONS, config.inputTopic(), config.cleanTopic(), config.dlqTopic());
         JobClient job = IngestRuns.start(config);
         AtomicReference<Throwable> producerError = new AtomicReference<>();
-        Thread producer = new Thread(() -> {
-            try (KafkaProducer<byte[], byte[]> p = KAFKA.producer()) {
-                for (int i = 0; i < records.size(); i++) {
-                    p.send(toRecord(config.inputTopic(), records.get(i)));
-                    if (i % 250 == 249) {
+        Thread producer = new Thread(
+                () -> {
+                    try (KafkaProducer<byte[], byte[]> p = KAFKA.producer()) {
+                        for (int i = 0; i < records.size(); i++) {
+                            p.send(toRecord(config.inputTopic(), records.get(i)));
+                            if (i % 250 == 249) {
+                                p.flush();
+                                TimeUnit.MILLISECONDS.sleep(100);
+                            }
+                        }
                         p.flush();
-                        TimeUnit.MILLISECONDS.sleep(100);
+                    } catch (Throwable t) {
+                        producerError.set(t);
                     }
-                }
-                p.flush();
-            } catch (Throwable t) {
-                producerError.set(t);
-            }
-        }, "test-producer");
+                },
+                "test-producer");
         try {
             Checkpoints.await(cluster, job.getJobID(), 1);
             producer.start();
@@ -255,7 +268,11 @@ class IngestJobIT {
     /** Restarts so far: the attempt number of a task (every task restarts when the only TaskManager dies). */
     private static int restarts(MiniCluster cluster, JobID job) throws Exception {
         var graph = cluster.getExecutionGraph(job).get(10, TimeUnit.SECONDS);
-        return graph.getAllExecutionVertices().iterator().next().getCurrentExecutionAttempt().getAttemptNumber();
+        return graph.getAllExecutionVertices()
+                .iterator()
+                .next()
+                .getCurrentExecutionAttempt()
+                .getAttemptNumber();
     }
 
     /**
@@ -265,7 +282,8 @@ class IngestJobIT {
     private void awaitExactOutputs(MiniCluster cluster, JobID job, IngestConfig config, IngestExpectations expected)
             throws Exception {
         Path lake = tmp.resolve("lake");
-        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500))
+        await().atMost(Duration.ofMinutes(3))
+                .pollInterval(Duration.ofMillis(500))
                 .until(() -> expected.reached(KAFKA, config.cleanTopic(), config.dlqTopic(), lake));
         Checkpoints.await(cluster, job, 2);
         expected.assertExact(KAFKA, config.inputTopic(), config.cleanTopic(), config.dlqTopic(), lake);
@@ -273,11 +291,15 @@ class IngestJobIT {
 
     /** The input the issue asks for: at least 10% duplicates and 5% bad records of every kind. */
     private static IngestExpectations expect(List<GeneratedRecord> records) {
-        assertThat(records.stream().filter(r -> r.expected() == GeneratedRecord.Expected.DUPLICATE).count())
+        assertThat(records.stream()
+                        .filter(r -> r.expected() == GeneratedRecord.Expected.DUPLICATE)
+                        .count())
                 .isGreaterThanOrEqualTo(records.size() / 10);
-        Map<Reason, Long> perKind = records.stream().filter(r -> r.reason() != null)
+        Map<Reason, Long> perKind = records.stream()
+                .filter(r -> r.reason() != null)
                 .collect(Collectors.groupingBy(GeneratedRecord::reason, Collectors.counting()));
-        assertThat(perKind).hasSize(EventGenerator.BAD_KINDS.size())
+        assertThat(perKind)
+                .hasSize(EventGenerator.BAD_KINDS.size())
                 .allSatisfy((reason, n) -> assertThat(n).isGreaterThanOrEqualTo(records.size() / 20));
         return IngestExpectations.of(records);
     }

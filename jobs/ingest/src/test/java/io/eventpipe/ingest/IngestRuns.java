@@ -1,17 +1,14 @@
 package io.eventpipe.ingest;
 
-import io.eventpipe.common.deadletter.Reason;
+import io.eventpipe.common.serde.EventFormat;
 import io.eventpipe.localkit.generate.EventGenerator;
 import io.eventpipe.localkit.generate.GeneratedRecord;
-import io.eventpipe.common.serde.EventFormat;
-import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /** What the ingest job's integration tests share: generated input, and starting the job on the test's cluster. */
 final class IngestRuns {
@@ -46,8 +43,8 @@ final class IngestRuns {
 
     /** As {@link #generate(long, int)}, every record stamped {@code now} (its event time up to 2 s before). */
     static List<GeneratedRecord> generate(long seed, int count, long now) {
-        EventGenerator gen = new EventGenerator(new EventGenerator.Settings(EventFormat.AVRO, 0.11, 0.055,
-                EventGenerator.BAD_KINDS, 5000, seed));
+        EventGenerator gen = new EventGenerator(
+                new EventGenerator.Settings(EventFormat.AVRO, 0.11, 0.055, EventGenerator.BAD_KINDS, 5000, seed));
         List<GeneratedRecord> out = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             out.add(gen.next(now));
@@ -57,8 +54,8 @@ final class IngestRuns {
 
     /** Submits the job with its production connectors, without waiting for it to finish. */
     static JobClient start(IngestConfig config) throws Exception {
-        StreamExecutionEnvironment env =
-                StreamExecutionEnvironment.getExecutionEnvironment(config.runtime().toConfiguration());
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
+                config.runtime().toConfiguration());
         IngestJob.addTo(env, config);
         return env.executeAsync(config.runtime().jobName());
     }

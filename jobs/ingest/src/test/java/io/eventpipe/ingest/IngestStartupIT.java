@@ -1,19 +1,18 @@
 package io.eventpipe.ingest;
 
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.eventpipe.common.config.ConfigException;
 import io.eventpipe.common.config.Settings;
 import io.eventpipe.common.kafka.KafkaPreflight.PreflightException;
 import io.eventpipe.testkit.KafkaBrokerExtension;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThatCode;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A misconfigured job fails at start-up with a message that says what is wrong, instead of restart-looping. */
 class IngestStartupIT {
@@ -35,7 +34,8 @@ class IngestStartupIT {
     @Test
     void existingTopicsPass() throws Exception {
         KAFKA.createTopics(1, "ok.events", "ok.clean", "ok.dlq");
-        assertThatCode(() -> IngestJob.startupChecks(config(KAFKA.bootstrapServers(), "ok"))).doesNotThrowAnyException();
+        assertThatCode(() -> IngestJob.startupChecks(config(KAFKA.bootstrapServers(), "ok")))
+                .doesNotThrowAnyException();
     }
 
     @Test
@@ -96,9 +96,16 @@ class IngestStartupIT {
 
     @Test
     void badConfigurationStopsMainNamingTheKey() {
-        assertThatThrownBy(() -> IngestJob.main(new String[] {"--set", "kafka.bootstrap-servers=localhost:1",
-                "--set", "lake.enabled=false", "--set", "sink.dlq.archive-path=file:///tmp/x", "--set",
-                "checkpoint.interval=often"}))
+        assertThatThrownBy(() -> IngestJob.main(new String[] {
+                    "--set",
+                    "kafka.bootstrap-servers=localhost:1",
+                    "--set",
+                    "lake.enabled=false",
+                    "--set",
+                    "sink.dlq.archive-path=file:///tmp/x",
+                    "--set",
+                    "checkpoint.interval=often"
+                }))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("checkpoint.interval: 'often' must be a duration");
         assertThatThrownBy(() -> IngestJob.main(new String[] {"--config", "/nonexistent/ingest.yaml"}))

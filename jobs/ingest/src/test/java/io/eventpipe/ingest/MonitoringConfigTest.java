@@ -1,12 +1,10 @@
 package io.eventpipe.ingest;
 
-import io.eventpipe.testkit.Repo;
-import org.assertj.core.api.InstanceOfAssertFactories;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-import org.yaml.snakeyaml.Yaml;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.eventpipe.testkit.Repo;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,10 +12,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import org.assertj.core.api.InstanceOfAssertFactories;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.yaml.snakeyaml.Yaml;
 
 /**
  * The Prometheus config and both jobs' alert rules in deploy/monitoring pass promtool (the aggregate rules also their
@@ -43,7 +42,9 @@ class MonitoringConfigTest {
         }
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(1, TimeUnit.MINUTES)).isTrue();
-        assertThat(p.exitValue()).as("promtool %s:%n%s", String.join(" ", args), out).isZero();
+        assertThat(p.exitValue())
+                .as("promtool %s:%n%s", String.join(" ", args), out)
+                .isZero();
         return out;
     }
 
@@ -55,21 +56,27 @@ class MonitoringConfigTest {
 
     @Test
     void aggregateAlertRulesPassTheirUnitTests() throws Exception {
-        assertThat(promtool("test", "rules", DIR.resolve("aggregate.rules.test.yml").toString())).contains("SUCCESS");
+        assertThat(promtool(
+                        "test", "rules", DIR.resolve("aggregate.rules.test.yml").toString()))
+                .contains("SUCCESS");
     }
 
     @Test
     void scrapeConfigPassesPromtool() throws Exception {
-        assertThat(promtool("check", "config", DIR.resolve("prometheus.yml").toString())).contains("SUCCESS");
+        assertThat(promtool("check", "config", DIR.resolve("prometheus.yml").toString()))
+                .contains("SUCCESS");
     }
 
     @Test
     void scrapeConfigLoadsEveryRuleFile() throws Exception {
         Map<String, Object> config = new Yaml().load(Files.readString(DIR.resolve("prometheus.yml")));
         try (Stream<Path> files = Files.list(DIR)) {
-            assertThat(config.get("rule_files")).asInstanceOf(InstanceOfAssertFactories.LIST)
-                    .containsExactlyInAnyOrderElementsOf(files.map(f -> f.getFileName().toString())
-                            .filter(n -> n.endsWith(".rules.yml")).toList());
+            assertThat(config.get("rule_files"))
+                    .asInstanceOf(InstanceOfAssertFactories.LIST)
+                    .containsExactlyInAnyOrderElementsOf(
+                            files.map(f -> f.getFileName().toString())
+                                    .filter(n -> n.endsWith(".rules.yml"))
+                                    .toList());
         }
     }
 
@@ -79,6 +86,8 @@ class MonitoringConfigTest {
         var dashboard = new com.fasterxml.jackson.databind.ObjectMapper().readTree(Files.readString(DIR.resolve(file)));
         assertThat(dashboard.path("uid").asText()).isNotEmpty();
         assertThat(dashboard.path("panels").size()).isGreaterThanOrEqualTo(6);
-        dashboard.path("panels").forEach(p -> assertThat(p.path("targets").size()).isPositive());
+        dashboard
+                .path("panels")
+                .forEach(p -> assertThat(p.path("targets").size()).isPositive());
     }
 }

@@ -1,13 +1,30 @@
 package io.eventpipe.ingest;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
 import io.eventpipe.common.config.Settings;
-import io.eventpipe.localkit.generate.GeneratedRecord;
 import io.eventpipe.common.kafka.KafkaPreflight.PreflightException;
+import io.eventpipe.localkit.generate.GeneratedRecord;
 import io.eventpipe.testkit.Checkpoints;
 import io.eventpipe.testkit.IngestExpectations;
 import io.eventpipe.testkit.Keytool;
 import io.eventpipe.testkit.MiniClusters;
 import io.eventpipe.testkit.SecuredKafkaBroker;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.minicluster.MiniCluster;
@@ -35,24 +52,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.StringWriter;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
-
 /**
  * The ingest job against a real broker in its own JVM with a SASL_SSL listener (SCRAM-SHA-512, PLAIN), an mTLS
  * listener and ACLs: exactly-once with the right credentials, clear start-up failures with wrong ones or a missing
@@ -65,6 +64,7 @@ class SecuredKafkaIT {
      * -Dit.transaction-naming=incrementing} runs them with a new id per checkpoint, without READ on the outputs.
      */
     private static final boolean POOLING = !"incrementing".equals(System.getProperty("it.transaction-naming"));
+
     private static final int PARTITIONS = 2;
     private static final String SCRAM_USER = "ingest";
     private static final String TLS_USER = "ingest-tls";
@@ -84,8 +84,8 @@ class SecuredKafkaIT {
     @BeforeAll
     static void startBroker() throws Exception {
         captureLogs();
-        kafka = SecuredKafkaBroker.start(tmp.resolve("kafka"), List.of(SCRAM_USER),
-                List.of(NO_DLQ_USER, TOPICS_ONLY_USER), List.of(TLS_USER));
+        kafka = SecuredKafkaBroker.start(
+                tmp.resolve("kafka"), List.of(SCRAM_USER), List.of(NO_DLQ_USER, TOPICS_ONLY_USER), List.of(TLS_USER));
         for (String user : List.of(SCRAM_USER, TLS_USER)) {
             grantIngestAcls(user, true, true);
         }
@@ -108,16 +108,30 @@ class SecuredKafkaIT {
      * outputs in transactions under its transactional-id prefixes. Topics, group and prefixes are named after the
      * user.
      */
-    private static void grantIngestAcls(String user, boolean writeDlq, boolean groupAndTransactions)
-            throws Exception {
+    private static void grantIngestAcls(String user, boolean writeDlq, boolean groupAndTransactions) throws Exception {
         String prefix = user;
         kafka.createTopics(PARTITIONS, prefix + ".events", prefix + ".clean", prefix + ".dlq");
-        kafka.allow(user, ResourceType.TOPIC, prefix + ".events", PatternType.LITERAL,
-                AclOperation.READ, AclOperation.DESCRIBE);
-        kafka.allow(user, ResourceType.TOPIC, prefix + ".clean", PatternType.LITERAL,
-                AclOperation.WRITE, AclOperation.DESCRIBE);
-        kafka.allow(user, ResourceType.TOPIC, prefix + ".dlq", PatternType.LITERAL,
-                writeDlq ? new AclOperation[] {AclOperation.WRITE, AclOperation.DESCRIBE}
+        kafka.allow(
+                user,
+                ResourceType.TOPIC,
+                prefix + ".events",
+                PatternType.LITERAL,
+                AclOperation.READ,
+                AclOperation.DESCRIBE);
+        kafka.allow(
+                user,
+                ResourceType.TOPIC,
+                prefix + ".clean",
+                PatternType.LITERAL,
+                AclOperation.WRITE,
+                AclOperation.DESCRIBE);
+        kafka.allow(
+                user,
+                ResourceType.TOPIC,
+                prefix + ".dlq",
+                PatternType.LITERAL,
+                writeDlq
+                        ? new AclOperation[] {AclOperation.WRITE, AclOperation.DESCRIBE}
                         : new AclOperation[] {AclOperation.DESCRIBE});
         if (POOLING && writeDlq && groupAndTransactions) {
             // pooled transactional ids: the sinks list their topics' producers (docs/security.md)
@@ -127,8 +141,13 @@ class SecuredKafkaIT {
         }
         if (groupAndTransactions) {
             kafka.allow(user, ResourceType.GROUP, prefix, PatternType.LITERAL, AclOperation.READ);
-            kafka.allow(user, ResourceType.TRANSACTIONAL_ID, prefix + "-", PatternType.PREFIXED,
-                    AclOperation.WRITE, AclOperation.DESCRIBE);
+            kafka.allow(
+                    user,
+                    ResourceType.TRANSACTIONAL_ID,
+                    prefix + "-",
+                    PatternType.PREFIXED,
+                    AclOperation.WRITE,
+                    AclOperation.DESCRIBE);
         }
     }
 
@@ -137,8 +156,8 @@ class SecuredKafkaIT {
         return config(prefix, kafkaSettings, env, POOLING ? "pooling" : "incrementing");
     }
 
-    private static IngestConfig config(String prefix, Map<String, String> kafkaSettings, Map<String, String> env,
-            String transactionNaming) {
+    private static IngestConfig config(
+            String prefix, Map<String, String> kafkaSettings, Map<String, String> env, String transactionNaming) {
         Map<String, String> m = IngestRuns.baseConfig(prefix);
         m.putAll(kafkaSettings);
         m.put("checkpoint.dir", tmp.resolve("checkpoints").toUri().toString());
@@ -157,8 +176,9 @@ class SecuredKafkaIT {
                 "kafka.bootstrap-servers", kafka.saslSslBootstrap(),
                 "kafka.properties.security.protocol", "SASL_SSL",
                 "kafka.properties.sasl.mechanism", "SCRAM-SHA-512",
-                "kafka.properties.sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule"
-                        + " required username=\"" + user + "\" password=\"${KAFKA_PASSWORD}\";",
+                "kafka.properties.sasl.jaas.config",
+                        "org.apache.kafka.common.security.scram.ScramLoginModule" + " required username=\"" + user
+                                + "\" password=\"${KAFKA_PASSWORD}\";",
                 "kafka.properties.ssl.truststore.type", "PKCS12",
                 "kafka.properties.ssl.truststore.location", kafka.truststore().toString(),
                 "kafka.properties.ssl.truststore.password", "${TRUSTSTORE_PASSWORD}");
@@ -167,9 +187,12 @@ class SecuredKafkaIT {
     @Test
     @Order(1)
     void scramOverSaslSslIsExactlyOnceAcrossAFailure(@InjectMiniCluster MiniCluster cluster) throws Exception {
-        IngestConfig config = config(SCRAM_USER, scram(SCRAM_USER), Map.of(
-                "KAFKA_PASSWORD", kafka.password(SCRAM_USER),
-                "TRUSTSTORE_PASSWORD", kafka.storePassword()));
+        IngestConfig config = config(
+                SCRAM_USER,
+                scram(SCRAM_USER),
+                Map.of(
+                        "KAFKA_PASSWORD", kafka.password(SCRAM_USER),
+                        "TRUSTSTORE_PASSWORD", kafka.storePassword()));
         assertThat(config.toString()).doesNotContain(kafka.password(SCRAM_USER));
         IngestJob.startupChecks(config);
         List<GeneratedRecord> records = IngestRuns.generate(5, 3000);
@@ -190,8 +213,7 @@ class SecuredKafkaIT {
 
     @Test
     @Order(2)
-    void mutualTlsWithKeyStorePasswordsFromFilesIsExactlyOnce(@InjectMiniCluster MiniCluster cluster)
-            throws Exception {
+    void mutualTlsWithKeyStorePasswordsFromFilesIsExactlyOnce(@InjectMiniCluster MiniCluster cluster) throws Exception {
         // Kafka's DirectoryConfigProvider: one file per secret, as a Kubernetes secret volume mounts them.
         // The clients resolve these where they run; the values never enter the job graph.
         Path secrets = Files.createDirectories(tmp.resolve("secrets"));
@@ -199,17 +221,26 @@ class SecuredKafkaIT {
         Files.writeString(secrets.resolve("truststore-password"), kafka.storePassword());
         String dir = "${dir:" + secrets + ":";
         Map<String, String> tls = Map.of(
-                "kafka.bootstrap-servers", kafka.sslBootstrap(),
-                "kafka.properties.security.protocol", "SSL",
-                "kafka.properties.config.providers", "dir",
+                "kafka.bootstrap-servers",
+                kafka.sslBootstrap(),
+                "kafka.properties.security.protocol",
+                "SSL",
+                "kafka.properties.config.providers",
+                "dir",
                 "kafka.properties.config.providers.dir.class",
                 "org.apache.kafka.common.config.provider.DirectoryConfigProvider",
-                "kafka.properties.ssl.keystore.type", "PKCS12",
-                "kafka.properties.ssl.keystore.location", kafka.keystore(TLS_USER).toString(),
-                "kafka.properties.ssl.keystore.password", dir + "keystore-password}",
-                "kafka.properties.ssl.truststore.type", "PKCS12",
-                "kafka.properties.ssl.truststore.location", kafka.truststore().toString(),
-                "kafka.properties.ssl.truststore.password", dir + "truststore-password}");
+                "kafka.properties.ssl.keystore.type",
+                "PKCS12",
+                "kafka.properties.ssl.keystore.location",
+                kafka.keystore(TLS_USER).toString(),
+                "kafka.properties.ssl.keystore.password",
+                dir + "keystore-password}",
+                "kafka.properties.ssl.truststore.type",
+                "PKCS12",
+                "kafka.properties.ssl.truststore.location",
+                kafka.truststore().toString(),
+                "kafka.properties.ssl.truststore.password",
+                dir + "truststore-password}");
         IngestConfig config = config(TLS_USER, tls, Map.of());
         IngestJob.startupChecks(config);
         List<GeneratedRecord> records = IngestRuns.generate(6, 1500);
@@ -228,8 +259,10 @@ class SecuredKafkaIT {
     void aWrongPasswordStopsStartUpNamingTheSetting() {
         String wrong = "wrong-" + kafka.password(SCRAM_USER);
         LEAK_CHECKED.add(wrong);
-        IngestConfig config = config(SCRAM_USER, scram(SCRAM_USER), Map.of(
-                "KAFKA_PASSWORD", wrong, "TRUSTSTORE_PASSWORD", kafka.storePassword()));
+        IngestConfig config = config(
+                SCRAM_USER,
+                scram(SCRAM_USER),
+                Map.of("KAFKA_PASSWORD", wrong, "TRUSTSTORE_PASSWORD", kafka.storePassword()));
         assertThatThrownBy(() -> IngestJob.startupChecks(config))
                 .isInstanceOf(PreflightException.class)
                 .hasMessageContaining("rejected the job's credentials")
@@ -245,8 +278,10 @@ class SecuredKafkaIT {
         Keytool.selfSigned(other, "other", "CN=other", null, kafka.storePassword());
         Map<String, String> settings = new HashMap<>(scram(SCRAM_USER));
         settings.put("kafka.properties.ssl.truststore.location", other.toString());
-        IngestConfig config = config(SCRAM_USER, settings, Map.of(
-                "KAFKA_PASSWORD", kafka.password(SCRAM_USER), "TRUSTSTORE_PASSWORD", kafka.storePassword()));
+        IngestConfig config = config(
+                SCRAM_USER,
+                settings,
+                Map.of("KAFKA_PASSWORD", kafka.password(SCRAM_USER), "TRUSTSTORE_PASSWORD", kafka.storePassword()));
         assertThatThrownBy(() -> IngestJob.startupChecks(config))
                 .isInstanceOf(PreflightException.class)
                 .hasMessageContaining("TLS handshake")
@@ -262,10 +297,14 @@ class SecuredKafkaIT {
     private static IngestConfig plain(String user, String transactionNaming) {
         Map<String, String> plain = new HashMap<>(scram(user));
         plain.put("kafka.properties.sasl.mechanism", "PLAIN");
-        plain.put("kafka.properties.sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule"
-                + " required username=\"" + user + "\" password=\"${KAFKA_PASSWORD}\";");
-        return config(user, plain, Map.of(
-                "KAFKA_PASSWORD", kafka.password(user), "TRUSTSTORE_PASSWORD", kafka.storePassword()),
+        plain.put(
+                "kafka.properties.sasl.jaas.config",
+                "org.apache.kafka.common.security.plain.PlainLoginModule" + " required username=\"" + user
+                        + "\" password=\"${KAFKA_PASSWORD}\";");
+        return config(
+                user,
+                plain,
+                Map.of("KAFKA_PASSWORD", kafka.password(user), "TRUSTSTORE_PASSWORD", kafka.storePassword()),
                 transactionNaming);
     }
 
@@ -297,7 +336,8 @@ class SecuredKafkaIT {
                 .hasMessageContaining("lacks READ on topic '" + user + ".dlq' (topics.dlq, whose producers "
                         + "sink.transaction-naming: pooling lists)");
         assertThatThrownBy(() -> IngestJob.startupChecks(plain(user, "incrementing")))
-                .isInstanceOf(PreflightException.class).hasMessageNotContaining("lacks READ");
+                .isInstanceOf(PreflightException.class)
+                .hasMessageNotContaining("lacks READ");
     }
 
     @Test
@@ -318,7 +358,9 @@ class SecuredKafkaIT {
     void theLogsHoldNoSecret() {
         String logs = LOGS.toString();
         // the clients did log their configuration (with the secrets hidden), so the check below had something to see
-        assertThat(logs).contains("ProducerConfig values").contains("sasl.jaas.config = [hidden]")
+        assertThat(logs)
+                .contains("ProducerConfig values")
+                .contains("sasl.jaas.config = [hidden]")
                 .contains("ssl.keystore.password = [hidden]");
         assertNoSecret(logs);
     }
@@ -337,8 +379,8 @@ class SecuredKafkaIT {
         URI rest = cluster.getRestAddress().get(10, TimeUnit.SECONDS);
         HttpClient http = HttpClient.newHttpClient();
         for (String path : List.of("/jobs/" + job + "/config", "/jobs/" + job + "/plan", "/jobmanager/config")) {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(rest.resolve(path)).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r =
+                    http.send(HttpRequest.newBuilder(rest.resolve(path)).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(r.statusCode()).as(path).isEqualTo(200);
             assertNoSecret(r.body());
             if (path.endsWith("/config") && path.startsWith("/jobs/")) {
@@ -349,7 +391,8 @@ class SecuredKafkaIT {
 
     private static void awaitExact(MiniCluster cluster, JobID job, IngestConfig config, IngestExpectations expected)
             throws Exception {
-        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500))
+        await().atMost(Duration.ofMinutes(3))
+                .pollInterval(Duration.ofMillis(500))
                 .until(() -> expected.reached(kafka, config.cleanTopic(), config.dlqTopic(), null));
         Checkpoints.await(cluster, job, 2);
         expected.assertExact(kafka, config.inputTopic(), config.cleanTopic(), config.dlqTopic(), null);
@@ -369,8 +412,13 @@ class SecuredKafkaIT {
     private static void captureLogs() {
         LoggerContext ctx = (LoggerContext) LogManager.getContext(false);
         Configuration cfg = ctx.getConfiguration();
-        Appender capture = WriterAppender.newBuilder().setName("secret-scan").setTarget(LOGS)
-                .setLayout(PatternLayout.newBuilder().withPattern("%p %c - %m%n%throwable").build()).build();
+        Appender capture = WriterAppender.newBuilder()
+                .setName("secret-scan")
+                .setTarget(LOGS)
+                .setLayout(PatternLayout.newBuilder()
+                        .withPattern("%p %c - %m%n%throwable")
+                        .build())
+                .build();
         capture.start();
         cfg.addAppender(capture);
         LoggerConfig root = cfg.getRootLogger();

@@ -9,6 +9,10 @@ import io.eventpipe.common.validate.EventValidator;
 import io.eventpipe.common.validate.PayloadContracts;
 import io.eventpipe.common.validate.ValidationRules;
 import io.eventpipe.schema.Event;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
@@ -22,11 +26,6 @@ import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
-
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 
 /**
  * Decodes and validates clean events with the ingest job's rules, except payload contracts (the ingest job checked
@@ -42,8 +41,8 @@ public final class DecodeValidateFunction extends ProcessFunction<RawRecord, Eve
     private static final long serialVersionUID = 1L;
 
     public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters") {};
-    public static final OutputTag<Event> LATE = new OutputTag<>("too-late-in-partition",
-            new AvroTypeInfo<>(Event.class));
+    public static final OutputTag<Event> LATE =
+            new OutputTag<>("too-late-in-partition", new AvroTypeInfo<>(Event.class));
     /** Operator state name; part of savepoint compatibility, never rename. */
     public static final String MARKS_STATE = "partition-high-water-marks";
 
@@ -67,8 +66,9 @@ public final class DecodeValidateFunction extends ProcessFunction<RawRecord, Eve
     @Override
     public void initializeState(FunctionInitializationContext context) throws Exception {
         // union state: after a rescale every subtask sees every partition's mark and uses those of its partitions
-        marksState = context.getOperatorStateStore().getUnionListState(
-                new ListStateDescriptor<>(MARKS_STATE, Types.TUPLE(Types.STRING, Types.INT, Types.LONG)));
+        marksState = context.getOperatorStateStore()
+                .getUnionListState(
+                        new ListStateDescriptor<>(MARKS_STATE, Types.TUPLE(Types.STRING, Types.INT, Types.LONG)));
         marks = new HashMap<>();
         if (context.isRestored()) {
             for (Tuple3<String, Integer, Long> m : marksState.get()) {
@@ -104,7 +104,9 @@ public final class DecodeValidateFunction extends ProcessFunction<RawRecord, Eve
                 out.collect(outcome.event);
             }
         } else {
-            limit.route(outcome.deadLetter, d -> ctx.output(DEAD_LETTERS, d),
+            limit.route(
+                    outcome.deadLetter,
+                    d -> ctx.output(DEAD_LETTERS, d),
                     d -> ctx.output(DeadLetterArchive.ARCHIVE, d));
         }
         // every record counts, as it does for the watermarks (which take the record timestamp of all of them)

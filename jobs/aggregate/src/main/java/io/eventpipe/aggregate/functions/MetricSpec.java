@@ -15,10 +15,15 @@ import java.util.regex.Pattern;
  * @param field dotted path into the payload
  */
 public record MetricSpec(Function function, String field) implements Serializable {
-    private static final Pattern SPEC = Pattern.compile("\\s*(sum|min|max)\\(\\s*([A-Za-z0-9_]+(?:\\.[A-Za-z0-9_]+)*)\\s*\\)\\s*");
+    private static final Pattern SPEC =
+            Pattern.compile("\\s*(sum|min|max)\\(\\s*([A-Za-z0-9_]+(?:\\.[A-Za-z0-9_]+)*)\\s*\\)\\s*");
 
     /** How values of one window combine. */
-    public enum Function { SUM, MIN, MAX }
+    public enum Function {
+        SUM,
+        MIN,
+        MAX
+    }
 
     /** Name in results: {@code sum_amount}, {@code max_items_0_quantity}. */
     public String name() {

@@ -2,7 +2,12 @@ package io.eventpipe.aggregate.functions;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.eventpipe.common.metrics.EventTimeLag;
+import io.eventpipe.common.serde.JsonLimits;
 import io.eventpipe.schema.Event;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -13,13 +18,7 @@ import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
-import io.eventpipe.common.metrics.EventTimeLag;
-import io.eventpipe.common.serde.JsonLimits;
 import org.apache.flink.util.OutputTag;
-
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 
 /**
  * Event-time tumbling windows per (type, source) key, with allowed lateness.
@@ -42,6 +41,7 @@ public final class WindowAggregator extends KeyedProcessFunction<String, Event, 
 
     /** State names; part of savepoint compatibility, never rename. */
     public static final String WINDOWS_STATE = "windows";
+
     public static final String PROGRESS_STATE = "closed-up-to";
 
     private final long size;
@@ -70,8 +70,8 @@ public final class WindowAggregator extends KeyedProcessFunction<String, Event, 
      * @param limits the bounds events were validated with: every number that contributes has at most so many
      *     integer and fraction digits, so sums and their text stay small whatever the input
      */
-    public WindowAggregator(Duration size, Duration allowedLateness, Map<String, List<MetricSpec>> metrics,
-            JsonLimits limits) {
+    public WindowAggregator(
+            Duration size, Duration allowedLateness, Map<String, List<MetricSpec>> metrics, JsonLimits limits) {
         this.size = size.toMillis();
         this.lateness = allowedLateness.toMillis();
         Map<String, WindowMetrics> byType = new java.util.HashMap<>();
@@ -87,8 +87,8 @@ public final class WindowAggregator extends KeyedProcessFunction<String, Event, 
 
     @Override
     public void open(OpenContext openContext) {
-        windows = getRuntimeContext().getMapState(
-                new MapStateDescriptor<>(WINDOWS_STATE, Types.LONG, Types.POJO(WindowAcc.class)));
+        windows = getRuntimeContext()
+                .getMapState(new MapStateDescriptor<>(WINDOWS_STATE, Types.LONG, Types.POJO(WindowAcc.class)));
         closedUpTo = getRuntimeContext().getState(new ValueStateDescriptor<>(PROGRESS_STATE, Types.LONG));
         // decimals as written (10.10 stays 10.10), so sums are exact whatever order events arrive in
         json = limits.mapper();
@@ -106,7 +106,8 @@ public final class WindowAggregator extends KeyedProcessFunction<String, Event, 
         long end = start + size;
         lastWatermark = ctx.timerService().currentWatermark();
         Long progress = closedUpTo.value();
-        if ((progress != null && end <= progress) || end - 1 + lateness <= ctx.timerService().currentWatermark()) {
+        if ((progress != null && end <= progress)
+                || end - 1 + lateness <= ctx.timerService().currentWatermark()) {
             late.inc();
             ctx.output(LATE, event);
             return;

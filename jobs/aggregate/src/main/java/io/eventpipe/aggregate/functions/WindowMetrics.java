@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.eventpipe.common.serde.JsonLimits;
-
 import java.io.Serializable;
 import java.math.BigDecimal;
 import java.util.List;
@@ -17,8 +16,7 @@ import java.util.List;
  */
 public final class WindowMetrics implements Serializable {
     private static final long serialVersionUID = 1L;
-    private static final ObjectMapper JSON =
-            new ObjectMapper().enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
+    private static final ObjectMapper JSON = new ObjectMapper().enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
 
     private final List<MetricSpec> specs;
     private final JsonLimits limits;
@@ -49,7 +47,9 @@ public final class WindowMetrics implements Serializable {
                 continue;
             }
             BigDecimal prev = values[i] == null ? null : new BigDecimal(values[i]);
-            values[i] = combine(specs.get(i).function(), prev, v).stripTrailingZeros().toPlainString();
+            values[i] = combine(specs.get(i).function(), prev, v)
+                    .stripTrailingZeros()
+                    .toPlainString();
         }
     }
 

@@ -18,9 +18,14 @@ public class WindowResult {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof WindowResult r && windowStart == r.windowStart && windowEnd == r.windowEnd
-                && eventCount == r.eventCount && firstEventTime == r.firstEventTime
-                && lastEventTime == r.lastEventTime && type.equals(r.type) && source.equals(r.source)
+        return o instanceof WindowResult r
+                && windowStart == r.windowStart
+                && windowEnd == r.windowEnd
+                && eventCount == r.eventCount
+                && firstEventTime == r.firstEventTime
+                && lastEventTime == r.lastEventTime
+                && type.equals(r.type)
+                && source.equals(r.source)
                 && metrics.equals(r.metrics);
     }
 

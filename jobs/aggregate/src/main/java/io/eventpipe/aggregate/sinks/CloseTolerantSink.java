@@ -1,5 +1,9 @@
 package io.eventpipe.aggregate.sinks;
 
+import java.io.IOException;
+import java.util.Collection;
+import java.util.List;
+import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.connector.sink2.Committer;
 import org.apache.flink.api.connector.sink2.CommitterInitContext;
 import org.apache.flink.api.connector.sink2.CommittingSinkWriter;
@@ -8,14 +12,9 @@ import org.apache.flink.api.connector.sink2.StatefulSinkWriter;
 import org.apache.flink.api.connector.sink2.SupportsCommitter;
 import org.apache.flink.api.connector.sink2.SupportsWriterState;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
-import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.io.IOException;
-import java.util.Collection;
-import java.util.List;
 
 /**
  * A sink whose writer's {@code close()} never throws: a failure there is logged instead.
@@ -50,8 +49,7 @@ final class CloseTolerantSink<IN, S, C> implements Sink<IN>, SupportsWriterState
     }
 
     @Override
-    public Writer<IN, S, C> restoreWriter(WriterInitContext context, Collection<S> recoveredState)
-            throws IOException {
+    public Writer<IN, S, C> restoreWriter(WriterInitContext context, Collection<S> recoveredState) throws IOException {
         return new Writer<>(state.restoreWriter(context, recoveredState));
     }
 
@@ -118,8 +116,7 @@ final class CloseTolerantSink<IN, S, C> implements Sink<IN>, SupportsWriterState
             try {
                 stateful().close();
             } catch (Exception e) {
-                LOG.warn("Closing the sink writer failed; what it still held is replayed from the last checkpoint",
-                        e);
+                LOG.warn("Closing the sink writer failed; what it still held is replayed from the last checkpoint", e);
             }
         }
     }

@@ -3,14 +3,13 @@ package io.eventpipe.aggregate.sinks;
 import io.eventpipe.common.serde.EventEncoder;
 import io.eventpipe.common.serde.EventFormat;
 import io.eventpipe.schema.Event;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.time.Instant;
 
 /** Too-late events: the event as on the clean topic (key = id, Avro value), with the reason and its window. */
 public final class LateEventSerializer implements KafkaRecordSerializationSchema<Event> {

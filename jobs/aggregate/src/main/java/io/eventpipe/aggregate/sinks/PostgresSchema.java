@@ -64,8 +64,9 @@ public final class PostgresSchema {
             Map<String, String> existing = columns(c);
             if (existing.isEmpty()) {
                 if (!pg.createTable()) {
-                    throw new SchemaException("table " + PostgresSink.TABLE + " does not exist at " + pg.url()
-                            + "; create it with deploy/sql/001_event_windows.sql or set postgres.create-table: true",
+                    throw new SchemaException(
+                            "table " + PostgresSink.TABLE + " does not exist at " + pg.url()
+                                    + "; create it with deploy/sql/001_event_windows.sql or set postgres.create-table: true",
                             null);
                 }
                 try (Statement s = c.createStatement()) {
@@ -88,12 +89,15 @@ public final class PostgresSchema {
                 problems.add("primary key is " + (pk.isEmpty() ? "missing" : pk) + ", expected " + PRIMARY_KEY);
             }
             if (!problems.isEmpty()) {
-                throw new SchemaException("table " + PostgresSink.TABLE + " at " + pg.url()
-                        + " does not match deploy/sql/001_event_windows.sql: " + String.join("; ", problems), null);
+                throw new SchemaException(
+                        "table " + PostgresSink.TABLE + " at " + pg.url()
+                                + " does not match deploy/sql/001_event_windows.sql: " + String.join("; ", problems),
+                        null);
             }
         } catch (SQLException e) {
-            throw new SchemaException("cannot use PostgreSQL at " + pg.url() + " (postgres.url) as "
-                    + pg.user() + ": " + e.getMessage(), e);
+            throw new SchemaException(
+                    "cannot use PostgreSQL at " + pg.url() + " (postgres.url) as " + pg.user() + ": " + e.getMessage(),
+                    e);
         }
     }
 
@@ -113,9 +117,10 @@ public final class PostgresSchema {
 
     private static List<String> primaryKey(Connection c) throws SQLException {
         List<String> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT a.attname FROM pg_index i "
-                + "JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey) "
-                + "WHERE i.indrelid = ?::regclass AND i.indisprimary ORDER BY array_position(i.indkey::int2[], a.attnum)")) {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT a.attname FROM pg_index i "
+                        + "JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey) "
+                        + "WHERE i.indrelid = ?::regclass AND i.indisprimary ORDER BY array_position(i.indkey::int2[], a.attnum)")) {
             ps.setString(1, PostgresSink.TABLE);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

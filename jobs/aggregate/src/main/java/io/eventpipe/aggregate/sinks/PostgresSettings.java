@@ -1,7 +1,6 @@
 package io.eventpipe.aggregate.sinks;
 
 import io.eventpipe.common.config.Secrets;
-
 import java.io.Serializable;
 import java.time.Duration;
 
@@ -16,13 +15,21 @@ import java.time.Duration;
  * @param maxRetries retries of a failed batch before the job fails and restarts
  * @param createTable create the table at start-up when it is missing
  */
-public record PostgresSettings(String url, String user, String password, int batchSize, Duration batchInterval,
-        int maxRetries, boolean createTable) implements Serializable {
+public record PostgresSettings(
+        String url,
+        String user,
+        String password,
+        int batchSize,
+        Duration batchInterval,
+        int maxRetries,
+        boolean createTable)
+        implements Serializable {
 
     @Override
     public String toString() {
-        return "PostgresSettings{url=" + url + ", user=" + user + ", password=" + (password == null ? "none"
-                : Secrets.MASK) + ", batchSize=" + batchSize + ", batchInterval=" + batchInterval + ", maxRetries="
+        return "PostgresSettings{url=" + url + ", user=" + user + ", password="
+                + (password == null ? "none" : Secrets.MASK) + ", batchSize=" + batchSize + ", batchInterval="
+                + batchInterval + ", maxRetries="
                 + maxRetries + ", createTable=" + createTable + "}";
     }
 }

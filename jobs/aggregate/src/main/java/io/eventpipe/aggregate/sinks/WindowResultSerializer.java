@@ -1,11 +1,10 @@
 package io.eventpipe.aggregate.sinks;
 
 import io.eventpipe.aggregate.functions.WindowResult;
-import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
-import org.apache.kafka.clients.producer.ProducerRecord;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * Window results as JSON, keyed by (window start, type, source), so that a compacted topic keeps the latest value of
@@ -51,7 +50,11 @@ public final class WindowResultSerializer implements KafkaRecordSerializationSch
 
     @Override
     public ProducerRecord<byte[], byte[]> serialize(WindowResult r, KafkaSinkContext context, Long timestamp) {
-        return new ProducerRecord<>(topic, null, r.windowEnd, key(r).getBytes(StandardCharsets.UTF_8),
+        return new ProducerRecord<>(
+                topic,
+                null,
+                r.windowEnd,
+                key(r).getBytes(StandardCharsets.UTF_8),
                 json(r).getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -1,16 +1,15 @@
 package io.eventpipe.aggregate.functions;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.Random;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class LatenessRuleTest {
     private static final long MIN = 60_000;
-    private final LatenessRule rule = new LatenessRule(Duration.ofMinutes(1), Duration.ofSeconds(30),
-            Duration.ofSeconds(2));
+    private final LatenessRule rule =
+            new LatenessRule(Duration.ofMinutes(1), Duration.ofSeconds(30), Duration.ofSeconds(2));
 
     @Test
     void anEventIsTooLateOnceItsPartitionPassedItsWindowEndPlusLatenessPlusOutOfOrderness() {
@@ -45,8 +44,7 @@ class LatenessRuleTest {
                 long t = 10 * MIN + random.nextInt((int) (5 * MIN));
                 long end = rule.windowStart(t) + MIN;
                 long watermark = mark == Long.MIN_VALUE ? Long.MIN_VALUE : mark - 2_000 - 1;
-                assertThat(rule.tooLate(t, mark)).as("t=%d mark=%d", t, mark)
-                        .isEqualTo(end - 1 + 30_000 <= watermark);
+                assertThat(rule.tooLate(t, mark)).as("t=%d mark=%d", t, mark).isEqualTo(end - 1 + 30_000 <= watermark);
                 mark = Math.max(mark, t);
             }
         }

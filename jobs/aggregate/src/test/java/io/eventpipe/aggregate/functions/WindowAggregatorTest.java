@@ -1,6 +1,12 @@
 package io.eventpipe.aggregate.functions;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.eventpipe.schema.Event;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
@@ -11,16 +17,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
-import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-
 class WindowAggregatorTest {
     /** 10:00:00, a window boundary. */
     private static final long T0 = Instant.parse("2026-11-27T10:00:00Z").toEpochMilli();
+
     private static final long MIN = 60_000;
     private static final Map<String, List<MetricSpec>> METRICS =
             Map.of("order.created", MetricSpec.parseList("sum(amount), min(amount), max(items.0.quantity)"));
@@ -29,9 +29,10 @@ class WindowAggregatorTest {
     private int ids;
 
     private static KeyedOneInputStreamOperatorTestHarness<String, Event, WindowResult> newHarness() throws Exception {
-        return new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(
-                new WindowAggregator(Duration.ofMinutes(1), Duration.ofMinutes(1), METRICS)),
-                WindowAggregator::key, Types.STRING);
+        return new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new WindowAggregator(Duration.ofMinutes(1), Duration.ofMinutes(1), METRICS)),
+                WindowAggregator::key,
+                Types.STRING);
     }
 
     @BeforeEach
@@ -46,9 +47,13 @@ class WindowAggregatorTest {
     }
 
     private Event order(long time, String amount) {
-        return Event.newBuilder().setId("e" + ids++).setTime(Instant.ofEpochMilli(time)).setType("order.created")
-                .setSource("shop").setPayload("{\"amount\":" + amount + ",\"items\":[{\"quantity\":" + (ids % 5 + 1)
-                        + "}]}").build();
+        return Event.newBuilder()
+                .setId("e" + ids++)
+                .setTime(Instant.ofEpochMilli(time))
+                .setType("order.created")
+                .setSource("shop")
+                .setPayload("{\"amount\":" + amount + ",\"items\":[{\"quantity\":" + (ids % 5 + 1) + "}]}")
+                .build();
     }
 
     private void send(Event e) throws Exception {
@@ -150,12 +155,19 @@ class WindowAggregatorTest {
     @Test
     void keysAreIndependentAndTypesWithoutMetricsHaveNone() throws Exception {
         send(order(T0 + 1_000, "1"));
-        Event view = Event.newBuilder().setId("v").setTime(Instant.ofEpochMilli(T0 + 2_000)).setType("page.viewed")
-                .setSource("web").setPayload("{}").build();
+        Event view = Event.newBuilder()
+                .setId("v")
+                .setTime(Instant.ofEpochMilli(T0 + 2_000))
+                .setType("page.viewed")
+                .setSource("web")
+                .setPayload("{}")
+                .build();
         send(view);
         harness.processWatermark(new Watermark(T0 + MIN));
-        assertThat(results()).extracting(r -> r.type + "/" + r.source + "=" + r.eventCount + " " + r.metrics)
-                .containsExactlyInAnyOrder("order.created/shop=1 {\"sum_amount\":1,\"min_amount\":1,"
-                        + "\"max_items_0_quantity\":2}", "page.viewed/web=1 {}");
+        assertThat(results())
+                .extracting(r -> r.type + "/" + r.source + "=" + r.eventCount + " " + r.metrics)
+                .containsExactlyInAnyOrder(
+                        "order.created/shop=1 {\"sum_amount\":1,\"min_amount\":1," + "\"max_items_0_quantity\":2}",
+                        "page.viewed/web=1 {}");
     }
 }

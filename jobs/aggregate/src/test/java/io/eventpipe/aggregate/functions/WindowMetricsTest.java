@@ -1,16 +1,15 @@
 package io.eventpipe.aggregate.functions;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.eventpipe.common.serde.JsonLimits;
-import org.junit.jupiter.api.Test;
-
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class WindowMetricsTest {
     private static final JsonLimits LIMITS = JsonLimits.DEFAULTS;
@@ -34,8 +33,8 @@ class WindowMetricsTest {
     @Test
     void sumsAreExactDecimalsAndMinMaxCompareByValue() throws Exception {
         WindowMetrics m = metrics("sum(amount), min(amount), max(amount)");
-        String[] v = run(m, List.of("{\"amount\": 10.10}", "{\"amount\": 0.20}", "{\"amount\": 1e1}",
-                "{\"amount\": -0.3}"));
+        String[] v =
+                run(m, List.of("{\"amount\": 10.10}", "{\"amount\": 0.20}", "{\"amount\": 1e1}", "{\"amount\": -0.3}"));
         assertThat(v).containsExactly("20", "-0.3", "10.1");
         assertThat(m.toJson(v)).isEqualTo("{\"sum_amount\":20,\"min_amount\":-0.3,\"max_amount\":10.1}");
     }
@@ -58,17 +57,27 @@ class WindowMetricsTest {
     @Test
     void pathsReachIntoObjectsAndArrays() throws Exception {
         WindowMetrics m = metrics("sum(items.0.quantity), max(customer.score)");
-        String[] v = run(m, List.of(
-                "{\"items\": [{\"quantity\": 2}, {\"quantity\": 5}], \"customer\": {\"score\": 3.5}}",
-                "{\"items\": [{\"quantity\": 4}], \"customer\": {\"score\": 1}}"));
+        String[] v = run(
+                m,
+                List.of(
+                        "{\"items\": [{\"quantity\": 2}, {\"quantity\": 5}], \"customer\": {\"score\": 3.5}}",
+                        "{\"items\": [{\"quantity\": 4}], \"customer\": {\"score\": 1}}"));
         assertThat(m.toJson(v)).isEqualTo("{\"sum_items_0_quantity\":6,\"max_customer_score\":3.5}");
     }
 
     @Test
     void missingNonNumericAndOutOfBoundsValuesDoNotContribute() throws Exception {
         WindowMetrics m = metrics("sum(amount), max(other)");
-        String[] v = run(m, List.of("{\"amount\": \"12\"}", "{}", "{\"amount\": null}", "{\"amount\": [1]}",
-                "{\"amount\": 123456789012345678901234567890}", "{\"amount\": 1e-40}", "{\"amount\": 2}"));
+        String[] v = run(
+                m,
+                List.of(
+                        "{\"amount\": \"12\"}",
+                        "{}",
+                        "{\"amount\": null}",
+                        "{\"amount\": [1]}",
+                        "{\"amount\": 123456789012345678901234567890}",
+                        "{\"amount\": 1e-40}",
+                        "{\"amount\": 2}"));
         assertThat(v).containsExactly("2", null);
         // a metric that never got a value is left out of the results
         assertThat(m.toJson(v)).isEqualTo("{\"sum_amount\":2}");
@@ -78,7 +87,8 @@ class WindowMetricsTest {
     @Test
     void largeButAllowedNumbersAreWrittenPlainNeverInExponentForm() throws Exception {
         WindowMetrics m = metrics("sum(amount)");
-        String[] v = run(m, List.of("{\"amount\": 9e19}", "{\"amount\": 9e19}", "{\"amount\": 0.00000000000000000001}"));
+        String[] v =
+                run(m, List.of("{\"amount\": 9e19}", "{\"amount\": 9e19}", "{\"amount\": 0.00000000000000000001}"));
         assertThat(m.toJson(v)).isEqualTo("{\"sum_amount\":180000000000000000000.00000000000000000001}");
     }
 

@@ -1,5 +1,12 @@
 package io.eventpipe.aggregate.sinks;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
 import org.apache.flink.api.connector.sink2.Committer;
 import org.apache.flink.api.connector.sink2.CommitterInitContext;
 import org.apache.flink.api.connector.sink2.CommittingSinkWriter;
@@ -11,18 +18,10 @@ import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 class CloseTolerantSinkTest {
     /** A writer like the JDBC one after a failed reconnect: flushing and closing throw. */
-    static final class FailingWriter implements StatefulSinkWriter<String, String>,
-            CommittingSinkWriter<String, String> {
+    static final class FailingWriter
+            implements StatefulSinkWriter<String, String>, CommittingSinkWriter<String, String> {
         final List<String> written = new ArrayList<>();
 
         @Override
@@ -51,8 +50,8 @@ class CloseTolerantSinkTest {
         }
     }
 
-    static final class FakeSink implements Sink<String>, SupportsWriterState<String, String>,
-            SupportsCommitter<String> {
+    static final class FakeSink
+            implements Sink<String>, SupportsWriterState<String, String>, SupportsCommitter<String> {
         final FailingWriter writer = new FailingWriter();
         final SimpleVersionedSerializer<String> serializer = new SimpleVersionedSerializer<>() {
             @Override
@@ -107,7 +106,9 @@ class CloseTolerantSinkTest {
         assertThat(writer.snapshotState(3)).containsExactly("state-3");
         assertThat(writer.prepareCommit()).containsExactly("committable");
         // a failing flush still fails the checkpoint or the end of input: nothing is acknowledged unwritten
-        assertThatThrownBy(() -> writer.flush(true)).isInstanceOf(IOException.class).hasMessage("flush failed");
+        assertThatThrownBy(() -> writer.flush(true))
+                .isInstanceOf(IOException.class)
+                .hasMessage("flush failed");
         // a failing close does not (it would be a TaskManager's fatal error during a failure or cancel)
         writer.close();
         assertThat(sink.restoreWriter(null, List.of("s"))).isNotNull();

@@ -3,22 +3,21 @@ package io.eventpipe.ingest.functions;
 import io.eventpipe.common.deadletter.DeadLetter;
 import io.eventpipe.common.deadletter.DeadLetterArchive;
 import io.eventpipe.common.deadletter.DeadLetterLimit;
-import io.eventpipe.common.kafka.RawRecord;
 import io.eventpipe.common.deadletter.Reason;
+import io.eventpipe.common.kafka.RawRecord;
 import io.eventpipe.common.serde.EnvelopeSchemas;
 import io.eventpipe.common.validate.EventValidator;
 import io.eventpipe.common.validate.PayloadContracts;
 import io.eventpipe.common.validate.ValidationRules;
 import io.eventpipe.schema.Event;
+import java.util.EnumMap;
+import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
-
-import java.util.EnumMap;
-import java.util.Map;
 
 /**
  * Decodes and validates each raw record once. Valid events go downstream as Avro records; everything else goes to
@@ -64,7 +63,9 @@ public final class DecodeValidateFunction extends ProcessFunction<RawRecord, Eve
             out.collect(outcome.event);
         } else {
             deadLettered.get(outcome.deadLetter.reason).inc();
-            limit.route(outcome.deadLetter, d -> ctx.output(DEAD_LETTERS, d),
+            limit.route(
+                    outcome.deadLetter,
+                    d -> ctx.output(DEAD_LETTERS, d),
                     d -> ctx.output(DeadLetterArchive.ARCHIVE, d));
         }
     }

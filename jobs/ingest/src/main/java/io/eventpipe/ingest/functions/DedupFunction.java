@@ -1,6 +1,7 @@
 package io.eventpipe.ingest.functions;
 
 import io.eventpipe.schema.Event;
+import java.time.Duration;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
@@ -8,8 +9,6 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
-
-import java.time.Duration;
 
 /**
  * Drops repeats of an event id seen within the TTL; the first occurrence passes. Keyed by event id.

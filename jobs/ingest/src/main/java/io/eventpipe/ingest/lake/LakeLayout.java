@@ -1,6 +1,13 @@
 package io.eventpipe.ingest.lake;
 
 import io.eventpipe.schema.Event;
+import java.io.IOException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.specific.SpecificData;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -24,14 +31,6 @@ import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.io.OutputFile;
 
-import java.io.IOException;
-import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
-import java.util.ArrayList;
-import java.util.List;
-
 /**
  * The Parquet lake's layout, for its writer (the ingest job's {@link LakeSink}) and its readers (the aggregate
  * backfill) alike: Hive-style partitions by event type and event time (UTC), {@code
@@ -49,8 +48,13 @@ public final class LakeLayout {
     /** The partition an event belongs to: {@code type=<type>/dt=<yyyy-MM-dd>/hour=<HH>}. */
     public static String partition(Event event) {
         ZonedDateTime t = event.getTime().atZone(ZoneOffset.UTC);
-        StringBuilder b = new StringBuilder(48).append(TYPE).append(event.getType()).append('/').append(DAY)
-                .append(t.getYear()).append('-');
+        StringBuilder b = new StringBuilder(48)
+                .append(TYPE)
+                .append(event.getType())
+                .append('/')
+                .append(DAY)
+                .append(t.getYear())
+                .append('-');
         pad(b, t.getMonthValue()).append('-');
         pad(b, t.getDayOfMonth()).append('/').append(HOUR);
         return pad(b, t.getHour()).toString();
@@ -73,7 +77,9 @@ public final class LakeLayout {
             throw new IllegalArgumentException(root + " does not exist");
         }
         List<String> days = new ArrayList<>();
-        LocalDate last = Instant.ofEpochMilli(to.toEpochMilli() - 1).atZone(ZoneOffset.UTC).toLocalDate();
+        LocalDate last = Instant.ofEpochMilli(to.toEpochMilli() - 1)
+                .atZone(ZoneOffset.UTC)
+                .toLocalDate();
         for (LocalDate d = from.atZone(ZoneOffset.UTC).toLocalDate(); !d.isAfter(last); d = d.plusDays(1)) {
             days.add(DAY + d);
         }
@@ -104,7 +110,8 @@ public final class LakeLayout {
     /** The events of every Parquet file under {@code dirs}, as a bounded stream. */
     public static DataStream<Event> events(StreamExecutionEnvironment env, List<Path> dirs) {
         FileSource<GenericRecord> files = FileSource.forRecordStreamFormat(
-                AvroParquetReaders.forGenericRecord(Event.getClassSchema()), dirs.toArray(Path[]::new)).build();
+                        AvroParquetReaders.forGenericRecord(Event.getClassSchema()), dirs.toArray(Path[]::new))
+                .build();
         return env.fromSource(files, WatermarkStrategy.noWatermarks(), "lake")
                 .map(new ToEvent(), new AvroTypeInfo<>(Event.class))
                 .name("lake rows to events");
@@ -158,8 +165,7 @@ public final class LakeLayout {
          * Settings without Hadoop's default resources: {@code new Configuration()} parses core-default.xml and
          * core-site.xml, for every part file (profiled at 3% of the ingest job's time).
          */
-        private static final ThreadLocal<Configuration> CONF =
-                ThreadLocal.withInitial(() -> new Configuration(false));
+        private static final ThreadLocal<Configuration> CONF = ThreadLocal.withInitial(() -> new Configuration(false));
 
         @Override
         public ParquetWriter<Event> createWriter(OutputFile out) throws IOException {

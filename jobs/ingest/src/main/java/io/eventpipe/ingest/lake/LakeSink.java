@@ -18,7 +18,9 @@ public final class LakeSink {
         return FileSink.forBulkFormat(new Path(root), LakeLayout.writer())
                 .withBucketAssigner(LakeLayout.partitions())
                 .withRollingPolicy(OnCheckpointRollingPolicy.build())
-                .withOutputFileConfig(OutputFileConfig.builder().withPartPrefix("part").withPartSuffix(".parquet")
+                .withOutputFileConfig(OutputFileConfig.builder()
+                        .withPartPrefix("part")
+                        .withPartSuffix(".parquet")
                         .build())
                 .build();
     }

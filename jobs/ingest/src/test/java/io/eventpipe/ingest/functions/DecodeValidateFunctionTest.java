@@ -1,33 +1,31 @@
 package io.eventpipe.ingest.functions;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.eventpipe.common.deadletter.DeadLetter;
 import io.eventpipe.common.deadletter.DeadLetterArchive;
 import io.eventpipe.common.deadletter.DeadLetterLimit;
-import io.eventpipe.common.kafka.RawRecord;
 import io.eventpipe.common.deadletter.Reason;
-import io.eventpipe.localkit.generate.EventGenerator;
-import io.eventpipe.localkit.generate.GeneratedRecord;
+import io.eventpipe.common.kafka.RawRecord;
 import io.eventpipe.common.serde.EventFormat;
 import io.eventpipe.common.validate.PayloadContracts;
 import io.eventpipe.common.validate.ValidationRules;
+import io.eventpipe.localkit.generate.EventGenerator;
+import io.eventpipe.localkit.generate.GeneratedRecord;
 import io.eventpipe.schema.Event;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.Test;
-
-import java.security.MessageDigest;
-import java.time.Duration;
-import java.util.Arrays;
-import java.util.HexFormat;
-import java.util.Random;
-import java.util.ArrayList;
-import java.util.EnumMap;
-import java.util.EnumSet;
-import java.util.List;
-import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 class DecodeValidateFunctionTest {
     private static final ValidationRules RULES =
@@ -37,22 +35,23 @@ class DecodeValidateFunctionTest {
 
     @Test
     void everyBadKindGoesToTheSideOutputWithItsReasonAndNothingIsLost() throws Exception {
-        EventGenerator gen = new EventGenerator(new EventGenerator.Settings(EventFormat.AVRO, 0.1, 0.05,
-                EventGenerator.BAD_KINDS, 5000, 7L));
+        EventGenerator gen = new EventGenerator(
+                new EventGenerator.Settings(EventFormat.AVRO, 0.1, 0.05, EventGenerator.BAD_KINDS, 5000, 7L));
         long now = 1_800_000_000_000L;
         List<GeneratedRecord> records = new ArrayList<>();
         for (int i = 0; i < 2000; i++) {
             records.add(gen.next(now + i));
         }
-        try (OneInputStreamOperatorTestHarness<RawRecord, Event> h =
-                     ProcessFunctionTestHarnesses.forProcessFunction(new DecodeValidateFunction(RULES, PayloadContracts.Texts.builtIn(), LIMIT))) {
+        try (OneInputStreamOperatorTestHarness<RawRecord, Event> h = ProcessFunctionTestHarnesses.forProcessFunction(
+                new DecodeValidateFunction(RULES, PayloadContracts.Texts.builtIn(), LIMIT))) {
             for (int i = 0; i < records.size(); i++) {
                 GeneratedRecord r = records.get(i);
                 h.processElement(new RawRecord(r.key(), r.value(), "events", 0, i, r.timestamp()), r.timestamp());
             }
             List<Event> out = h.extractOutputValues();
             List<DeadLetter> dead = h.getSideOutput(DecodeValidateFunction.DEAD_LETTERS).stream()
-                    .map(StreamRecord::getValue).toList();
+                    .map(StreamRecord::getValue)
+                    .toList();
 
             Map<Reason, Integer> expectedReasons = new EnumMap<>(Reason.class);
             List<String> expectedIds = new ArrayList<>();
@@ -86,20 +85,22 @@ class DecodeValidateFunctionTest {
         Arrays.fill(key, (byte) 'k');
         new Random(1).nextBytes(value);
         long ts = 1_800_000_000_000L; // 2027-01-15
-        try (OneInputStreamOperatorTestHarness<RawRecord, Event> h =
-                     ProcessFunctionTestHarnesses.forProcessFunction(new DecodeValidateFunction(RULES, PayloadContracts.Texts.builtIn(), LIMIT))) {
+        try (OneInputStreamOperatorTestHarness<RawRecord, Event> h = ProcessFunctionTestHarnesses.forProcessFunction(
+                new DecodeValidateFunction(RULES, PayloadContracts.Texts.builtIn(), LIMIT))) {
             h.processElement(new RawRecord(key, value, "events", 3, 42, ts), ts);
 
             assertThat(h.extractOutputValues()).isEmpty();
             List<DeadLetter> archived = h.getSideOutput(DeadLetterArchive.ARCHIVE).stream()
-                    .map(StreamRecord::getValue).toList();
+                    .map(StreamRecord::getValue)
+                    .toList();
             assertThat(archived).singleElement().satisfies(d -> {
                 assertThat(d.key).isEqualTo(key);
                 assertThat(d.value).isEqualTo(value);
                 assertThat(d.reason).isEqualTo(Reason.TOO_LARGE);
             });
             List<DeadLetter> dead = h.getSideOutput(DecodeValidateFunction.DEAD_LETTERS).stream()
-                    .map(StreamRecord::getValue).toList();
+                    .map(StreamRecord::getValue)
+                    .toList();
             assertThat(dead).singleElement().satisfies(d -> {
                 assertThat(d.cut).isTrue();
                 assertThat(d.size()).isEqualTo(8192);
@@ -107,8 +108,9 @@ class DecodeValidateFunctionTest {
                 assertThat(d.value).isEqualTo(Arrays.copyOf(value, 8192 - DeadLetterLimit.MAX_CUT_KEY_BYTES));
                 assertThat(d.originalKeyBytes).isEqualTo(3000);
                 assertThat(d.originalValueBytes).isEqualTo(20_000);
-                assertThat(d.valueSha256).isEqualTo(
-                        HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(value)));
+                assertThat(d.valueSha256)
+                        .isEqualTo(HexFormat.of()
+                                .formatHex(MessageDigest.getInstance("SHA-256").digest(value)));
                 assertThat(d.archive).isEqualTo("file:///lake/_dead_letters/dt=2027-01-15/");
                 assertThat(d.offset).isEqualTo(42);
                 assertThat(d.partition).isEqualTo(3);

@@ -1,6 +1,10 @@
 package io.eventpipe.ingest.functions;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.eventpipe.schema.Event;
+import java.time.Duration;
+import java.time.Instant;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
@@ -11,11 +15,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.time.Duration;
-import java.time.Instant;
-
-import static org.assertj.core.api.Assertions.assertThat;
-
 class DedupFunctionTest {
     private static final Duration TTL = Duration.ofHours(24);
     private static final long T0 = Instant.parse("2026-11-27T10:00:00Z").toEpochMilli();
@@ -23,14 +22,19 @@ class DedupFunctionTest {
     private KeyedOneInputStreamOperatorTestHarness<String, Event, Event> harness;
 
     static Event event(String id) {
-        return Event.newBuilder().setId(id).setTime(Instant.ofEpochMilli(T0)).setType("page.viewed")
-                .setSource("web").setPayload("{}").build();
+        return Event.newBuilder()
+                .setId(id)
+                .setTime(Instant.ofEpochMilli(T0))
+                .setType("page.viewed")
+                .setSource("web")
+                .setPayload("{}")
+                .build();
     }
 
     @BeforeEach
     void setUp() throws Exception {
-        harness = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new DedupFunction(TTL)),
-                Event::getId, Types.STRING);
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new DedupFunction(TTL)), Event::getId, Types.STRING);
         harness.open();
         harness.setStateTtlProcessingTime(T0);
         harness.setProcessingTime(T0);
@@ -51,8 +55,9 @@ class DedupFunctionTest {
         assertThat(harness.extractOutputValues()).extracting(Event::getId).containsExactly("a");
         var backend = ((AbstractStreamOperator<?>) harness.getOperator()).<String>getKeyedStateBackend();
         backend.setCurrentKey("a");
-        DedupEntry entry = backend.getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
-                DedupFunction.stateDescriptor(TTL)).value();
+        DedupEntry entry = backend.getPartitionedState(
+                        VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE, DedupFunction.stateDescriptor(TTL))
+                .value();
         assertThat(entry.firstSeenAt).isEqualTo(T0);
     }
 
@@ -97,8 +102,8 @@ class DedupFunctionTest {
         var snapshot = harness.snapshot(1L, T0);
         harness.close();
 
-        harness = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new DedupFunction(TTL)),
-                Event::getId, Types.STRING);
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new DedupFunction(TTL)), Event::getId, Types.STRING);
         harness.setStateTtlProcessingTime(T0 + 1000);
         harness.initializeState(snapshot);
         harness.open();

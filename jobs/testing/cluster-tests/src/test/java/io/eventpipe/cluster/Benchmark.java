@@ -1,29 +1,18 @@
 package io.eventpipe.cluster;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.eventpipe.common.deadletter.Reason;
 import io.eventpipe.common.serde.EventFormat;
+import io.eventpipe.localkit.generate.EventGenerator;
+import io.eventpipe.localkit.generate.GeneratedRecord;
 import io.eventpipe.testkit.KafkaBrokerProcess;
 import io.eventpipe.testkit.PostgresExtension;
 import io.eventpipe.testkit.cluster.FlinkStandaloneCluster;
 import io.eventpipe.testkit.cluster.StandaloneClusterExtension;
-import io.eventpipe.localkit.generate.EventGenerator;
-import io.eventpipe.localkit.generate.GeneratedRecord;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ReplicaInfo;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -43,8 +32,18 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ReplicaInfo;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The benchmark behind {@code ./eventpipe bench}; not part of the test run (failsafe runs only {@code *IT}). In one
@@ -71,8 +70,7 @@ class Benchmark {
     private static final String INPUT = "bench.events";
 
     @RegisterExtension
-    static final StandaloneClusterExtension FLINK = new StandaloneClusterExtension(
-            Benchmark::clusterConfig);
+    static final StandaloneClusterExtension FLINK = new StandaloneClusterExtension(Benchmark::clusterConfig);
 
     /**
      * One TaskManager with 2 slots; the REST API's metrics fresh every 500 ms (10 s by default), for the rate
@@ -80,8 +78,8 @@ class Benchmark {
      * there at the end.
      */
     private static Map<String, String> clusterConfig() {
-        Map<String, String> c = new LinkedHashMap<>(Map.of("taskmanager.numberOfTaskSlots", "2",
-                "metrics.fetcher.update-interval", "500"));
+        Map<String, String> c = new LinkedHashMap<>(
+                Map.of("taskmanager.numberOfTaskSlots", "2", "metrics.fetcher.update-interval", "500"));
         String jfr = System.getProperty("bench.jfr");
         if (jfr != null) {
             c.put("env.java.opts.taskmanager", "-XX:StartFlightRecording=name=bench,settings=profile");
@@ -96,12 +94,17 @@ class Benchmark {
     Path tmp;
 
     private final long events = Long.getLong("bench.events", 1_000_000);
-    private final Set<String> only = Arrays.stream(System.getProperty("bench.only", "").split(","))
-            .map(String::strip).filter(s -> !s.isEmpty()).collect(Collectors.toSet());
+    private final Set<String> only = Arrays.stream(
+                    System.getProperty("bench.only", "").split(","))
+            .map(String::strip)
+            .filter(s -> !s.isEmpty())
+            .collect(Collectors.toSet());
     private final int latencySeconds = Integer.getInteger("bench.latency.seconds", 30);
     /** Runs of each pass-through and ingest configuration; the best counts (the first also warms the JIT). */
     private final int repeat = Integer.getInteger("bench.repeat", 2);
-    private final Path out = Path.of(System.getProperty("bench.out", "target/bench")).toAbsolutePath();
+
+    private final Path out =
+            Path.of(System.getProperty("bench.out", "target/bench")).toAbsolutePath();
     private final ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final List<Result> results = new ArrayList<>();
@@ -146,7 +149,11 @@ class Benchmark {
             // the main configuration with a new transactional id per checkpoint (sink.transaction-naming:
             // incrementing), against the default pooled ids
             if (wanted("ingest exactly-once rocksdb lake incrementing")) {
-                ingest("ingest exactly-once rocksdb lake incrementing", "exactly-once", "rocksdb", true,
+                ingest(
+                        "ingest exactly-once rocksdb lake incrementing",
+                        "exactly-once",
+                        "rocksdb",
+                        true,
                         "incrementing");
             }
             if (main != null && wanted("aggregate")) {
@@ -165,8 +172,14 @@ class Benchmark {
     private void add(Result r) {
         results.add(r);
         if (!Double.isNaN(r.eventsPerSecond())) {
-            say("%s: %,.0f events/s%s", r.name(), r.eventsPerSecond(), rawConsume == 0 ? ""
-                    : String.format(Locale.ROOT, " (%.1f%% of raw consume)", 100 * r.eventsPerSecond() / rawConsume));
+            say(
+                    "%s: %,.0f events/s%s",
+                    r.name(),
+                    r.eventsPerSecond(),
+                    rawConsume == 0
+                            ? ""
+                            : String.format(
+                                    Locale.ROOT, " (%.1f%% of raw consume)", 100 * r.eventsPerSecond() / rawConsume));
         }
     }
 
@@ -181,8 +194,8 @@ class Benchmark {
         // 10% duplicates, 1% bad records spread over every bad kind but TOO_LARGE (whose records are 1 MB)
         Set<Reason> kinds = EnumSet.copyOf(EventGenerator.BAD_KINDS);
         kinds.remove(Reason.TOO_LARGE);
-        EventGenerator gen = new EventGenerator(new EventGenerator.Settings(EventFormat.AVRO, 0.10,
-                0.01 / kinds.size(), kinds, 0, seed));
+        EventGenerator gen = new EventGenerator(
+                new EventGenerator.Settings(EventFormat.AVRO, 0.10, 0.01 / kinds.size(), kinds, 0, seed));
         List<GeneratedRecord> records = new ArrayList<>((int) n);
         for (long i = 0; i < n; i++) {
             records.add(gen.next(now));
@@ -204,12 +217,14 @@ class Benchmark {
         long sendingNanos = 0;
         long now = System.currentTimeMillis();
         try (KafkaProducer<byte[], byte[]> producer =
-                     new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+                new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
             for (long done = 0, chunk = 0; done < events; chunk++) {
                 List<GeneratedRecord> records = generate(Math.min(1_000_000, events - done), 1 + chunk, now);
-                cleanExpected += records.stream().filter(r -> r.expected() == GeneratedRecord.Expected.CLEAN)
+                cleanExpected += records.stream()
+                        .filter(r -> r.expected() == GeneratedRecord.Expected.CLEAN)
                         .count();
-                deadExpected += records.stream().filter(r -> r.expected() == GeneratedRecord.Expected.DEAD_LETTER)
+                deadExpected += records.stream()
+                        .filter(r -> r.expected() == GeneratedRecord.Expected.DEAD_LETTER)
                         .count();
                 bytes += records.stream().mapToLong(GeneratedRecord::size).sum();
                 long start = System.nanoTime();
@@ -230,8 +245,11 @@ class Benchmark {
         facts.put("duplicates", events - cleanExpected - deadExpected);
         facts.put("averageRecordBytes", bytes / events);
         double seconds = sendingNanos / 1e9;
-        add(new Result("raw produce", "plain KafkaProducer, acks=all, to " + PARTITIONS + " partitions",
-                events / seconds, Map.of("seconds", Math.round(seconds * 10) / 10.0, "bytes", bytes)));
+        add(new Result(
+                "raw produce",
+                "plain KafkaProducer, acks=all, to " + PARTITIONS + " partitions",
+                events / seconds,
+                Map.of("seconds", Math.round(seconds * 10) / 10.0, "bytes", bytes)));
         say("loaded %,d records (%,d bytes) in %.1f s of sending", events, bytes, seconds);
     }
 
@@ -245,26 +263,46 @@ class Benchmark {
         double bestOverall = 0;
         for (int pass = 0; pass < 3; pass++) {
             Map<String, String> stats = consumerPerformance(pass);
-            assertThat(Long.parseLong(stats.get("data.consumed.in.nMsg"))).as("records ConsumerPerformance read")
+            assertThat(Long.parseLong(stats.get("data.consumed.in.nMsg")))
+                    .as("records ConsumerPerformance read")
                     .isEqualTo(events);
             best = Math.max(best, Double.parseDouble(stats.get("fetch.nMsg.sec")));
             bestOverall = Math.max(bestOverall, Double.parseDouble(stats.get("nMsg.sec")));
         }
         rawConsume = best;
-        add(new Result("raw consume", "Kafka's ConsumerPerformance, best of 3: records/s once its group is joined",
-                best, Map.of("withGroupJoin", Math.round(bestOverall))));
+        add(new Result(
+                "raw consume",
+                "Kafka's ConsumerPerformance, best of 3: records/s once its group is joined",
+                best,
+                Map.of("withGroupJoin", Math.round(bestOverall))));
     }
 
     private Map<String, String> consumerPerformance(int pass) throws Exception {
-        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g",
-                "-cp", System.getProperty("java.class.path"), "org.apache.kafka.tools.ConsumerPerformance",
-                "--bootstrap-server", kafka.bootstrapServers(), "--topic", INPUT, "--messages",
-                Long.toString(events), "--group", "bench-consumer-performance-" + pass, "--timeout", "120000");
+        List<String> cmd = List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx1g",
+                "-cp",
+                System.getProperty("java.class.path"),
+                "org.apache.kafka.tools.ConsumerPerformance",
+                "--bootstrap-server",
+                kafka.bootstrapServers(),
+                "--topic",
+                INPUT,
+                "--messages",
+                Long.toString(events),
+                "--group",
+                "bench-consumer-performance-" + pass,
+                "--timeout",
+                "120000");
         Path log = tmp.resolve("consumer-performance-" + pass + ".log");
         Process p = new ProcessBuilder(cmd).redirectError(log.toFile()).start();
         String stdout = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(5, TimeUnit.MINUTES)).as("ConsumerPerformance ends").isTrue();
-        assertThat(p.exitValue()).as("ConsumerPerformance: %s%n%s", stdout, Files.readString(log)).isZero();
+        assertThat(p.waitFor(5, TimeUnit.MINUTES))
+                .as("ConsumerPerformance ends")
+                .isTrue();
+        assertThat(p.exitValue())
+                .as("ConsumerPerformance: %s%n%s", stdout, Files.readString(log))
+                .isZero();
         List<String> lines = stdout.lines().map(String::strip).toList();
         for (int i = 0; i + 1 < lines.size(); i++) {
             if (lines.get(i).startsWith("start.time")) {
@@ -283,7 +321,8 @@ class Benchmark {
     /** Assigns every partition of {@code topic} to the consumer, at its beginning; returns the partitions. */
     private static List<TopicPartition> fromStart(KafkaConsumer<byte[], byte[]> c, String topic) {
         List<TopicPartition> parts = c.partitionsFor(topic).stream()
-                .map(i -> new TopicPartition(topic, i.partition())).toList();
+                .map(i -> new TopicPartition(topic, i.partition()))
+                .toList();
         c.assign(parts);
         c.seekToBeginning(parts);
         return parts;
@@ -298,7 +337,7 @@ class Benchmark {
         p.setProperty("max.partition.fetch.bytes", "16777216");
         long n = 0;
         try (KafkaConsumer<byte[], byte[]> c =
-                     new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+                new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> parts = fromStart(c, topic);
             Map<TopicPartition, Long> end = c.endOffsets(parts);
             while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
@@ -323,30 +362,46 @@ class Benchmark {
 
     /** The attempt with the highest rate, with every attempt's rate in its details. */
     private static Result best(List<Result> attempts) {
-        Result best = attempts.stream().max(java.util.Comparator.comparingDouble(Result::eventsPerSecond))
+        Result best = attempts.stream()
+                .max(java.util.Comparator.comparingDouble(Result::eventsPerSecond))
                 .orElseThrow();
         Map<String, Object> d = new LinkedHashMap<>(best.details());
-        d.put("attempts", attempts.stream().map(a -> Math.round(a.eventsPerSecond())).toList());
+        d.put(
+                "attempts",
+                attempts.stream().map(a -> Math.round(a.eventsPerSecond())).toList());
         return new Result(best.name(), best.description(), best.eventsPerSecond(), d);
     }
 
     private Result passThrough(String delivery, int attempt) throws Exception {
         String name = "bench-passthrough-" + attempt;
         kafka.createTopic(name + ".out", PARTITIONS, Map.of());
-        String job = cluster.submit(FlinkStandaloneCluster.jobJar("passthrough"), "--bootstrap-servers",
-                kafka.bootstrapServers(), "--input", INPUT, "--output", name + ".out", "--name", name, "--delivery",
-                delivery, "--parallelism", "2");
+        String job = cluster.submit(
+                FlinkStandaloneCluster.jobJar("passthrough"),
+                "--bootstrap-servers",
+                kafka.bootstrapServers(),
+                "--input",
+                INPUT,
+                "--output",
+                name + ".out",
+                "--name",
+                name,
+                "--delivery",
+                delivery,
+                "--parallelism",
+                "2");
         Rate rate = measure(job, events);
         cluster.awaitCheckpoints(job, 1);
         long copied = count(name + ".out", true);
         cluster.cli("cancel", job);
-        return new Result("pass-through " + delivery, "Kafka source to Kafka sink, no decoding, no state",
-                rate.sustained(), details(rate, Map.of("outputExact", copied == events)));
+        return new Result(
+                "pass-through " + delivery,
+                "Kafka source to Kafka sink, no decoding, no state",
+                rate.sustained(),
+                details(rate, Map.of("outputExact", copied == events)));
     }
 
     /** Runs the shaded ingest job over the loaded topic {@code bench.repeat} times; returns a clean topic. */
-    private String ingest(String title, String delivery, String backend, boolean lake, String naming)
-            throws Exception {
+    private String ingest(String title, String delivery, String backend, boolean lake, String naming) throws Exception {
         List<Result> attempts = new ArrayList<>();
         for (int attempt = 1; attempt <= repeat; attempt++) {
             attempts.add(ingest(title, delivery, backend, lake, naming, attempt));
@@ -363,16 +418,20 @@ class Benchmark {
         }
         Path lakeDir = tmp.resolve(name + "-lake");
         Path config = tmp.resolve(name + ".yaml");
-        Files.writeString(config, jobConfig(name, backend)
-                + "sink:\n  delivery-guarantee: " + delivery + "\n  transaction-naming: " + naming + "\n"
-                + "source:\n  starting-offsets: earliest\n"
-                + "topics:\n  input: " + INPUT + "\n  clean: " + name + ".clean\n  dlq: " + name + ".dlq\n"
-                + "lake:\n  enabled: " + lake + "\n  path: " + lakeDir.toUri() + "\n"
-                + "sink.dlq.archive-path: " + tmp.resolve(name + "-dead-letters").toUri() + "\n");
+        Files.writeString(
+                config,
+                jobConfig(name, backend)
+                        + "sink:\n  delivery-guarantee: " + delivery + "\n  transaction-naming: " + naming + "\n"
+                        + "source:\n  starting-offsets: earliest\n"
+                        + "topics:\n  input: " + INPUT + "\n  clean: " + name + ".clean\n  dlq: " + name + ".dlq\n"
+                        + "lake:\n  enabled: " + lake + "\n  path: " + lakeDir.toUri() + "\n"
+                        + "sink.dlq.archive-path: "
+                        + tmp.resolve(name + "-dead-letters").toUri() + "\n");
         String job = cluster.submit(FlinkStandaloneCluster.jobJar("ingest"), "--config", config.toString());
         Rate rate = measure(job, events);
         cluster.awaitCheckpoints(job, 1);
-        JsonNode checkpoint = cluster.get("/jobs/" + job + "/checkpoints").path("latest").path("completed");
+        JsonNode checkpoint =
+                cluster.get("/jobs/" + job + "/checkpoints").path("latest").path("completed");
         long clean = count(name + ".clean", true);
         long dead = count(name + ".dlq", true);
         cluster.cli("cancel", job);
@@ -391,19 +450,26 @@ class Benchmark {
         if (delivery.equals("exactly-once")) {
             // the brokers keep state for every transactional id until it expires (7 days by default)
             try (var admin = kafka.admin()) {
-                more.put("transactionalIds", admin.listTransactions().all().get(1, TimeUnit.MINUTES).stream()
-                        .filter(t -> t.transactionalId().startsWith(name + "-")).count());
+                more.put(
+                        "transactionalIds",
+                        admin.listTransactions().all().get(1, TimeUnit.MINUTES).stream()
+                                .filter(t -> t.transactionalId().startsWith(name + "-"))
+                                .count());
             }
         }
-        return new Result(title, "decode, validate, contracts, dedup, clean + dead-letter sinks"
-                + (lake ? ", lake" : ""), rate.sustained(), details(rate, more));
+        return new Result(
+                title,
+                "decode, validate, contracts, dedup, clean + dead-letter sinks" + (lake ? ", lake" : ""),
+                rate.sustained(),
+                details(rate, more));
     }
 
     /** What every job config of the benchmark starts with: the broker, the name, parallelism 2, checkpoints. */
     private String jobConfig(String name, String backend) {
         return "kafka:\n  bootstrap-servers: " + kafka.bootstrapServers() + "\n"
                 + "job:\n  name: " + name + "\n  parallelism: 2\n"
-                + "checkpoint:\n  interval: 10s\n  dir: " + tmp.resolve(name + "-checkpoints").toUri() + "\n"
+                + "checkpoint:\n  interval: 10s\n  dir: "
+                + tmp.resolve(name + "-checkpoints").toUri() + "\n"
                 + "state:\n  backend: " + backend + "\n";
     }
 
@@ -413,19 +479,25 @@ class Benchmark {
             kafka.createTopic(name + t, PARTITIONS, Map.of());
         }
         Path config = tmp.resolve(name + ".yaml");
-        Files.writeString(config, jobConfig(name, "rocksdb")
-                + "source:\n  starting-offsets: earliest\n"
-                + "topics:\n  clean: " + cleanTopic + "\n  results: " + name + ".stats\n  late: " + name
-                + ".late\n  dlq: " + name + ".dlq\n"
-                + "aggregate:\n  metrics:\n    order.created: sum(amount), min(amount), max(amount)\n"
-                + "    payment.captured: sum(amount)\n"
-                + "postgres:\n  url: " + PG.createDatabase("bench") + "\n  user: " + PG.user() + "\n"
-                + "sink.dlq.archive-path: " + tmp.resolve(name + "-dead-letters").toUri() + "\n");
+        Files.writeString(
+                config,
+                jobConfig(name, "rocksdb")
+                        + "source:\n  starting-offsets: earliest\n"
+                        + "topics:\n  clean: " + cleanTopic + "\n  results: " + name + ".stats\n  late: " + name
+                        + ".late\n  dlq: " + name + ".dlq\n"
+                        + "aggregate:\n  metrics:\n    order.created: sum(amount), min(amount), max(amount)\n"
+                        + "    payment.captured: sum(amount)\n"
+                        + "postgres:\n  url: " + PG.createDatabase("bench") + "\n  user: " + PG.user() + "\n"
+                        + "sink.dlq.archive-path: "
+                        + tmp.resolve(name + "-dead-letters").toUri() + "\n");
         String job = cluster.submit(FlinkStandaloneCluster.jobJar("aggregate"), "--config", config.toString());
         Rate rate = measure(job, cleanExpected);
         cluster.cli("cancel", job);
-        add(new Result("aggregate exactly-once rocksdb", "decode, 1-min windows per type and source, "
-                + "PostgreSQL upserts, results topic", rate.sustained(), details(rate, Map.of())));
+        add(new Result(
+                "aggregate exactly-once rocksdb",
+                "decode, 1-min windows per type and source, " + "PostgreSQL upserts, results topic",
+                rate.sustained(),
+                details(rate, Map.of())));
     }
 
     /**
@@ -435,18 +507,24 @@ class Benchmark {
      * JobManager, restarted in place.
      */
     private void latency(String delivery) throws Exception {
-        double max = results.stream().filter(r -> r.name().equals("ingest " + delivery + " rocksdb lake"))
-                .mapToDouble(Result::eventsPerSecond).findFirst().orElse(10_000);
+        double max = results.stream()
+                .filter(r -> r.name().equals("ingest " + delivery + " rocksdb lake"))
+                .mapToDouble(Result::eventsPerSecond)
+                .findFirst()
+                .orElse(10_000);
         int rate = (int) Math.max(500, max / 2);
         String name = "bench-latency-" + delivery;
         for (String t : List.of(".events", ".clean", ".dlq")) {
             kafka.createTopic(name + t, PARTITIONS, Map.of());
         }
         Path config = tmp.resolve(name + ".yaml");
-        Files.writeString(config, jobConfig(name, "rocksdb")
-                + "sink:\n  delivery-guarantee: " + delivery + "\n"
-                + "topics:\n  input: " + name + ".events\n  clean: " + name + ".clean\n  dlq: " + name + ".dlq\n"
-                + "lake:\n  path: " + tmp.resolve(name + "-lake").toUri() + "\n");
+        Files.writeString(
+                config,
+                jobConfig(name, "rocksdb")
+                        + "sink:\n  delivery-guarantee: " + delivery + "\n"
+                        + "topics:\n  input: " + name + ".events\n  clean: " + name + ".clean\n  dlq: " + name
+                        + ".dlq\n"
+                        + "lake:\n  path: " + tmp.resolve(name + "-lake").toUri() + "\n");
         String job = cluster.submit(FlinkStandaloneCluster.jobJar("ingest"), "--config", config.toString());
         cluster.awaitRunning(job);
 
@@ -454,8 +532,8 @@ class Benchmark {
         List<Long> latencies = java.util.Collections.synchronizedList(new ArrayList<>());
         AtomicBoolean measuring = new AtomicBoolean(false);
         AtomicBoolean running = new AtomicBoolean(true);
-        Thread reader = new Thread(() -> readLatencies(name + ".clean", sentAt, latencies, measuring, running),
-                "bench-latency-reader");
+        Thread reader = new Thread(
+                () -> readLatencies(name + ".clean", sentAt, latencies, measuring, running), "bench-latency-reader");
         reader.start();
         Feed feed = new Feed(name + ".events", rate, sentAt);
         Thread feeder = new Thread(feed, "bench-latency-feed");
@@ -492,10 +570,10 @@ class Benchmark {
         more.put("p50Millis", sorted.get(sorted.size() / 2));
         more.put("p99Millis", sorted.get((int) Math.min(sorted.size() - 1, Math.round(sorted.size() * 0.99))));
         more.put("maxMillis", sorted.get(sorted.size() - 1));
-        add(new Result("latency " + delivery, "ingest rocksdb lake at " + rate + " events/s", Double.NaN,
-                more));
-        say("latency %s at %d events/s: p50 %d ms, p99 %d ms", delivery, rate, more.get("p50Millis"),
-                more.get("p99Millis"));
+        add(new Result("latency " + delivery, "ingest rocksdb lake at " + rate + " events/s", Double.NaN, more));
+        say(
+                "latency %s at %d events/s: p50 %d ms, p99 %d ms",
+                delivery, rate, more.get("p50Millis"), more.get("p99Millis"));
     }
 
     /**
@@ -514,9 +592,13 @@ class Benchmark {
             return Map.of();
         }
         durations.sort(null);
-        return Map.of("checkpointsInWindow", durations.size(),
-                "checkpointMedianMillis", durations.get(durations.size() / 2),
-                "checkpointMaxMillis", durations.get(durations.size() - 1));
+        return Map.of(
+                "checkpointsInWindow",
+                durations.size(),
+                "checkpointMedianMillis",
+                durations.get(durations.size() / 2),
+                "checkpointMaxMillis",
+                durations.get(durations.size() - 1));
     }
 
     /** Kills the TaskManager running the job's tasks (a spare waits) and measures until every task runs again. */
@@ -557,12 +639,16 @@ class Benchmark {
         throw new AssertionError("the job did not recover from " + fault + " within 3 minutes");
     }
 
-    private void readLatencies(String topic, Map<String, Long> sentAt, List<Long> latencies, AtomicBoolean measuring,
+    private void readLatencies(
+            String topic,
+            Map<String, Long> sentAt,
+            List<Long> latencies,
+            AtomicBoolean measuring,
             AtomicBoolean running) {
         Properties p = kafka.clientConfig();
         p.setProperty("isolation.level", "read_committed");
         try (KafkaConsumer<byte[], byte[]> c =
-                     new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+                new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             fromStart(c, topic);
             while (running.get()) {
                 for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(100))) {
@@ -600,7 +686,7 @@ class Benchmark {
             long start = System.nanoTime();
             long sent = 0;
             try (KafkaProducer<byte[], byte[]> producer =
-                         new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+                    new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
                 while (!stop) {
                     long due = (System.nanoTime() - start) * rate / 1_000_000_000L;
                     for (; sent < due; sent++) {
@@ -644,8 +730,12 @@ class Benchmark {
 
         private long[][] window() {
             long total = samples.get(samples.size() - 1)[1];
-            long[] from = samples.stream().filter(s -> s[1] >= total / 10).findFirst().orElseThrow();
-            long[] to = samples.stream().filter(s -> s[1] >= total * 9 / 10).findFirst().orElseThrow();
+            long[] from =
+                    samples.stream().filter(s -> s[1] >= total / 10).findFirst().orElseThrow();
+            long[] to = samples.stream()
+                    .filter(s -> s[1] >= total * 9 / 10)
+                    .findFirst()
+                    .orElseThrow();
             return new long[][] {from, to};
         }
     }
@@ -674,10 +764,13 @@ class Benchmark {
         String metric = null;
         String vertex = null;
         while (true) {
-            assertThat(System.nanoTime()).as("job %s read %d records in time", job, total).isLessThan(deadline);
+            assertThat(System.nanoTime())
+                    .as("job %s read %d records in time", job, total)
+                    .isLessThan(deadline);
             if (metric == null) {
-                assertThat(System.nanoTime() - start).as("the source's numRecordsIn metric of job %s appears "
-                        + "within a minute", job).isLessThan(TimeUnit.MINUTES.toNanos(1));
+                assertThat(System.nanoTime() - start)
+                        .as("the source's numRecordsIn metric of job %s appears " + "within a minute", job)
+                        .isLessThan(TimeUnit.MINUTES.toNanos(1));
                 for (JsonNode v : cluster.get("/jobs/" + job).path("vertices")) {
                     if (v.path("name").asText().startsWith("Source: ")) {
                         vertex = v.path("id").asText();
@@ -712,8 +805,8 @@ class Benchmark {
         long max = 0;
         try {
             for (JsonNode tm : cluster.get("/taskmanagers").path("taskmanagers")) {
-                for (JsonNode m : cluster.get("/taskmanagers/" + tm.path("id").asText()
-                        + "/metrics?get=Status.JVM.Memory.Heap.Used")) {
+                for (JsonNode m : cluster.get(
+                        "/taskmanagers/" + tm.path("id").asText() + "/metrics?get=Status.JVM.Memory.Heap.Used")) {
                     max = Math.max(max, (long) m.path("value").asDouble());
                 }
             }
@@ -736,7 +829,8 @@ class Benchmark {
         long broker = processCpuTicks(kafka.processHandle().pid());
         long machine = 0;
         try {
-            String[] cpu = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+            String[] cpu =
+                    Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
             for (int i = 1; i < cpu.length && i <= 8; i++) {
                 if (i != 4 && i != 5) { // idle and iowait
                     machine += Long.parseLong(cpu[i]);
@@ -791,9 +885,14 @@ class Benchmark {
         try (Admin admin = kafka.admin()) {
             long sum = 0;
             for (var dirs : admin.describeLogDirs(admin.describeCluster().nodes().get().stream()
-                    .map(n -> n.id()).toList()).allDescriptions().get().values()) {
+                            .map(n -> n.id())
+                            .toList())
+                    .allDescriptions()
+                    .get()
+                    .values()) {
                 for (var dir : dirs.values()) {
-                    for (Map.Entry<TopicPartition, ReplicaInfo> e : dir.replicaInfos().entrySet()) {
+                    for (Map.Entry<TopicPartition, ReplicaInfo> e :
+                            dir.replicaInfos().entrySet()) {
                         if (e.getKey().topic().equals(topic)) {
                             sum += e.getValue().size();
                         }
@@ -806,13 +905,15 @@ class Benchmark {
 
     private static long lakeBytes(Path lake) throws IOException {
         try (var files = Files.walk(lake)) {
-            return files.filter(f -> f.getFileName().toString().endsWith(".parquet")).mapToLong(f -> {
-                try {
-                    return Files.size(f);
-                } catch (IOException e) {
-                    return 0;
-                }
-            }).sum();
+            return files.filter(f -> f.getFileName().toString().endsWith(".parquet"))
+                    .mapToLong(f -> {
+                        try {
+                            return Files.size(f);
+                        } catch (IOException e) {
+                            return 0;
+                        }
+                    })
+                    .sum();
         }
     }
 
@@ -825,11 +926,18 @@ class Benchmark {
         Files.createDirectories(Path.of(dir));
         for (ProcessHandle h : cluster.taskManagerProcesses()) {
             Path file = Path.of(dir).toAbsolutePath().resolve("taskmanager-" + h.pid() + ".jfr");
-            Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
-                    Long.toString(h.pid()), "JFR.dump", "name=bench", "filename=" + file).redirectErrorStream(true)
+            Process p = new ProcessBuilder(
+                            Path.of(System.getProperty("java.home"), "bin", "jcmd")
+                                    .toString(),
+                            Long.toString(h.pid()),
+                            "JFR.dump",
+                            "name=bench",
+                            "filename=" + file)
+                    .redirectErrorStream(true)
                     .start();
             String outText = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(p.waitFor(2, TimeUnit.MINUTES) && p.exitValue() == 0).as("jcmd JFR.dump: %s", outText)
+            assertThat(p.waitFor(2, TimeUnit.MINUTES) && p.exitValue() == 0)
+                    .as("jcmd JFR.dump: %s", outText)
                     .isTrue();
             say("flight recording of TaskManager %d: %s", h.pid(), file);
         }
@@ -843,12 +951,16 @@ class Benchmark {
         m.put("cores", Runtime.getRuntime().availableProcessors());
         Path cpuinfo = Path.of("/proc/cpuinfo");
         if (Files.exists(cpuinfo)) {
-            Files.readAllLines(cpuinfo).stream().filter(l -> l.startsWith("model name")).findFirst()
+            Files.readAllLines(cpuinfo).stream()
+                    .filter(l -> l.startsWith("model name"))
+                    .findFirst()
                     .ifPresent(l -> m.put("cpu", l.substring(l.indexOf(':') + 1).strip()));
         }
         Path meminfo = Path.of("/proc/meminfo");
         if (Files.exists(meminfo)) {
-            Files.readAllLines(meminfo).stream().filter(l -> l.startsWith("MemTotal")).findFirst()
+            Files.readAllLines(meminfo).stream()
+                    .filter(l -> l.startsWith("MemTotal"))
+                    .findFirst()
                     .ifPresent(l -> m.put("memoryBytes", 1024 * Long.parseLong(l.replaceAll("[^0-9]", ""))));
         }
         m.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
@@ -860,24 +972,45 @@ class Benchmark {
         StringBuilder md = new StringBuilder();
         @SuppressWarnings("unchecked")
         Map<String, Object> machine = (Map<String, Object>) facts.get("machine");
-        md.append(String.format(Locale.ROOT, "Machine: %s cores (%s), %.0f GiB RAM, %s, %s%n",
-                machine.get("cores"), machine.getOrDefault("cpu", "unknown CPU"),
-                ((Number) machine.getOrDefault("memoryBytes", 0L)).doubleValue() / (1L << 30), machine.get("java"),
+        md.append(String.format(
+                Locale.ROOT,
+                "Machine: %s cores (%s), %.0f GiB RAM, %s, %s%n",
+                machine.get("cores"),
+                machine.getOrDefault("cpu", "unknown CPU"),
+                ((Number) machine.getOrDefault("memoryBytes", 0L)).doubleValue() / (1L << 30),
+                machine.get("java"),
                 machine.get("os")));
-        md.append(String.format(Locale.ROOT, "Input: %,d Avro events, %d bytes on average (%,d clean, %,d duplicates, "
+        md.append(String.format(
+                Locale.ROOT,
+                "Input: %,d Avro events, %d bytes on average (%,d clean, %,d duplicates, "
                         + "%,d bad), %d partitions; one TaskManager with 2 slots, parallelism 2, checkpoints every "
-                        + "10 s%n%n", events, facts.get("averageRecordBytes"), cleanExpected,
-                events - cleanExpected - deadExpected, deadExpected, PARTITIONS));
+                        + "10 s%n%n",
+                events,
+                facts.get("averageRecordBytes"),
+                cleanExpected,
+                events - cleanExpected - deadExpected,
+                deadExpected,
+                PARTITIONS));
         md.append("| run | events/s | of raw consume | notes |\n|---|---:|---:|---|\n");
         for (Result r : results) {
-            String rate = Double.isNaN(r.eventsPerSecond()) ? "" : String.format(Locale.ROOT, "%,.0f",
-                    r.eventsPerSecond());
-            String ratio = Double.isNaN(r.eventsPerSecond()) || rawConsume == 0 ? ""
+            String rate =
+                    Double.isNaN(r.eventsPerSecond()) ? "" : String.format(Locale.ROOT, "%,.0f", r.eventsPerSecond());
+            String ratio = Double.isNaN(r.eventsPerSecond()) || rawConsume == 0
+                    ? ""
                     : String.format(Locale.ROOT, "%.1f%%", 100 * r.eventsPerSecond() / rawConsume);
-            md.append("| ").append(r.name()).append(" | ").append(rate).append(" | ").append(ratio).append(" | ")
-                    .append(notes(r)).append(" |\n");
+            md.append("| ")
+                    .append(r.name())
+                    .append(" | ")
+                    .append(rate)
+                    .append(" | ")
+                    .append(ratio)
+                    .append(" | ")
+                    .append(notes(r))
+                    .append(" |\n");
         }
-        md.append(String.format(Locale.ROOT, "%nPeak TaskManager RSS over the whole run: %d MiB%n",
+        md.append(String.format(
+                Locale.ROOT,
+                "%nPeak TaskManager RSS over the whole run: %d MiB%n",
                 ((Number) facts.get("peakTaskManagerRssBytes")).longValue() >> 20));
         Files.createDirectories(out);
         String stamp = Instant.now().toString().replace(':', '-');
@@ -898,8 +1031,11 @@ class Benchmark {
             notes.add(Boolean.TRUE.equals(d.get("outputExact")) ? "outputs exact" : "OUTPUTS NOT EXACT " + d);
         }
         if (d.containsKey("checkpointMillis")) {
-            notes.add(String.format(Locale.ROOT, "checkpoint %d ms, state %s (incremental %s)",
-                    (Long) d.get("checkpointMillis"), mib(d.get("checkpointStateBytes")),
+            notes.add(String.format(
+                    Locale.ROOT,
+                    "checkpoint %d ms, state %s (incremental %s)",
+                    (Long) d.get("checkpointMillis"),
+                    mib(d.get("checkpointStateBytes")),
                     mib(d.get("checkpointedBytes"))));
         }
         if (d.containsKey("lakeBytes")) {
@@ -909,20 +1045,32 @@ class Benchmark {
             notes.add("clean topic " + mib(d.get("cleanTopicBytes")));
         }
         if (d.containsKey("taskManagerCpuMicrosPerRecord")) {
-            notes.add(String.format(Locale.ROOT, "CPU per event: TM %.1f µs, broker %.1f µs, machine %.1f µs",
-                    d.get("taskManagerCpuMicrosPerRecord"), d.get("brokerCpuMicrosPerRecord"),
+            notes.add(String.format(
+                    Locale.ROOT,
+                    "CPU per event: TM %.1f µs, broker %.1f µs, machine %.1f µs",
+                    d.get("taskManagerCpuMicrosPerRecord"),
+                    d.get("brokerCpuMicrosPerRecord"),
                     d.get("machineCpuMicrosPerRecord")));
         }
         if (d.containsKey("peakTaskManagerHeapBytes")) {
             notes.add("TM heap peak " + mib(d.get("peakTaskManagerHeapBytes")));
         }
         if (d.containsKey("p50Millis")) {
-            notes.add(String.format(Locale.ROOT, "p50 %d ms, p99 %d ms, max %d ms (%d samples)", d.get("p50Millis"),
-                    d.get("p99Millis"), d.get("maxMillis"), d.get("samples")));
+            notes.add(String.format(
+                    Locale.ROOT,
+                    "p50 %d ms, p99 %d ms, max %d ms (%d samples)",
+                    d.get("p50Millis"),
+                    d.get("p99Millis"),
+                    d.get("maxMillis"),
+                    d.get("samples")));
         }
         if (d.containsKey("checkpointsInWindow")) {
-            notes.add(String.format(Locale.ROOT, "%d checkpoints in the window, median %d ms, max %d ms",
-                    d.get("checkpointsInWindow"), d.get("checkpointMedianMillis"), d.get("checkpointMaxMillis")));
+            notes.add(String.format(
+                    Locale.ROOT,
+                    "%d checkpoints in the window, median %d ms, max %d ms",
+                    d.get("checkpointsInWindow"),
+                    d.get("checkpointMedianMillis"),
+                    d.get("checkpointMaxMillis")));
         }
         if (d.containsKey("withGroupJoin")) {
             notes.add(String.format(Locale.ROOT, "%,d records/s with its group join", d.get("withGroupJoin")));

@@ -1,22 +1,19 @@
 package io.eventpipe.cluster;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import io.eventpipe.common.deadletter.DeadLetterHeaders;
 import io.eventpipe.common.deadletter.Reason;
 import io.eventpipe.common.serde.EventFormat;
+import io.eventpipe.localkit.generate.AdversarialCorpus;
+import io.eventpipe.localkit.generate.EventGenerator;
+import io.eventpipe.localkit.generate.GeneratedRecord;
 import io.eventpipe.testkit.IngestExpectations;
 import io.eventpipe.testkit.KafkaBrokerProcess;
 import io.eventpipe.testkit.PostgresExtension;
 import io.eventpipe.testkit.cluster.FlinkStandaloneCluster;
 import io.eventpipe.testkit.cluster.StandaloneClusterExtension;
-import io.eventpipe.localkit.generate.AdversarialCorpus;
-import io.eventpipe.localkit.generate.EventGenerator;
-import io.eventpipe.localkit.generate.GeneratedRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,9 +30,11 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The chaos soak: both shaded jobs on the standalone cluster (real JobManager and TaskManager processes, the
@@ -90,6 +89,7 @@ class ChaosSoakIT {
     private final long seed = Long.getLong("soak.seed", System.nanoTime());
     /** {@code sink.transaction-naming} of both jobs. */
     private final String transactionNaming = System.getProperty("soak.transaction-naming", "pooling");
+
     private final List<String> report = Collections.synchronizedList(new ArrayList<>());
 
     @Test
@@ -97,9 +97,10 @@ class ChaosSoakIT {
         assertThat(kills).as("soak.kills").isPositive();
         assertThat(jobManagerKills).as("soak.jobmanager-kills").isNotNegative();
         assertThat(seconds).as("soak.seconds").isBetween(30, 3000);
-        say("soak: %d TaskManager kills, %d JobManager kills, a ZooKeeper, a broker and a database restart over %d s "
-                        + "at %d records/s, %s transactional ids, seed %d", kills, jobManagerKills, seconds, rate,
-                transactionNaming, seed);
+        say(
+                "soak: %d TaskManager kills, %d JobManager kills, a ZooKeeper, a broker and a database restart over %d s "
+                        + "at %d records/s, %s transactional ids, seed %d",
+                kills, jobManagerKills, seconds, rate, transactionNaming, seed);
         try (KafkaBrokerProcess kafka = KafkaBrokerProcess.start(tmp.resolve("kafka"))) {
             soak(kafka);
         }
@@ -120,7 +121,8 @@ class ChaosSoakIT {
         // a standby JobManager, as on a host of its own: it takes over when the leader dies
         cluster.startJobManager();
         String ingest = cluster.submit(FlinkStandaloneCluster.jobJar("ingest"), "--config", configs[0].toString());
-        String aggregate = cluster.submit(FlinkStandaloneCluster.jobJar("aggregate"), "--config", configs[1].toString());
+        String aggregate =
+                cluster.submit(FlinkStandaloneCluster.jobJar("aggregate"), "--config", configs[1].toString());
         cluster.awaitRunning(ingest);
         cluster.awaitRunning(aggregate);
         cluster.awaitCheckpoints(ingest, 1);
@@ -136,13 +138,13 @@ class ChaosSoakIT {
         }
         assertThat(feed.error.get()).as("the feed").isNull();
         List<GeneratedRecord> records = feed.sent;
-        say("fed %,d records (%,d of the adversarial corpus) in %d s", records.size(), feed.hostile.get(),
-                seconds);
+        say("fed %,d records (%,d of the adversarial corpus) in %d s", records.size(), feed.hostile.get(), seconds);
 
         long started = System.nanoTime();
         IngestExpectations expected = IngestExpectations.of(records, 1_048_576 - DeadLetterHeaders.MAX_OVERHEAD_BYTES);
         Path lake = tmp.resolve("lake");
-        await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(1))
+        await().atMost(Duration.ofMinutes(5))
+                .pollInterval(Duration.ofSeconds(1))
                 .until(() -> expected.reached(kafka, NAME + ".clean", NAME + ".dlq", lake));
         cluster.awaitRunning(ingest);
         cluster.awaitCheckpoints(ingest, 2);
@@ -153,7 +155,8 @@ class ChaosSoakIT {
         try (KafkaProducer<byte[], byte[]> p = kafka.producer()) {
             WindowRows.tick(p, NAME + ".clean", PARTITIONS, System.currentTimeMillis() + outOfOrderness() + MIN);
         }
-        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500))
+        await().atMost(Duration.ofMinutes(3))
+                .pollInterval(Duration.ofMillis(500))
                 .untilAsserted(() -> assertThat(WindowRows.read(url, PG.user())).isEqualTo(windows));
         cluster.awaitCheckpoints(aggregate, 2);
         assertThat(WindowRows.read(url, PG.user())).isEqualTo(windows);
@@ -161,10 +164,13 @@ class ChaosSoakIT {
         assertThat(kafka.readCommitted(NAME + ".agg-dlq")).isEmpty();
         assertThat(cluster.jobState(ingest)).isEqualTo("RUNNING");
         assertThat(cluster.jobState(aggregate)).isEqualTo("RUNNING");
-        say("checked exactly: %,d clean events in the clean topic and the lake, %,d dead letters (%,d cut and "
+        say(
+                "checked exactly: %,d clean events in the clean topic and the lake, %,d dead letters (%,d cut and "
                         + "archived whole), %,d window rows, no late or aggregate dead letter (%d s)",
-                expected.cleanIds().size(), expected.deadLetterCount(),
-                expected.archived().values().stream().mapToLong(Long::longValue).sum(), windows.size(),
+                expected.cleanIds().size(),
+                expected.deadLetterCount(),
+                expected.archived().values().stream().mapToLong(Long::longValue).sum(),
+                windows.size(),
                 TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started));
         cluster.cli("cancel", ingest);
         cluster.cli("cancel", aggregate);
@@ -176,8 +182,9 @@ class ChaosSoakIT {
      * only once the jobs have recovered from the one before. Prints each recovery time and, per kind of kill, the
      * worst beside its target.
      */
-    private void injectFaults(KafkaBrokerProcess kafka, FlinkStandaloneCluster cluster, List<String> jobs,
-            Random random) throws Exception {
+    private void injectFaults(
+            KafkaBrokerProcess kafka, FlinkStandaloneCluster cluster, List<String> jobs, Random random)
+            throws Exception {
         List<String> faults = new ArrayList<>();
         for (int i = 0; i < kills; i++) {
             faults.add("taskmanager");
@@ -209,8 +216,13 @@ class ChaosSoakIT {
                     int victim = cluster.busiestTaskManager();
                     String victimId = cluster.taskManagerId(victim);
                     cluster.killTaskManager(victim);
-                    ms = awaitRecovered(cluster, jobs, faultAt, TASK_MANAGER_DEADLINE,
-                            () -> !cluster.taskManagerIds().contains(victimId)) - faultAt;
+                    ms = awaitRecovered(
+                                    cluster,
+                                    jobs,
+                                    faultAt,
+                                    TASK_MANAGER_DEADLINE,
+                                    () -> !cluster.taskManagerIds().contains(victimId))
+                            - faultAt;
                     // as a supervisor would: a replacement, so that there is a spare TaskManager for the next kill
                     cluster.startTaskManager();
                     what = "kill -9 of a TaskManager running tasks, replaced";
@@ -254,7 +266,12 @@ class ChaosSoakIT {
                 }
             }
             recoveries.computeIfAbsent(kind, k -> new ArrayList<>()).add(ms);
-            say("fault %2d at %5.1f s: %-70s every task running %,6d ms %s", i + 1, (t0 - start) / 1e9, what, ms,
+            say(
+                    "fault %2d at %5.1f s: %-70s every task running %,6d ms %s",
+                    i + 1,
+                    (t0 - start) / 1e9,
+                    what,
+                    ms,
                     kind.endsWith("manager") ? "after the kill" : "after the restart");
         }
         report(recoveries, "taskmanager", "TaskManager kills", TASK_MANAGER_TARGET);
@@ -264,8 +281,9 @@ class ChaosSoakIT {
     private void report(Map<String, List<Long>> recoveries, String kind, String what, Duration target) {
         List<Long> times = recoveries.getOrDefault(kind, List.of());
         long worst = times.stream().mapToLong(Long::longValue).max().orElse(0);
-        say("%s: %d, recovery %s ms, worst %,d ms: target %d s %s", what, times.size(), times, worst,
-                target.toSeconds(), worst <= target.toMillis() ? "met" : "NOT met");
+        say(
+                "%s: %d, recovery %s ms, worst %,d ms: target %d s %s",
+                what, times.size(), times, worst, target.toSeconds(), worst <= target.toMillis() ? "met" : "NOT met");
     }
 
     /**
@@ -274,11 +292,18 @@ class ChaosSoakIT {
      * of every job runs, the latest switch to RUNNING of a task that restarted after the fault. Fails after
      * {@code deadline}, saying how long it waited.
      */
-    private static long awaitRecovered(FlinkStandaloneCluster cluster, List<String> jobs, long faultAt,
-            Duration deadline, Callable<Boolean> faultSeen) {
+    private static long awaitRecovered(
+            FlinkStandaloneCluster cluster,
+            List<String> jobs,
+            long faultAt,
+            Duration deadline,
+            Callable<Boolean> faultSeen) {
         AtomicLong recovered = new AtomicLong();
         await().alias("every task of both jobs running again within " + deadline.toSeconds() + " s of the fault")
-                .atMost(deadline).pollInterval(Duration.ofMillis(200)).ignoreExceptions().until(() -> {
+                .atMost(deadline)
+                .pollInterval(Duration.ofMillis(200))
+                .ignoreExceptions()
+                .until(() -> {
                     if (!faultSeen.call()) {
                         return false;
                     }
@@ -297,7 +322,9 @@ class ChaosSoakIT {
 
     /** Milliseconds from {@code startNanos} until every task of every job runs (after an outage, by this clock). */
     private static long awaitRunning(FlinkStandaloneCluster cluster, List<String> jobs, long startNanos) {
-        await().atMost(JOB_MANAGER_DEADLINE).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+        await().atMost(JOB_MANAGER_DEADLINE)
+                .pollInterval(Duration.ofMillis(200))
+                .ignoreExceptions()
                 .until(() -> jobs.stream().allMatch(job -> {
                     try {
                         return cluster.allTasksRunning(job);
@@ -326,8 +353,8 @@ class ChaosSoakIT {
         public void run() {
             Set<Reason> ordinary = EnumSet.copyOf(EventGenerator.BAD_KINDS);
             ordinary.remove(Reason.TOO_LARGE); // the corpus brings records over 1 MiB
-            EventGenerator gen = new EventGenerator(new EventGenerator.Settings(EventFormat.AVRO, 0.10, 0.005,
-                    ordinary, 0, random.nextLong()));
+            EventGenerator gen = new EventGenerator(
+                    new EventGenerator.Settings(EventFormat.AVRO, 0.10, 0.005, ordinary, 0, random.nextLong()));
             AdversarialCorpus corpus = new AdversarialCorpus(
                     new AdversarialCorpus.Settings(EventFormat.AVRO, 1_000_000, random.nextLong()));
             List<GeneratedRecord> pendingHostile = new ArrayList<>();
@@ -339,7 +366,8 @@ class ChaosSoakIT {
                     long now = System.currentTimeMillis();
                     if (second % 20 == 0) {
                         // a share of the corpus every 20 s, spread over the next 20 s (its LARGE kinds included)
-                        pendingHostile.addAll(corpus.generate(second == 0 ? corpus.kinds().size() : 200, now));
+                        pendingHostile.addAll(
+                                corpus.generate(second == 0 ? corpus.kinds().size() : 200, now));
                     }
                     int fromCorpus = Math.min(pendingHostile.size(), Math.max(1, pendingHostile.size() / 20));
                     List<GeneratedRecord> batch = new ArrayList<>(pendingHostile.subList(0, fromCorpus));
@@ -349,7 +377,8 @@ class ChaosSoakIT {
                         batch.add(gen.next(now));
                     }
                     for (GeneratedRecord r : batch) {
-                        p.send(new ProducerRecord<>(NAME + ".events", null, r.timestamp(), r.key(), r.value()),
+                        p.send(
+                                new ProducerRecord<>(NAME + ".events", null, r.timestamp(), r.key(), r.value()),
                                 (meta, e) -> {
                                     if (e != null) {
                                         error.compareAndSet(null, e);
@@ -378,21 +407,27 @@ class ChaosSoakIT {
                 + "state:\n  backend: rocksdb\n"
                 + "sink:\n  transaction-timeout: 5min\n  transaction-naming: " + transactionNaming + "\n";
         Path ingest = tmp.resolve("ingest.yaml");
-        Files.writeString(ingest, common
-                + "job:\n  name: " + NAME + "-ingest\n  parallelism: 2\n"
-                + "topics:\n  input: " + NAME + ".events\n  clean: " + NAME + ".clean\n  dlq: " + NAME + ".dlq\n"
-                + "lake:\n  path: " + tmp.resolve("lake").toUri() + "\n");
+        Files.writeString(
+                ingest,
+                common
+                        + "job:\n  name: " + NAME + "-ingest\n  parallelism: 2\n"
+                        + "topics:\n  input: " + NAME + ".events\n  clean: " + NAME + ".clean\n  dlq: " + NAME
+                        + ".dlq\n"
+                        + "lake:\n  path: " + tmp.resolve("lake").toUri() + "\n");
         Path aggregate = tmp.resolve("aggregate.yaml");
-        Files.writeString(aggregate, common
-                + "job:\n  name: " + NAME + "-aggregate\n  parallelism: 2\n"
-                + "topics:\n  clean: " + NAME + ".clean\n  results: " + NAME + ".stats\n  late: " + NAME
-                + ".late\n  dlq: " + NAME + ".agg-dlq\n"
-                // every window stays open until the final tick, so no event is late whatever the faults delay
-                + "source:\n  max-out-of-orderness: " + outOfOrderness() + "ms\n  idleness: 1s\n"
-                + "window:\n  size: 1min\n  allowed-lateness: 0s\n"
-                + "aggregate:\n  metrics:\n    order.created: sum(amount), min(amount), max(amount)\n"
-                + "postgres:\n  url: " + url + "\n  user: " + PG.user() + "\n  batch-interval: 200ms\n"
-                + "sink.dlq.archive-path: " + tmp.resolve("aggregate-dead-letters").toUri() + "\n");
+        Files.writeString(
+                aggregate,
+                common
+                        + "job:\n  name: " + NAME + "-aggregate\n  parallelism: 2\n"
+                        + "topics:\n  clean: " + NAME + ".clean\n  results: " + NAME + ".stats\n  late: " + NAME
+                        + ".late\n  dlq: " + NAME + ".agg-dlq\n"
+                        // every window stays open until the final tick, so no event is late whatever the faults delay
+                        + "source:\n  max-out-of-orderness: " + outOfOrderness() + "ms\n  idleness: 1s\n"
+                        + "window:\n  size: 1min\n  allowed-lateness: 0s\n"
+                        + "aggregate:\n  metrics:\n    order.created: sum(amount), min(amount), max(amount)\n"
+                        + "postgres:\n  url: " + url + "\n  user: " + PG.user() + "\n  batch-interval: 200ms\n"
+                        + "sink.dlq.archive-path: "
+                        + tmp.resolve("aggregate-dead-letters").toUri() + "\n");
         return new Path[] {ingest, aggregate};
     }
 

@@ -1,14 +1,13 @@
 package io.eventpipe.cluster;
 
-import io.eventpipe.testkit.cluster.FlinkStandaloneCluster;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import io.eventpipe.testkit.cluster.FlinkStandaloneCluster;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.jar.JarFile;
 import java.util.regex.Pattern;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * The shaded job jars carry what the jobs run and nothing that the cluster provides or that only tests and the local
@@ -37,10 +36,13 @@ class JobJarsIT {
             Path jar = FlinkStandaloneCluster.jobJar(job);
             try (JarFile file = new JarFile(jar.toFile())) {
                 List<String> names = file.stream().map(e -> e.getName()).toList();
-                assertThat(names).as(job).contains("io/eventpipe/" + job + "/" + (job.equals("ingest") ? "IngestJob"
-                        : "AggregateJob") + ".class");
+                assertThat(names)
+                        .as(job)
+                        .contains("io/eventpipe/" + job + "/" + (job.equals("ingest") ? "IngestJob" : "AggregateJob")
+                                + ".class");
                 for (Pattern forbidden : FORBIDDEN) {
-                    assertThat(names).as("%s job jar: entries matching %s", job, forbidden)
+                    assertThat(names)
+                            .as("%s job jar: entries matching %s", job, forbidden)
                             .noneMatch(n -> forbidden.matcher(n).matches());
                 }
             }

@@ -1,14 +1,10 @@
 package io.eventpipe.cluster;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import io.eventpipe.testkit.KafkaBrokerExtension;
 import io.eventpipe.testkit.cluster.FlinkStandaloneCluster;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,9 +14,12 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What the JobManager's high availability does, on the standalone cluster of deploy/standalone/config.yaml: a job
@@ -52,12 +51,19 @@ class JobManagerFailoverIT {
             long killed = System.nanoTime();
             send("ha.in", BATCH, BATCH); // produced while no JobManager runs
             cluster.restartJobManager(0);
-            await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
+            await().atMost(Duration.ofMinutes(3))
+                    .pollInterval(Duration.ofMillis(250))
+                    .ignoreExceptions()
                     .until(() -> cluster.allTasksRunning(job));
-            System.out.printf("JobManager killed and restarted in place: the job ran again after %,d ms%n",
+            System.out.printf(
+                    "JobManager killed and restarted in place: the job ran again after %,d ms%n",
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed));
-            assertThat(cluster.get("/jobs/" + job + "/checkpoints").path("latest").path("restored").isObject())
-                    .as("the job resumed from a checkpoint").isTrue();
+            assertThat(cluster.get("/jobs/" + job + "/checkpoints")
+                            .path("latest")
+                            .path("restored")
+                            .isObject())
+                    .as("the job resumed from a checkpoint")
+                    .isTrue();
 
             awaitCommitted("ha.out", 2 * BATCH);
             cluster.awaitCheckpoints(job, 1);
@@ -82,8 +88,9 @@ class JobManagerFailoverIT {
             cluster.zooKeeper().restart();
             long back = System.nanoTime();
             awaitCommitted("zk.out", 2 * BATCH);
-            System.out.printf("ZooKeeper down for %d s: every record out %,d ms after its return%n", outage,
-                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - back));
+            System.out.printf(
+                    "ZooKeeper down for %d s: every record out %,d ms after its return%n",
+                    outage, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - back));
             cluster.awaitCheckpoints(job, 1);
             assertExactlyOnce("zk.out", 2 * BATCH);
             cluster.cli("cancel", job);
@@ -92,8 +99,8 @@ class JobManagerFailoverIT {
 
     @Test
     void withoutHighAvailabilityTheSameKillLosesTheJob() throws Exception {
-        try (FlinkStandaloneCluster cluster = FlinkStandaloneCluster.start(tmp.resolve("flink"),
-                Map.of("high-availability.type", "NONE"))) {
+        try (FlinkStandaloneCluster cluster =
+                FlinkStandaloneCluster.start(tmp.resolve("flink"), Map.of("high-availability.type", "NONE"))) {
             String job = submit(cluster, "noha");
             send("noha.in", 0, BATCH);
             awaitCommitted("noha.out", BATCH);
@@ -103,7 +110,9 @@ class JobManagerFailoverIT {
             send("noha.in", BATCH, BATCH);
             cluster.restartJobManager(0);
             // the JobManager is back and its TaskManager registered again, but it knows no job: nothing resumes
-            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
+            await().atMost(Duration.ofMinutes(2))
+                    .pollInterval(Duration.ofMillis(250))
+                    .ignoreExceptions()
                     .until(() -> cluster.get("/overview").path("taskmanagers").asInt() >= 1);
             assertThat(cluster.get("/jobs/overview").path("jobs")).isEmpty();
             assertThat(cluster.taskManagerIds()).isNotEmpty();
@@ -113,9 +122,18 @@ class JobManagerFailoverIT {
 
     private String submit(FlinkStandaloneCluster cluster, String name) throws Exception {
         KAFKA.createTopics(PARTITIONS, name + ".in", name + ".out");
-        String job = cluster.submit(FlinkStandaloneCluster.jobJar("passthrough"), "--bootstrap-servers",
-                KAFKA.bootstrapServers(), "--input", name + ".in", "--output", name + ".out", "--name", name,
-                "--checkpoint-interval-ms", "1000");
+        String job = cluster.submit(
+                FlinkStandaloneCluster.jobJar("passthrough"),
+                "--bootstrap-servers",
+                KAFKA.bootstrapServers(),
+                "--input",
+                name + ".in",
+                "--output",
+                name + ".out",
+                "--name",
+                name,
+                "--checkpoint-interval-ms",
+                "1000");
         cluster.awaitRunning(job);
         return job;
     }
@@ -131,17 +149,19 @@ class JobManagerFailoverIT {
     }
 
     private static void awaitCommitted(String topic, int count) {
-        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500))
+        await().atMost(Duration.ofMinutes(3))
+                .pollInterval(Duration.ofMillis(500))
                 .until(() -> KAFKA.readCommitted(topic).size() >= count);
     }
 
     /** Records {@code record-0} to {@code record-(n-1)}, each exactly once, and nothing else. */
     private static void assertExactlyOnce(String topic, int n) {
         List<ConsumerRecord<byte[], byte[]>> records = KAFKA.readCommitted(topic);
-        Map<String, Long> counts = records.stream().collect(Collectors.groupingBy(
-                r -> new String(r.value(), StandardCharsets.UTF_8), HashMap::new, Collectors.counting()));
-        Map<String, Long> expected = IntStream.range(0, n).boxed()
-                .collect(Collectors.toMap(i -> "record-" + i, i -> 1L));
+        Map<String, Long> counts = records.stream()
+                .collect(Collectors.groupingBy(
+                        r -> new String(r.value(), StandardCharsets.UTF_8), HashMap::new, Collectors.counting()));
+        Map<String, Long> expected =
+                IntStream.range(0, n).boxed().collect(Collectors.toMap(i -> "record-" + i, i -> 1L));
         assertThat(counts).isEqualTo(expected);
     }
 }

@@ -1,6 +1,7 @@
 package io.eventpipe.cluster;
 
-import io.eventpipe.testkit.Repo;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.networknt.schema.JsonSchema;
@@ -9,11 +10,7 @@ import com.networknt.schema.SpecVersion;
 import io.eventpipe.aggregate.AggregateConfig;
 import io.eventpipe.common.config.Settings;
 import io.eventpipe.ingest.IngestConfig;
-import org.junit.jupiter.api.Test;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
-
+import io.eventpipe.testkit.Repo;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,8 +21,10 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
  * No Kubernetes cluster runs here, so the operator manifests are checked for what a deployment needs: savepoint
@@ -123,15 +122,19 @@ class KubernetesManifestsTest {
         String dockerfile = Files.readString(DIR.resolve("Dockerfile"));
         // s3:// paths need Flink's S3 file system in plugins/, and the lake's FileSink the Hadoop one (S3LakeIT runs
         // it): flink-s3-fs-presto has no recoverable writer
-        assertThat(dockerfile).contains("cp /opt/flink/opt/flink-s3-fs-hadoop-")
-                .contains("/opt/flink/plugins/s3-fs-hadoop/").doesNotContain("opt/flink-s3-fs-presto");
+        assertThat(dockerfile)
+                .contains("cp /opt/flink/opt/flink-s3-fs-hadoop-")
+                .contains("/opt/flink/plugins/s3-fs-hadoop/")
+                .doesNotContain("opt/flink-s3-fs-presto");
         List<Path> manifests = manifests();
         assertThat(manifests).hasSize(2);
         for (Path file : manifests) {
             List<Map<String, Object>> docs = docs(file);
             Map<String, Object> deployment = deployment(docs);
-            Map<String, Object> configMap = docs.stream().filter(d -> "ConfigMap".equals(d.get("kind")))
-                    .findFirst().orElseThrow();
+            Map<String, Object> configMap = docs.stream()
+                    .filter(d -> "ConfigMap".equals(d.get("kind")))
+                    .findFirst()
+                    .orElseThrow();
             assertThat(deployment.get("apiVersion")).isEqualTo("flink.apache.org/v1beta1");
 
             Map<String, Object> spec = map(deployment, "spec");
@@ -143,20 +146,27 @@ class KubernetesManifestsTest {
 
             Map<String, Object> flinkConf = map(spec, "flinkConfiguration");
             assertThat((String) flinkConf.get("execution.checkpointing.dir")).startsWith("s3://");
-            assertThat((String) flinkConf.get("execution.checkpointing.savepoint-dir")).startsWith("s3://");
+            assertThat((String) flinkConf.get("execution.checkpointing.savepoint-dir"))
+                    .startsWith("s3://");
             assertThat(flinkConf.get("state.backend.type")).isEqualTo("rocksdb");
 
             // the config file: a ConfigMap key, mounted where the job's --config points
             List<Object> args = list(job, "args");
             assertThat(args.get(0)).isEqualTo("--config");
             Path configPath = Path.of((String) args.get(1));
-            Map<String, Object> container = map(list(map(spec, "podTemplate", "spec"), "containers").get(0));
+            Map<String, Object> container =
+                    map(list(map(spec, "podTemplate", "spec"), "containers").get(0));
             Map<String, Object> mount = map(list(container, "volumeMounts").get(0));
             assertThat(configPath.getParent().toString()).isEqualTo(mount.get("mountPath"));
-            Map<String, Object> volume = map(list(map(spec, "podTemplate", "spec"), "volumes").get(0));
-            assertThat(map(volume, "configMap").get("name")).isEqualTo(map(configMap, "metadata").get("name"));
-            String jobConfig = (String) map(configMap, "data").get(configPath.getFileName().toString());
-            assertThat(jobConfig).as("ConfigMap key %s", configPath.getFileName()).isNotNull();
+            Map<String, Object> volume =
+                    map(list(map(spec, "podTemplate", "spec"), "volumes").get(0));
+            assertThat(map(volume, "configMap").get("name"))
+                    .isEqualTo(map(configMap, "metadata").get("name"));
+            String jobConfig =
+                    (String) map(configMap, "data").get(configPath.getFileName().toString());
+            assertThat(jobConfig)
+                    .as("ConfigMap key %s", configPath.getFileName())
+                    .isNotNull();
 
             // every ${VAR} of the job config comes from a Secret, every ${dir:PATH:key} (Kafka's
             // DirectoryConfigProvider) from a mounted Secret, and nothing else holds a credential
@@ -179,20 +189,27 @@ class KubernetesManifestsTest {
                 referencedDirs.add(dirRefs.group(1));
             }
             assertThat(secretMounts).as(file + ": Secret volumes").containsAll(referencedDirs);
-            assertThat(referenced.size() + referencedDirs.size()).as(file + ": secrets referenced").isPositive();
+            assertThat(referenced.size() + referencedDirs.size())
+                    .as(file + ": secrets referenced")
+                    .isPositive();
 
             // TLS inside the cluster and on REST: stores from a mounted Secret, passwords in flinkConfiguration as
             // placeholders that deploy/kubernetes/render fills from a Secret (never a literal password here)
             for (String scope : List.of("internal", "rest")) {
                 String prefix = "security.ssl." + scope + ".";
-                assertThat(flinkConf.get(prefix + "enabled")).as(file + ": " + prefix + "enabled").isEqualTo("true");
+                assertThat(flinkConf.get(prefix + "enabled"))
+                        .as(file + ": " + prefix + "enabled")
+                        .isEqualTo("true");
                 for (String store : List.of("keystore", "truststore")) {
                     Path path = Path.of((String) flinkConf.get(prefix + store));
-                    assertThat(secretMounts).as(file + ": " + prefix + store).contains(path.getParent().toString());
+                    assertThat(secretMounts)
+                            .as(file + ": " + prefix + store)
+                            .contains(path.getParent().toString());
                 }
                 String placeholder = "${EVENTPIPE_TLS_" + scope.toUpperCase(java.util.Locale.ROOT) + "_PASSWORD}";
                 for (String password : List.of("keystore-password", "key-password", "truststore-password")) {
-                    assertThat(flinkConf.get(prefix + password)).as(file + ": " + prefix + password)
+                    assertThat(flinkConf.get(prefix + password))
+                            .as(file + ": " + prefix + password)
                             .isEqualTo(placeholder);
                 }
             }
@@ -209,8 +226,8 @@ class KubernetesManifestsTest {
             if (jar.contains("ingest")) {
                 assertThat(IngestConfig.from(settings).lakePath()).startsWith("s3://");
             } else {
-                assertThat(AggregateConfig.from(settings).postgres().password()).isEqualTo(
-                        "value-of-EVENTPIPE_DB_PASSWORD");
+                assertThat(AggregateConfig.from(settings).postgres().password())
+                        .isEqualTo("value-of-EVENTPIPE_DB_PASSWORD");
             }
             Files.delete(tmp);
         }
@@ -219,8 +236,8 @@ class KubernetesManifestsTest {
     // ---- high availability: the HA settings and the service account's role ----
 
     /** The verbs Kubernetes HA needs on ConfigMaps: leader election, the job graph and checkpoint pointers. */
-    private static final List<String> HA_CONFIGMAP_VERBS = List.of("get", "list", "watch", "create", "update",
-            "patch", "delete");
+    private static final List<String> HA_CONFIGMAP_VERBS =
+            List.of("get", "list", "watch", "create", "update", "patch", "delete");
 
     /**
      * What would make a JobManager pod's loss lose the job, or keep the HA services from starting: each problem names
@@ -247,14 +264,17 @@ class KubernetesManifestsTest {
             }
         }
         String account = (String) spec.get("serviceAccount");
-        if (rbac.stream().noneMatch(d -> "ServiceAccount".equals(d.get("kind"))
-                && java.util.Objects.equals(map(d, "metadata").get("name"), account))) {
+        if (rbac.stream()
+                .noneMatch(d -> "ServiceAccount".equals(d.get("kind"))
+                        && java.util.Objects.equals(map(d, "metadata").get("name"), account))) {
             problems.add("serviceAccount " + account + " is not defined in rbac.yaml");
         }
         List<String> roles = new ArrayList<>();
         for (Map<String, Object> d : rbac) {
-            if ("RoleBinding".equals(d.get("kind")) && list(d, "subjects").stream().anyMatch(
-                    s -> "ServiceAccount".equals(map(s).get("kind")) && account.equals(map(s).get("name")))) {
+            if ("RoleBinding".equals(d.get("kind"))
+                    && list(d, "subjects").stream()
+                            .anyMatch(s -> "ServiceAccount".equals(map(s).get("kind"))
+                                    && account.equals(map(s).get("name")))) {
                 roles.add((String) map(d, "roleRef").get("name"));
             }
         }
@@ -263,17 +283,21 @@ class KubernetesManifestsTest {
         }
         Map<String, Set<String>> verbs = new java.util.HashMap<>();
         for (Map<String, Object> d : rbac) {
-            if ("Role".equals(d.get("kind")) && roles.contains((String) map(d, "metadata").get("name"))) {
+            if ("Role".equals(d.get("kind"))
+                    && roles.contains((String) map(d, "metadata").get("name"))) {
                 for (Object rule : list(d, "rules")) {
                     for (Object resource : list(map(rule), "resources")) {
-                        verbs.computeIfAbsent((String) resource, r -> new HashSet<>()).addAll(
-                                list(map(rule), "verbs").stream().map(String::valueOf).toList());
+                        verbs.computeIfAbsent((String) resource, r -> new HashSet<>())
+                                .addAll(list(map(rule), "verbs").stream()
+                                        .map(String::valueOf)
+                                        .toList());
                     }
                 }
             }
         }
         List<String> missing = HA_CONFIGMAP_VERBS.stream()
-                .filter(v -> !verbs.getOrDefault("configmaps", Set.of()).contains(v)).toList();
+                .filter(v -> !verbs.getOrDefault("configmaps", Set.of()).contains(v))
+                .toList();
         if (!missing.isEmpty()) {
             problems.add("the role of " + account + " lacks " + missing + " on configmaps");
         }
@@ -303,26 +327,40 @@ class KubernetesManifestsTest {
         String rbacFile = Files.readString(DIR.resolve("rbac.yaml"));
         Map<String, java.util.function.BiConsumer<Map<String, Object>, List<Map<String, Object>>>> mutations =
                 new java.util.LinkedHashMap<>();
-        mutations.put("high-availability.type is null", (d, r) -> map(d, "spec", "flinkConfiguration")
-                .remove("high-availability.type"));
-        mutations.put("high-availability.type is zookeeper", (d, r) -> map(d, "spec", "flinkConfiguration")
-                .put("high-availability.type", "zookeeper"));
-        mutations.put("high-availability.storageDir is not set", (d, r) -> map(d, "spec", "flinkConfiguration")
-                .remove("high-availability.storageDir"));
-        mutations.put("not on the checkpoints' object store", (d, r) -> map(d, "spec", "flinkConfiguration")
-                .put("high-availability.storageDir", "file:///tmp/ha"));
-        mutations.put("serviceAccount default is not defined", (d, r) -> map(d, "spec")
-                .put("serviceAccount", "default"));
+        mutations.put(
+                "high-availability.type is null",
+                (d, r) -> map(d, "spec", "flinkConfiguration").remove("high-availability.type"));
+        mutations.put(
+                "high-availability.type is zookeeper",
+                (d, r) -> map(d, "spec", "flinkConfiguration").put("high-availability.type", "zookeeper"));
+        mutations.put(
+                "high-availability.storageDir is not set",
+                (d, r) -> map(d, "spec", "flinkConfiguration").remove("high-availability.storageDir"));
+        mutations.put(
+                "not on the checkpoints' object store",
+                (d, r) -> map(d, "spec", "flinkConfiguration").put("high-availability.storageDir", "file:///tmp/ha"));
+        mutations.put(
+                "serviceAccount default is not defined",
+                (d, r) -> map(d, "spec").put("serviceAccount", "default"));
         mutations.put("no RoleBinding", (d, r) -> r.removeIf(x -> "RoleBinding".equals(x.get("kind"))));
-        mutations.put("lacks [update, patch] on configmaps", (d, r) -> r.stream()
-                .filter(x -> "Role".equals(x.get("kind"))).forEach(role -> list(role, "rules").forEach(rule -> {
-                    if (list(map(rule), "resources").contains("configmaps")) {
-                        map(rule).put("verbs", new ArrayList<>(List.of("get", "list", "watch", "create", "delete")));
-                    }
-                })));
-        mutations.put("cannot create, watch and delete pods", (d, r) -> r.stream()
-                .filter(x -> "Role".equals(x.get("kind"))).forEach(role -> list(role, "rules")
-                        .removeIf(rule -> list(map(rule), "resources").contains("pods"))));
+        mutations.put(
+                "lacks [update, patch] on configmaps",
+                (d, r) -> r.stream()
+                        .filter(x -> "Role".equals(x.get("kind")))
+                        .forEach(role -> list(role, "rules").forEach(rule -> {
+                            if (list(map(rule), "resources").contains("configmaps")) {
+                                map(rule)
+                                        .put(
+                                                "verbs",
+                                                new ArrayList<>(List.of("get", "list", "watch", "create", "delete")));
+                            }
+                        })));
+        mutations.put(
+                "cannot create, watch and delete pods",
+                (d, r) -> r.stream()
+                        .filter(x -> "Role".equals(x.get("kind")))
+                        .forEach(role -> list(role, "rules")
+                                .removeIf(rule -> list(map(rule), "resources").contains("pods"))));
         for (var m : mutations.entrySet()) {
             Map<String, Object> d = deployment(parse(ingest));
             List<Map<String, Object>> rbac = parse(rbacFile);
@@ -350,14 +388,13 @@ class KubernetesManifestsTest {
             pb.environment().put("PATH", pathFirst + java.io.File.pathSeparator + System.getenv("PATH"));
         }
         Process p = pb.start();
-        java.util.concurrent.CompletableFuture<byte[]> err =
-                java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-                    try {
-                        return p.getErrorStream().readAllBytes();
-                    } catch (java.io.IOException e) {
-                        throw new java.io.UncheckedIOException(e);
-                    }
-                });
+        java.util.concurrent.CompletableFuture<byte[]> err = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return p.getErrorStream().readAllBytes();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
         String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         assertThat(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
         return new Rendered(p.exitValue(), out, new String(err.get(), java.nio.charset.StandardCharsets.UTF_8));
@@ -365,13 +402,18 @@ class KubernetesManifestsTest {
 
     private static List<Path> manifests() throws Exception {
         try (Stream<Path> files = Files.list(DIR)) {
-            return files.filter(p -> p.toString().endsWith(".yaml")).filter(f -> docs(f).stream()
-                    .anyMatch(d -> "FlinkDeployment".equals(d.get("kind")))).sorted().toList();
+            return files.filter(p -> p.toString().endsWith(".yaml"))
+                    .filter(f -> docs(f).stream().anyMatch(d -> "FlinkDeployment".equals(d.get("kind"))))
+                    .sorted()
+                    .toList();
         }
     }
 
     private static Map<String, Object> deployment(List<Map<String, Object>> docs) {
-        return docs.stream().filter(d -> "FlinkDeployment".equals(d.get("kind"))).findFirst().orElseThrow();
+        return docs.stream()
+                .filter(d -> "FlinkDeployment".equals(d.get("kind")))
+                .findFirst()
+                .orElseThrow();
     }
 
     private static final Map<String, String> PASSWORDS = Map.of(
@@ -394,15 +436,15 @@ class KubernetesManifestsTest {
             assertThat(rendered).hasSameSizeAs(original);
             Map<String, Object> conf = map(deployment(rendered), "spec", "flinkConfiguration");
             for (String scope : List.of("internal", "rest")) {
-                String password = PASSWORDS.get("EVENTPIPE_TLS_" + scope.toUpperCase(java.util.Locale.ROOT)
-                        + "_PASSWORD");
+                String password =
+                        PASSWORDS.get("EVENTPIPE_TLS_" + scope.toUpperCase(java.util.Locale.ROOT) + "_PASSWORD");
                 for (String key : List.of("keystore-password", "key-password", "truststore-password")) {
                     assertThat(conf.get("security.ssl." + scope + "." + key)).isEqualTo(password);
                 }
             }
             // apart from the six passwords, every document is what the file holds
-            Map<String, Object> expectedConf = new java.util.LinkedHashMap<>(
-                    map(deployment(original), "spec", "flinkConfiguration"));
+            Map<String, Object> expectedConf =
+                    new java.util.LinkedHashMap<>(map(deployment(original), "spec", "flinkConfiguration"));
             conf.forEach((k, v) -> {
                 if (k.endsWith("password")) {
                     expectedConf.put(k, v);
@@ -423,16 +465,20 @@ class KubernetesManifestsTest {
      */
     @Test
     void renderReadsThePasswordsFromTheSecret(@org.junit.jupiter.api.io.TempDir Path bin) throws Exception {
-        String b64 = java.util.Base64.getEncoder().encodeToString("from'secret&".getBytes(
-                java.nio.charset.StandardCharsets.UTF_8));
+        String b64 = java.util.Base64.getEncoder()
+                .encodeToString("from'secret&".getBytes(java.nio.charset.StandardCharsets.UTF_8));
         Path kubectl = bin.resolve("kubectl");
-        Files.writeString(kubectl, String.join("\n",
-                "#!/usr/bin/env bash",
-                "[ \"$*\" = \"get secret -n prod eventpipe-flink-tls -o jsonpath={.data.internal-password}\" ] && "
-                        + "{ printf '%s' '" + b64 + "'; exit 0; }",
-                "[ \"$*\" = \"get secret -n prod eventpipe-flink-tls -o jsonpath={.data.rest-password}\" ] && "
-                        + "{ printf '%s' '" + b64 + "'; exit 0; }",
-                "echo 'Error from server (NotFound): secrets not found' >&2; exit 1", ""));
+        Files.writeString(
+                kubectl,
+                String.join(
+                        "\n",
+                        "#!/usr/bin/env bash",
+                        "[ \"$*\" = \"get secret -n prod eventpipe-flink-tls -o jsonpath={.data.internal-password}\" ] && "
+                                + "{ printf '%s' '" + b64 + "'; exit 0; }",
+                        "[ \"$*\" = \"get secret -n prod eventpipe-flink-tls -o jsonpath={.data.rest-password}\" ] && "
+                                + "{ printf '%s' '" + b64 + "'; exit 0; }",
+                        "echo 'Error from server (NotFound): secrets not found' >&2; exit 1",
+                        ""));
         assertThat(kubectl.toFile().setExecutable(true)).isTrue();
         Path ingest = DIR.resolve("ingest.yaml");
 
@@ -454,7 +500,8 @@ class KubernetesManifestsTest {
         JsonSchema schema = operatorSchema();
         assertThat(manifests()).hasSize(2);
         for (Path file : manifests()) {
-            JsonNode deployment = JSON.valueToTree(deployment(parse(render(PASSWORDS, null, file.toString()).out())));
+            JsonNode deployment = JSON.valueToTree(
+                    deployment(parse(render(PASSWORDS, null, file.toString()).out())));
             assertThat(schema.validate(deployment)).as(file.toString()).isEmpty();
             // for Flink 2.x the operator refuses keys of which one is a prefix of another (a key and key.x)
             List<String> keys = new ArrayList<>();
@@ -479,7 +526,8 @@ class KubernetesManifestsTest {
     @SuppressWarnings("unchecked")
     void theSchemaRejectsWhatTheOperatorWouldNotTake() throws Exception {
         JsonSchema schema = operatorSchema();
-        String rendered = render(PASSWORDS, null, DIR.resolve("ingest.yaml").toString()).out();
+        String rendered =
+                render(PASSWORDS, null, DIR.resolve("ingest.yaml").toString()).out();
         // each mutation is named by what the error message must name
         Map<String, java.util.function.Consumer<Map<String, Object>>> mutations = new java.util.LinkedHashMap<>();
         mutations.put("upgadeMode", d -> map(d, "spec", "job").put("upgadeMode", "savepoint"));
@@ -489,11 +537,17 @@ class KubernetesManifestsTest {
         mutations.put("parallelism", d -> map(d, "spec", "job").put("parallelism", "2"));
         mutations.put("jarURI", d -> map(d, "spec", "job").remove("jarURI"));
         mutations.put("memory", d -> map(d, "spec", "taskManager", "resource").put("memory", 2048));
-        mutations.put("flinkConfiguration", d -> map(d, "spec", "flinkConfiguration").put("heartbeat.timeout", 3000));
+        mutations.put(
+                "flinkConfiguration", d -> map(d, "spec", "flinkConfiguration").put("heartbeat.timeout", 3000));
         mutations.put("serviceAccount", d -> map(d, "spec").put("serviceAccount", List.of("eventpipe-flink")));
-        mutations.put("mountPth", d -> ((Map<String, Object>) ((List<Object>) map(
-                list(map(d, "spec", "podTemplate", "spec"), "containers").get(0)).get("volumeMounts")).get(0))
-                .put("mountPth", "/x"));
+        mutations.put(
+                "mountPth",
+                d -> ((Map<String, Object>) ((List<Object>)
+                                        map(list(map(d, "spec", "podTemplate", "spec"), "containers")
+                                                        .get(0))
+                                                .get("volumeMounts"))
+                                .get(0))
+                        .put("mountPth", "/x"));
         mutations.put("serviceAcount", d -> map(d, "spec").put("serviceAcount", "flink"));
         for (var m : mutations.entrySet()) {
             Map<String, Object> d = deployment(parse(rendered));
@@ -525,7 +579,9 @@ class KubernetesManifestsTest {
                 for (String part : m.group(1).split("\\.")) {
                     node = node.path("properties").path(part);
                 }
-                assertThat(node.isMissingNode()).as("%s: `%s`", doc.getFileName(), m.group(1)).isFalse();
+                assertThat(node.isMissingNode())
+                        .as("%s: `%s`", doc.getFileName(), m.group(1))
+                        .isFalse();
                 checked++;
             }
         }
@@ -540,7 +596,8 @@ class KubernetesManifestsTest {
         assertThat(tls.get("create")).isEqualTo(true);
         String secret = (String) tls.get("secretName");
         assertThat(map(tls, "secretKeyRef").get("name")).isEqualTo(secret);
-        assertThat(Files.readString(Repo.path("docs/security.md"))).contains(secret)
+        assertThat(Files.readString(Repo.path("docs/security.md")))
+                .contains(secret)
                 .contains("operator-values.yaml");
     }
 }

@@ -1,16 +1,15 @@
 package io.eventpipe.cluster;
 
-import io.eventpipe.testkit.Repo;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import io.eventpipe.testkit.Repo;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** The README's layout section lists exactly the build's modules, each where it says, and nothing that is gone. */
 class LayoutTest {
@@ -44,8 +43,10 @@ class LayoutTest {
     void readmeLayoutNamesEveryModuleAndOnlyWhatExists() throws Exception {
         List<String> listed = readmeLayout();
         assertThat(listed).containsAll(modules());
-        assertThat(listed).filteredOn(p -> p.startsWith("jobs/")).containsExactlyInAnyOrderElementsOf(modules()
-                .stream().filter(p -> p.startsWith("jobs/")).toList());
+        assertThat(listed)
+                .filteredOn(p -> p.startsWith("jobs/"))
+                .containsExactlyInAnyOrderElementsOf(
+                        modules().stream().filter(p -> p.startsWith("jobs/")).toList());
         for (String p : listed) {
             assertThat(Repo.path(p)).as("README.md's layout names %s", p).exists();
         }
@@ -54,12 +55,14 @@ class LayoutTest {
     @Test
     void everyModuleUnderJobsSitsInTheFolderOfItsKind() throws Exception {
         // the jobs directly under jobs/; the job library, the tools and the test-only modules in a folder each
-        for (String module : modules().stream().filter(p -> p.startsWith("jobs/")).toList()) {
+        for (String module :
+                modules().stream().filter(p -> p.startsWith("jobs/")).toList()) {
             Path dir = Path.of(module);
             String kind = dir.getNameCount() == 2 ? "job" : dir.getName(1).toString();
             assertThat(kind).as(module).isIn("job", "library", "tools", "testing");
             if (kind.equals("job")) {
-                assertThat(Files.readString(Repo.path(module + "pom.xml"))).as(module)
+                assertThat(Files.readString(Repo.path(module + "pom.xml")))
+                        .as(module)
                         .contains("<shadedClassifierName>job</shadedClassifierName>");
             }
         }

@@ -1,5 +1,13 @@
 package io.eventpipe.cluster;
 
+import static org.awaitility.Awaitility.await;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.auth.AuthenticationType;
 import org.gaul.s3proxy.blobstore.BlobStore;
@@ -13,15 +21,6 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.MultipartUpload;
 import software.amazon.awssdk.services.s3.model.S3Object;
-
-import java.net.URI;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.UUID;
-
-import static org.awaitility.Awaitility.await;
 
 /**
  * A real S3-compatible object store in this JVM for one test class: S3Proxy over an in-memory store, on a free port
@@ -51,14 +50,14 @@ final class S3ServerExtension implements BeforeAllCallback, AfterAllCallback {
                 .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, accessKey, secretKey)
                 .build();
         proxy.start();
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(10))
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(10))
                 .until(() -> "STARTED".equals(proxy.getState()));
         client = S3Client.builder()
                 .endpointOverride(URI.create(endpoint()))
                 .region(Region.US_EAST_1)
                 .forcePathStyle(true)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey,
-                        secretKey)))
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, secretKey)))
                 .build();
     }
 
@@ -103,10 +102,14 @@ final class S3ServerExtension implements BeforeAllCallback, AfterAllCallback {
      */
     Map<String, String> flinkConfig() {
         return Map.of(
-                "s3.endpoint", endpoint(),
-                "s3.path.style.access", "true",
-                "s3.access-key", accessKey,
-                "s3.secret-key", secretKey);
+                "s3.endpoint",
+                endpoint(),
+                "s3.path.style.access",
+                "true",
+                "s3.access-key",
+                accessKey,
+                "s3.secret-key",
+                secretKey);
     }
 
     /** A client of this server, signed with its keys. */
@@ -116,7 +119,8 @@ final class S3ServerExtension implements BeforeAllCallback, AfterAllCallback {
 
     /** Every object whose key starts with {@code prefix}. */
     List<S3Object> objects(String prefix) {
-        return client.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix)).contents().stream().toList();
+        return client.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix)).contents().stream()
+                .toList();
     }
 
     /** The multipart uploads started and neither completed nor aborted. */

@@ -1,5 +1,15 @@
 package io.eventpipe.cluster;
 
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.CompositeTypeSerializerSnapshot;
@@ -16,17 +26,6 @@ import org.apache.flink.runtime.state.KeyGroupsStateHandle;
 import org.apache.flink.runtime.state.KeyedBackendSerializationProxy;
 import org.apache.flink.runtime.state.KeyedStateHandle;
 import org.apache.flink.runtime.state.metainfo.StateMetaInfoSnapshot;
-
-import java.io.DataInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.net.URI;
-import java.net.URL;
-import java.net.URLClassLoader;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * What a savepoint says about the type of a keyed state, read from its own metadata and state files with Flink's
@@ -54,13 +53,15 @@ final class SavepointTypes implements AutoCloseable {
             throws IOException {
         @SuppressWarnings({"unchecked", "rawtypes"})
         TypeSerializerSnapshot<Object> current = (TypeSerializerSnapshot) TypeInformation.of(pojoClass)
-                .createSerializer(new SerializerConfigImpl()).snapshotConfiguration();
+                .createSerializer(new SerializerConfigImpl())
+                .snapshotConfiguration();
         List<TypeSerializerSchemaCompatibility<?>> out = new ArrayList<>();
         for (StateMetaInfoSnapshot state : states(savepoint)) {
             if (!state.getName().equals(stateName)) {
                 continue;
             }
-            for (TypeSerializerSnapshot<?> written : state.getSerializerSnapshotsImmutable().values()) {
+            for (TypeSerializerSnapshot<?> written :
+                    state.getSerializerSnapshotsImmutable().values()) {
                 PojoSerializerSnapshot<?> pojo = findPojo(written, pojoClass.getName());
                 if (pojo != null) {
                     @SuppressWarnings({"unchecked", "rawtypes"})
@@ -100,7 +101,11 @@ final class SavepointTypes implements AutoCloseable {
     /** The POJO serializer snapshot of {@code className} inside {@code s}, looking through composite serializers. */
     private static PojoSerializerSnapshot<?> findPojo(TypeSerializerSnapshot<?> s, String className) {
         if (s instanceof PojoSerializerSnapshot<?> pojo
-                && pojo.restoreSerializer().createInstance().getClass().getName().equals(className)) {
+                && pojo.restoreSerializer()
+                        .createInstance()
+                        .getClass()
+                        .getName()
+                        .equals(className)) {
             return pojo;
         }
         if (s instanceof CompositeTypeSerializerSnapshot<?, ?> composite) {

@@ -1,22 +1,18 @@
 package io.eventpipe.cluster;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import io.eventpipe.aggregate.functions.WindowAggregator;
 import io.eventpipe.common.serde.EnvelopeSchemas;
 import io.eventpipe.common.serde.EventDecoder;
 import io.eventpipe.common.serde.EventFormat;
 import io.eventpipe.ingest.functions.DedupFunction;
+import io.eventpipe.localkit.generate.EventGenerator;
+import io.eventpipe.localkit.generate.GeneratedRecord;
 import io.eventpipe.testkit.KafkaBrokerExtension;
 import io.eventpipe.testkit.PostgresExtension;
 import io.eventpipe.testkit.cluster.StandaloneClusterExtension;
-import io.eventpipe.localkit.generate.EventGenerator;
-import io.eventpipe.localkit.generate.GeneratedRecord;
-import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -28,9 +24,12 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Upgrades through savepoints on a real cluster, with the operator scripts in deploy/standalone/bin: both jobs are
@@ -73,8 +72,11 @@ class UpgradeIT {
         List<String> lines = out.strip().lines().toList();
         String last = lines.get(lines.size() - 1);
         assertThat(last).as(out).startsWith("job ");
-        String savepoint = lines.stream().filter(l -> l.startsWith("savepoint ")).map(l -> l.substring(10))
-                .reduce((a, b) -> b).orElse(null);
+        String savepoint = lines.stream()
+                .filter(l -> l.startsWith("savepoint "))
+                .map(l -> l.substring(10))
+                .reduce((a, b) -> b)
+                .orElse(null);
         String job = last.substring(4);
         FLINK.cluster().awaitRunning(job);
         return new ScriptResult(job, savepoint);
@@ -82,7 +84,8 @@ class UpgradeIT {
 
     /** Runs deploy/standalone/bin/eventpipe-job and returns what it printed; it must succeed. */
     private String scriptOutput(String mainClass, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("bash", path("eventpipe.job.script").toString()));
+        List<String> cmd =
+                new ArrayList<>(List.of("bash", path("eventpipe.job.script").toString()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().put("FLINK", FLINK.cluster().flinkCommand().toString());
@@ -110,15 +113,20 @@ class UpgradeIT {
         try (SavepointTypes types = new SavepointTypes(path("eventpipe.next.jar"))) {
             Class<?> nextType = types.jobClass(className);
             assertThat(Arrays.stream(nextType.getFields()).map(java.lang.reflect.Field::getName))
-                    .as("the fixture's %s adds a field", className).containsAnyOf("firstSeenBy", "revision");
-            List<TypeSerializerSchemaCompatibility<?>> found = types.compatibility(URI.create(savepoint), stateName,
-                    nextType);
+                    .as("the fixture's %s adds a field", className)
+                    .containsAnyOf("firstSeenBy", "revision");
+            List<TypeSerializerSchemaCompatibility<?>> found =
+                    types.compatibility(URI.create(savepoint), stateName, nextType);
             assertThat(found).as("%s in %s", stateName, savepoint).isNotEmpty();
             for (TypeSerializerSchemaCompatibility<?> c : found) {
                 if (byNextRelease) {
-                    assertThat(c.isCompatibleAsIs()).as("%s in %s: %s", stateName, savepoint, c).isTrue();
+                    assertThat(c.isCompatibleAsIs())
+                            .as("%s in %s: %s", stateName, savepoint, c)
+                            .isTrue();
                 } else {
-                    assertThat(c.isCompatibleAfterMigration()).as("%s in %s: %s", stateName, savepoint, c).isTrue();
+                    assertThat(c.isCompatibleAfterMigration())
+                            .as("%s in %s: %s", stateName, savepoint, c)
+                            .isTrue();
                 }
             }
         }
@@ -139,12 +147,15 @@ class UpgradeIT {
     }
 
     private List<String> cleanIds(String topic) {
-        return KAFKA.readCommitted(topic).stream().map(r -> new String(r.key(), StandardCharsets.UTF_8)).toList();
+        return KAFKA.readCommitted(topic).stream()
+                .map(r -> new String(r.key(), StandardCharsets.UTF_8))
+                .toList();
     }
 
     /** Waits until the clean topic holds {@code expected} ids, then asserts it holds exactly those, once each. */
     private void assertClean(String topic, String job, List<String> expected) throws Exception {
-        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500))
+        await().atMost(Duration.ofMinutes(2))
+                .pollInterval(Duration.ofMillis(500))
                 .until(() -> cleanIds(topic).size() >= expected.size());
         FLINK.cluster().awaitCheckpoints(job, 2);
         assertThat(cleanIds(topic)).hasSameSizeAs(expected).containsExactlyInAnyOrderElementsOf(expected);
@@ -159,17 +170,23 @@ class UpgradeIT {
                 + "restart:\n  attempts: 30\n  delay: 1s\n"
                 + "sink:\n  transaction-timeout: 5min\n";
         Path ingestConfig = tmp.resolve("ingest.yaml");
-        Files.writeString(ingestConfig, common + "job:\n  name: up-ingest\n"
-                + "topics:\n  input: up.events\n  clean: up.clean\n  dlq: up.dlq\n"
-                + "lake:\n  enabled: false\n"
-                + "sink.dlq.archive-path: " + tmp.resolve("ingest-dead-letters").toUri() + "\n");
+        Files.writeString(
+                ingestConfig,
+                common + "job:\n  name: up-ingest\n"
+                        + "topics:\n  input: up.events\n  clean: up.clean\n  dlq: up.dlq\n"
+                        + "lake:\n  enabled: false\n"
+                        + "sink.dlq.archive-path: "
+                        + tmp.resolve("ingest-dead-letters").toUri() + "\n");
         Path aggregateConfig = tmp.resolve("aggregate.yaml");
-        Files.writeString(aggregateConfig, common + "job:\n  name: up-aggregate\n"
-                + "topics:\n  clean: up.clean\n  results: up.stats\n  late: up.late\n  dlq: up.agg-dlq\n"
-                + "source:\n  max-out-of-orderness: 10min\n  idleness: 1s\n"
-                + "window:\n  size: 1min\n  allowed-lateness: 0s\n"
-                + "postgres:\n  url: " + url + "\n  user: " + PG.user() + "\n  batch-interval: 200ms\n"
-                + "sink.dlq.archive-path: " + tmp.resolve("aggregate-dead-letters").toUri() + "\n");
+        Files.writeString(
+                aggregateConfig,
+                common + "job:\n  name: up-aggregate\n"
+                        + "topics:\n  clean: up.clean\n  results: up.stats\n  late: up.late\n  dlq: up.agg-dlq\n"
+                        + "source:\n  max-out-of-orderness: 10min\n  idleness: 1s\n"
+                        + "window:\n  size: 1min\n  allowed-lateness: 0s\n"
+                        + "postgres:\n  url: " + url + "\n  user: " + PG.user() + "\n  batch-interval: 200ms\n"
+                        + "sink.dlq.archive-path: "
+                        + tmp.resolve("aggregate-dead-letters").toUri() + "\n");
         Path released = path("eventpipe.ingest.jar");
         Path releasedAggregate = path("eventpipe.aggregate.jar");
         Path next = path("eventpipe.next.jar");
@@ -177,16 +194,18 @@ class UpgradeIT {
         String aggregateMain = "io.eventpipe.aggregate.AggregateJob";
 
         long t0 = (System.currentTimeMillis() / MIN - 60) * MIN;
-        EventGenerator gen = new EventGenerator(new EventGenerator.Settings(EventFormat.AVRO, 0, 1,
-                EnumSet.noneOf(io.eventpipe.common.deadletter.Reason.class), 0, 3));
+        EventGenerator gen = new EventGenerator(new EventGenerator.Settings(
+                EventFormat.AVRO, 0, 1, EnumSet.noneOf(io.eventpipe.common.deadletter.Reason.class), 0, 3));
         List<GeneratedRecord> a = batch(gen, t0 + 2_000, 300);
         List<GeneratedRecord> b = batch(gen, t0 + 32_000, 300);
         List<GeneratedRecord> c = batch(gen, t0 + 62_000, 300);
         List<String> expected = new ArrayList<>();
 
         // the released version at parallelism 1
-        String ingest = script(null, "submit", released.toString(), ingestConfig.toString(), "1").job();
-        String aggregate = script(null, "submit", releasedAggregate.toString(), aggregateConfig.toString(), "1").job();
+        String ingest = script(null, "submit", released.toString(), ingestConfig.toString(), "1")
+                .job();
+        String aggregate = script(null, "submit", releasedAggregate.toString(), aggregateConfig.toString(), "1")
+                .job();
         produce("up.events", a);
         a.forEach(r -> expected.add(r.id()));
         assertClean("up.clean", ingest, expected);
@@ -196,8 +215,8 @@ class UpgradeIT {
         String beforeUpgrade = upgraded.savepoint();
         assertThat(beforeUpgrade).isNotNull();
         ingest = upgraded.job();
-        ScriptResult aggregateUpgraded = script(aggregateMain, "upgrade", aggregate, next.toString(),
-                aggregateConfig.toString(), "2");
+        ScriptResult aggregateUpgraded =
+                script(aggregateMain, "upgrade", aggregate, next.toString(), aggregateConfig.toString(), "2");
         aggregate = aggregateUpgraded.job();
         List<GeneratedRecord> second = new ArrayList<>(b);
         second.addAll(a);
@@ -206,11 +225,11 @@ class UpgradeIT {
         assertClean("up.clean", ingest, expected);
 
         // rescale back to 1; batches a and b come again
-        ScriptResult ingestRescaled = script(ingestMain, "rescale", ingest, next.toString(), ingestConfig.toString(),
-                "1");
+        ScriptResult ingestRescaled =
+                script(ingestMain, "rescale", ingest, next.toString(), ingestConfig.toString(), "1");
         ingest = ingestRescaled.job();
-        ScriptResult aggregateRescaled = script(aggregateMain, "rescale", aggregate, next.toString(),
-                aggregateConfig.toString(), "1");
+        ScriptResult aggregateRescaled =
+                script(aggregateMain, "rescale", aggregate, next.toString(), aggregateConfig.toString(), "1");
         aggregate = aggregateRescaled.job();
         // the savepoints taken for the rescale were written by the next release with its state types, those taken
         // for the upgrade by the released version with the old ones
@@ -234,13 +253,15 @@ class UpgradeIT {
         try (KafkaProducer<byte[], byte[]> p = KAFKA.producer()) {
             WindowRows.tick(p, "up.clean", PARTITIONS, t0 + 20 * MIN);
         }
-        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500))
+        await().atMost(Duration.ofMinutes(2))
+                .pollInterval(Duration.ofMillis(500))
                 .untilAsserted(() -> assertThat(WindowRows.read(url, PG.user())).isEqualTo(expectedWindows));
         // a savepoint of a running job, with the script
         String out = scriptOutput(null, "savepoint", aggregate);
         String taken = out.strip().lines().reduce((x, y) -> y).orElseThrow();
         assertThat(taken).as(out).startsWith("savepoint file:");
-        assertThat(Path.of(java.net.URI.create(taken.substring("savepoint ".length()))).resolve("_metadata"))
+        assertThat(Path.of(java.net.URI.create(taken.substring("savepoint ".length())))
+                        .resolve("_metadata"))
                 .exists();
         FLINK.cluster().cli("cancel", aggregate);
 
@@ -248,11 +269,13 @@ class UpgradeIT {
         // again what came after that savepoint; its dedup state still drops batch a, so b and c come out again.
         FLINK.cluster().cli("cancel", ingest);
         int before = cleanIds("up.clean").size();
-        ingest = script(null, "resume", released.toString(), ingestConfig.toString(), beforeUpgrade, "1").job();
+        ingest = script(null, "resume", released.toString(), ingestConfig.toString(), beforeUpgrade, "1")
+                .job();
         List<String> again = new ArrayList<>();
         b.forEach(r -> again.add(r.id()));
         c.forEach(r -> again.add(r.id()));
-        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500))
+        await().atMost(Duration.ofMinutes(2))
+                .pollInterval(Duration.ofMillis(500))
                 .until(() -> cleanIds("up.clean").size() >= before + again.size());
         FLINK.cluster().awaitCheckpoints(ingest, 2);
         List<String> all = cleanIds("up.clean");

@@ -1,15 +1,11 @@
 package io.eventpipe.cluster;
 
-import io.eventpipe.localkit.generate.GeneratedRecord;
 import io.eventpipe.common.serde.EnvelopeSchemas;
 import io.eventpipe.common.serde.EventDecoder;
 import io.eventpipe.common.serde.EventEncoder;
 import io.eventpipe.common.serde.EventFormat;
+import io.eventpipe.localkit.generate.GeneratedRecord;
 import io.eventpipe.schema.Event;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
-
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -21,6 +17,9 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 
 /**
  * The aggregate job's window rows as the cluster tests compare them: {@code "windowStart|type|source" → count}, expected
@@ -49,9 +48,9 @@ final class WindowRows {
     static Map<String, Long> read(String url, String user) {
         Map<String, Long> out = new TreeMap<>();
         try (Connection c = DriverManager.getConnection(url, user, "");
-             Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT window_start, type, source, event_count FROM event_windows "
-                     + "WHERE type <> 'clock.tick'")) {
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT window_start, type, source, event_count FROM event_windows "
+                        + "WHERE type <> 'clock.tick'")) {
             while (rs.next()) {
                 out.put(rs.getTimestamp(1).getTime() + "|" + rs.getString(2) + "|" + rs.getString(3), rs.getLong(4));
             }
@@ -71,10 +70,15 @@ final class WindowRows {
         EventEncoder encoder = new EventEncoder(EventFormat.AVRO);
         List<Future<RecordMetadata>> sent = new ArrayList<>();
         for (int part = 0; part < partitions; part++) {
-            Event e = Event.newBuilder().setId("tick-" + part).setTime(Instant.ofEpochMilli(time))
-                    .setType("clock.tick").setSource("test").setPayload("{}").build();
-            sent.add(producer.send(new ProducerRecord<>(cleanTopic, part, time, EventEncoder.key(e),
-                    encoder.encode(e))));
+            Event e = Event.newBuilder()
+                    .setId("tick-" + part)
+                    .setTime(Instant.ofEpochMilli(time))
+                    .setType("clock.tick")
+                    .setSource("test")
+                    .setPayload("{}")
+                    .build();
+            sent.add(producer.send(
+                    new ProducerRecord<>(cleanTopic, part, time, EventEncoder.key(e), encoder.encode(e))));
         }
         producer.flush();
         for (Future<RecordMetadata> f : sent) {

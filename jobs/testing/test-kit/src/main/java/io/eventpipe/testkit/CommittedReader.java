@@ -1,8 +1,7 @@
 package io.eventpipe.testkit;
 
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-
 import java.util.List;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /** Something that reads the committed records of a topic: a test broker, plain or secured. */
 @FunctionalInterface

@@ -1,13 +1,11 @@
 package io.eventpipe.testkit;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.eventpipe.common.config.ConfigReference;
 import io.eventpipe.common.config.Option;
-
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** Keeps the option tables of docs/configuration.md equal to the code. */
 public final class ConfigurationDoc {
@@ -21,8 +19,10 @@ public final class ConfigurationDoc {
         int b = doc.indexOf("<!-- " + marker + ":end -->");
         assertThat(a).as("markers %s in docs/configuration.md", marker).isNotNegative();
         assertThat(doc.substring(a + start.length(), b))
-                .as("docs/configuration.md is out of date; replace the table between the %s markers with the "
-                        + "expected text", marker)
+                .as(
+                        "docs/configuration.md is out of date; replace the table between the %s markers with the "
+                                + "expected text",
+                        marker)
                 .isEqualTo(ConfigReference.markdown(options));
     }
 }

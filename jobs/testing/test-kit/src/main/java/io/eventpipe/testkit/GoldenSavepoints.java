@@ -4,6 +4,17 @@ import io.eventpipe.common.io.Directories;
 import io.eventpipe.common.serde.EventEncoder;
 import io.eventpipe.common.serde.EventFormat;
 import io.eventpipe.schema.Event;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
@@ -16,18 +27,6 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-
-import java.io.IOException;
-import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
-import java.util.Properties;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * Golden savepoints: a savepoint of a job taken with a released version lives in the job module's
@@ -53,7 +52,9 @@ public final class GoldenSavepoints {
      */
     public static void onMiniCluster(OnCluster body) throws Exception {
         try (MiniCluster cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
-                .setNumTaskManagers(1).setNumSlotsPerTaskManager(2).build())) {
+                .setNumTaskManagers(1)
+                .setNumSlotsPerTaskManager(2)
+                .build())) {
             cluster.start();
             TestStreamEnvironment.setAsContext(cluster, 2);
             body.run(cluster);
@@ -67,8 +68,13 @@ public final class GoldenSavepoints {
      * longer match the released savepoints.
      */
     public static Event pageView(String id, long time) {
-        return Event.newBuilder().setId(id).setTime(Instant.ofEpochMilli(time)).setType("page.viewed")
-                .setSource("web").setPayload("{\"path\":\"/\"}").build();
+        return Event.newBuilder()
+                .setId(id)
+                .setTime(Instant.ofEpochMilli(time))
+                .setType("page.viewed")
+                .setSource("web")
+                .setPayload("{\"path\":\"/\"}")
+                .build();
     }
 
     /** Creates the topics with 3 partitions each, as the golden savepoints were taken with. */
@@ -76,8 +82,11 @@ public final class GoldenSavepoints {
         Properties p = new Properties();
         p.setProperty("bootstrap.servers", bootstrap);
         try (Admin admin = Admin.create(p)) {
-            admin.createTopics(Arrays.stream(topics).map(t -> new NewTopic(t, 3, (short) 1)).toList())
-                    .all().get(30, TimeUnit.SECONDS);
+            admin.createTopics(Arrays.stream(topics)
+                            .map(t -> new NewTopic(t, 3, (short) 1))
+                            .toList())
+                    .all()
+                    .get(30, TimeUnit.SECONDS);
         }
     }
 
@@ -91,10 +100,10 @@ public final class GoldenSavepoints {
         p.setProperty("acks", "all");
         EventEncoder encoder = new EventEncoder(EventFormat.AVRO);
         try (KafkaProducer<byte[], byte[]> producer =
-                     new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+                new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
             for (Event e : events) {
-                producer.send(new ProducerRecord<>(topic, partition, e.getTime().toEpochMilli(), EventEncoder.key(e),
-                        encoder.encode(e)));
+                producer.send(new ProducerRecord<>(
+                        topic, partition, e.getTime().toEpochMilli(), EventEncoder.key(e), encoder.encode(e)));
             }
         }
     }
@@ -132,8 +141,12 @@ public final class GoldenSavepoints {
                 .get(2, TimeUnit.MINUTES);
         Path target = SOURCE_DIR.resolve(version).resolve(name);
         Directories.deleteRecursively(target);
-        copyRecursively(Path.of(URI.create(location.startsWith("file:/") && !location.startsWith("file:///")
-                ? "file://" + location.substring("file:".length()) : location)), target);
+        copyRecursively(
+                Path.of(URI.create(
+                        location.startsWith("file:/") && !location.startsWith("file:///")
+                                ? "file://" + location.substring("file:".length())
+                                : location)),
+                target);
         return target;
     }
 
@@ -149,5 +162,4 @@ public final class GoldenSavepoints {
             }
         }
     }
-
 }

@@ -1,13 +1,5 @@
 package io.eventpipe.testkit;
 
-import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.connector.sink2.Sink;
-import org.apache.flink.api.connector.sink2.SinkWriter;
-import org.apache.flink.api.connector.sink2.WriterInitContext;
-import org.apache.flink.api.connector.source.Source;
-import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
-import org.apache.flink.connector.datagen.source.DataGeneratorSource;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +7,13 @@ import java.util.Queue;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.api.connector.sink2.WriterInitContext;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
+import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 
 /**
  * A bounded source of given elements and a sink that collects what reaches it, for running a job's topology on a
@@ -32,8 +31,8 @@ public final class InMemory {
     public static <T> Source<T, ?, ?> source(List<T> elements, TypeInformation<T> type) {
         String id = UUID.randomUUID().toString();
         SOURCES.put(id, List.copyOf(elements));
-        return new DataGeneratorSource<>(index -> element(id, index), elements.size(), RateLimiterStrategy.noOp(),
-                type);
+        return new DataGeneratorSource<>(
+                index -> element(id, index), elements.size(), RateLimiterStrategy.noOp(), type);
     }
 
     @SuppressWarnings("unchecked")

@@ -1,16 +1,16 @@
 package io.eventpipe.testkit;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.eventpipe.common.deadletter.DeadLetterHeaders;
 import io.eventpipe.common.deadletter.Reason;
-import io.eventpipe.localkit.generate.GeneratedRecord;
 import io.eventpipe.common.serde.EnvelopeSchemas;
 import io.eventpipe.common.serde.EventDecoder;
 import io.eventpipe.common.serde.EventFormat;
+import io.eventpipe.localkit.generate.GeneratedRecord;
 import io.eventpipe.schema.Event;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-
 import java.io.BufferedReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -29,8 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
  * What the ingest job must output for a set of generated records, and the checks that its outputs hold exactly that:
@@ -65,7 +64,7 @@ public record IngestExpectations(List<String> cleanIds, Map<String, Long> deadLe
                         dead.merge(fingerprint(r.value(), r.reason()), 1L, Long::sum);
                     }
                 }
-                case DUPLICATE -> { }
+                case DUPLICATE -> {}
             }
         }
         return new IngestExpectations(clean, dead, archived);
@@ -101,8 +100,8 @@ public record IngestExpectations(List<String> cleanIds, Map<String, Long> deadLe
     }
 
     /** Asserts that the outputs hold exactly the expected records; {@code lake} may be null when there is none. */
-    public void assertExact(CommittedReader kafka, String inputTopic, String cleanTopic, String dlqTopic,
-            Path lake) throws Exception {
+    public void assertExact(CommittedReader kafka, String inputTopic, String cleanTopic, String dlqTopic, Path lake)
+            throws Exception {
         EventDecoder decoder = new EventDecoder(EventFormat.AVRO, EnvelopeSchemas.load());
         List<String> ids = new ArrayList<>();
         for (ConsumerRecord<byte[], byte[]> r : kafka.readCommitted(cleanTopic)) {
@@ -179,14 +178,17 @@ public record IngestExpectations(List<String> cleanIds, Map<String, Long> deadLe
         try (Stream<Path> walk = Files.walk(root)) {
             // committed files only: in-progress ones are hidden (a leading dot)
             files = walk.filter(p -> p.getFileName().toString().endsWith(".jsonl")
-                    && !p.getFileName().toString().startsWith(".")).toList();
+                            && !p.getFileName().toString().startsWith("."))
+                    .toList();
         }
         for (Path f : files) {
             assertThat(f.getParent().getFileName().toString()).startsWith("dt=");
             try (BufferedReader in = Files.newBufferedReader(f, StandardCharsets.UTF_8)) {
                 for (String line = in.readLine(); line != null; line = in.readLine()) {
                     JsonNode n = json.readTree(line);
-                    byte[] value = n.get("value_base64").isNull() ? null : n.get("value_base64").binaryValue();
+                    byte[] value = n.get("value_base64").isNull()
+                            ? null
+                            : n.get("value_base64").binaryValue();
                     out.merge(n.get("reason").asText() + ":sha256:" + sha256(value), 1L, Long::sum);
                 }
             }
@@ -209,7 +211,7 @@ public record IngestExpectations(List<String> cleanIds, Map<String, Long> deadLe
         }
         List<String> ids = new ArrayList<>();
         try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
-             Statement s = c.createStatement()) {
+                Statement s = c.createStatement()) {
             String glob = lake.toAbsolutePath() + "/**/*.parquet";
             try (ResultSet count = s.executeQuery("SELECT count(*) FROM glob('" + glob + "')")) {
                 count.next();

@@ -1,6 +1,14 @@
 package io.eventpipe.testkit;
 
 import io.eventpipe.localkit.embedded.EmbeddedKafka;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -13,15 +21,6 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
-
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.Properties;
-import java.util.Set;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 
 /**
  * A real single-node KRaft Kafka broker in this JVM on a free port, for one test class:
@@ -63,14 +62,17 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCa
 
     public void createTopic(String name, int partitions) throws Exception {
         try (Admin admin = Admin.create(clientProperties())) {
-            admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1)))
+                    .all()
+                    .get(30, TimeUnit.SECONDS);
         }
     }
 
     /** A topic with topic-level configs, e.g. {@code max.message.bytes}. */
     public void createTopic(String name, int partitions, Map<String, String> configs) throws Exception {
         try (Admin admin = Admin.create(clientProperties())) {
-            admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1).configs(configs))).all()
+            admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1).configs(configs)))
+                    .all()
                     .get(30, TimeUnit.SECONDS);
         }
     }
@@ -136,14 +138,14 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCa
         return readToEnd(p, topic, "read_uncommitted");
     }
 
-    private static List<ConsumerRecord<byte[], byte[]>> readToEnd(Properties clientConfig, String topic,
-            String isolationLevel) {
+    private static List<ConsumerRecord<byte[], byte[]>> readToEnd(
+            Properties clientConfig, String topic, String isolationLevel) {
         Properties p = new Properties();
         p.putAll(clientConfig);
         p.setProperty("isolation.level", isolationLevel);
         p.setProperty("enable.auto.commit", "false");
         try (KafkaConsumer<byte[], byte[]> consumer =
-                     new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+                new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             Set<TopicPartition> parts = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
                     .map(i -> new TopicPartition(topic, i.partition()))
                     .collect(Collectors.toSet());

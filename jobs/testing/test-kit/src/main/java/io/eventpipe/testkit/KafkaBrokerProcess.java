@@ -1,12 +1,5 @@
 package io.eventpipe.testkit;
 
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.common.Uuid;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-
 import java.io.IOException;
 import java.net.Socket;
 import java.nio.file.Files;
@@ -17,6 +10,12 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * A real single-node KRaft Kafka broker in its own JVM with a PLAINTEXT listener on loopback, which can be stopped
@@ -107,7 +106,8 @@ public final class KafkaBrokerProcess implements AutoCloseable, CommittedReader 
 
     public void createTopic(String name, int partitions, Map<String, String> configs) throws Exception {
         try (Admin admin = admin()) {
-            admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1).configs(configs))).all()
+            admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1).configs(configs)))
+                    .all()
                     .get(30, TimeUnit.SECONDS);
         }
     }
@@ -175,29 +175,40 @@ public final class KafkaBrokerProcess implements AutoCloseable, CommittedReader 
                 appender.file.layout.type = PatternLayout
                 appender.file.layout.pattern = %%d{HH:mm:ss,SSS} %%-5p %%c - %%m%%n
                 """.formatted(dir.resolve("broker.log")));
-        List<String> format = new ArrayList<>(List.of("kafka.tools.StorageTool", "format",
-                "-t", Uuid.randomUuid().toString(), "-c", dir.resolve("server.properties").toString(),
+        List<String> format = new ArrayList<>(List.of(
+                "kafka.tools.StorageTool",
+                "format",
+                "-t",
+                Uuid.randomUuid().toString(),
+                "-c",
+                dir.resolve("server.properties").toString(),
                 "--standalone"));
         format.addAll(extraFormatArgs);
-        Process formatting = java(dir, format).redirectOutput(dir.resolve("format.log").toFile()).start();
+        Process formatting = java(dir, format)
+                .redirectOutput(dir.resolve("format.log").toFile())
+                .start();
         if (!formatting.waitFor(2, TimeUnit.MINUTES) || formatting.exitValue() != 0) {
             formatting.destroyForcibly();
-            throw new IllegalStateException("formatting the broker's storage failed: "
-                    + Files.readString(dir.resolve("format.log")));
+            throw new IllegalStateException(
+                    "formatting the broker's storage failed: " + Files.readString(dir.resolve("format.log")));
         }
     }
 
     /** Starts {@code kafka.Kafka} on the {@code server.properties} in {@code dir}. */
     static Process launch(Path dir) throws IOException {
         return java(dir, List.of("kafka.Kafka", dir.resolve("server.properties").toString()))
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("broker.out").toFile())).start();
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(
+                        dir.resolve("broker.out").toFile()))
+                .start();
     }
 
     private static ProcessBuilder java(Path dir, List<String> mainAndArgs) {
         List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-Dlog4j2.configurationFile=" + dir.resolve("log4j2.properties").toUri(),
-                "-cp", System.getProperty("java.class.path")));
+                "-Xmx512m",
+                "-Dlog4j2.configurationFile=" + dir.resolve("log4j2.properties").toUri(),
+                "-cp",
+                System.getProperty("java.class.path")));
         cmd.addAll(mainAndArgs);
         return new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true);
     }
@@ -208,8 +219,8 @@ public final class KafkaBrokerProcess implements AutoCloseable, CommittedReader 
         Exception last = null;
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new IllegalStateException("the broker exited with " + process.exitValue() + "; see "
-                        + dir.resolve("broker.log"));
+                throw new IllegalStateException(
+                        "the broker exited with " + process.exitValue() + "; see " + dir.resolve("broker.log"));
             }
             try (Socket probe = new Socket("127.0.0.1", port);
                     Admin admin = admins.get()) {
@@ -221,7 +232,7 @@ public final class KafkaBrokerProcess implements AutoCloseable, CommittedReader 
                 TimeUnit.MILLISECONDS.sleep(250);
             }
         }
-        throw new IllegalStateException("the broker did not answer within 90 s; see " + dir.resolve("broker.log"),
-                last);
+        throw new IllegalStateException(
+                "the broker did not answer within 90 s; see " + dir.resolve("broker.log"), last);
     }
 }

@@ -1,8 +1,5 @@
 package io.eventpipe.testkit;
 
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -12,6 +9,9 @@ import java.security.KeyStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 
 /** The JDK's {@code keytool}, for tests that make their certificates at run time, and SSL contexts from its stores. */
 public final class Keytool {
@@ -35,9 +35,24 @@ public final class Keytool {
      */
     public static void selfSigned(Path store, String alias, String dname, String extension, String password)
             throws IOException, InterruptedException {
-        List<String> args = new ArrayList<>(List.of("-genkeypair", "-alias", alias, "-dname", dname, "-keyalg", "RSA",
-                "-keysize", "2048", "-validity", "2", "-storetype", "PKCS12", "-keystore", store.toString(),
-                "-storepass", password));
+        List<String> args = new ArrayList<>(List.of(
+                "-genkeypair",
+                "-alias",
+                alias,
+                "-dname",
+                dname,
+                "-keyalg",
+                "RSA",
+                "-keysize",
+                "2048",
+                "-validity",
+                "2",
+                "-storetype",
+                "PKCS12",
+                "-keystore",
+                store.toString(),
+                "-storepass",
+                password));
         if (extension != null) {
             args.addAll(List.of("-ext", extension));
         }
@@ -48,10 +63,30 @@ public final class Keytool {
     public static void trustStoreOf(Path keyStore, String alias, Path trustStore, String password)
             throws IOException, InterruptedException {
         Path pem = trustStore.resolveSibling(trustStore.getFileName() + ".pem");
-        run("-exportcert", "-rfc", "-alias", alias, "-keystore", keyStore.toString(), "-storepass", password,
-                "-file", pem.toString());
-        run("-importcert", "-noprompt", "-alias", alias, "-file", pem.toString(), "-storetype", "PKCS12",
-                "-keystore", trustStore.toString(), "-storepass", password);
+        run(
+                "-exportcert",
+                "-rfc",
+                "-alias",
+                alias,
+                "-keystore",
+                keyStore.toString(),
+                "-storepass",
+                password,
+                "-file",
+                pem.toString());
+        run(
+                "-importcert",
+                "-noprompt",
+                "-alias",
+                alias,
+                "-file",
+                pem.toString(),
+                "-storetype",
+                "PKCS12",
+                "-keystore",
+                trustStore.toString(),
+                "-storepass",
+                password);
     }
 
     /** An SSL context that presents the key in {@code keyStore} and trusts what {@code trustStore} holds. */

@@ -1,16 +1,15 @@
 package io.eventpipe.testkit;
 
-import io.eventpipe.localkit.embedded.EmbeddedPostgres;
 import io.eventpipe.common.io.Directories;
-import org.junit.jupiter.api.extension.AfterAllCallback;
-import org.junit.jupiter.api.extension.BeforeAllCallback;
-import org.junit.jupiter.api.extension.ExtensionContext;
-
+import io.eventpipe.localkit.embedded.EmbeddedPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A real PostgreSQL server on a free port for one test class; {@link #createDatabase} gives each test its own
@@ -41,7 +40,7 @@ public final class PostgresExtension implements BeforeAllCallback, AfterAllCallb
     /** Creates an empty database and returns its JDBC URL. */
     public String createDatabase(String name) throws Exception {
         try (Connection c = DriverManager.getConnection(server.jdbcUrl(), server.user(), "");
-             Statement s = c.createStatement()) {
+                Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE " + name);
         }
         return "jdbc:postgresql://localhost:" + server.port() + "/" + name;

@@ -1,6 +1,6 @@
 package io.eventpipe.testkit;
 
-import org.apache.flink.configuration.Configuration;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -15,8 +15,7 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.apache.flink.configuration.Configuration;
 
 /**
  * Flink's Prometheus reporter on a test MiniCluster, scrapes of its {@code /metrics}, and the metric names that a
@@ -49,17 +48,20 @@ public final class PrometheusScrape {
     /** MiniCluster configuration with Flink's Prometheus reporter serving {@code /metrics} on {@link #port()}. */
     public Configuration reporter() {
         Configuration c = new Configuration();
-        c.setString("metrics.reporter.prom.factory.class",
-                "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
+        c.setString(
+                "metrics.reporter.prom.factory.class", "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
         c.setString("metrics.reporter.prom.port", Integer.toString(port));
         return c;
     }
 
     /** The text of {@code /metrics} now. */
     public String scrape() throws Exception {
-        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://localhost:" + port + "/metrics")).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/metrics"))
+                                .GET()
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).isEqualTo(200);
         return r.body();
     }
@@ -94,8 +96,10 @@ public final class PrometheusScrape {
 
     /** Names of all series in a scrape. */
     public static Set<String> names(String scrape) {
-        return scrape.lines().filter(l -> !l.isBlank() && !l.startsWith("#"))
-                .map(l -> l.replaceAll("[{ ].*", "")).collect(Collectors.toCollection(TreeSet::new));
+        return scrape.lines()
+                .filter(l -> !l.isBlank() && !l.startsWith("#"))
+                .map(l -> l.replaceAll("[{ ].*", ""))
+                .collect(Collectors.toCollection(TreeSet::new));
     }
 
     /** A file of {@code deploy/monitoring}. */
@@ -127,7 +131,8 @@ public final class PrometheusScrape {
         Set<String> scraped = names(scrape);
         for (Path f : files) {
             for (String used : metricNamesUsedIn(f)) {
-                assertThat(scraped).as("metric %s used in %s (see target/metrics-scrape.txt)", used, f)
+                assertThat(scraped)
+                        .as("metric %s used in %s (see target/metrics-scrape.txt)", used, f)
                         .contains(used);
             }
         }

@@ -1,5 +1,15 @@
 package io.eventpipe.testkit;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -13,18 +23,6 @@ import org.apache.kafka.common.resource.PatternType;
 import org.apache.kafka.common.resource.ResourcePattern;
 import org.apache.kafka.common.resource.ResourceType;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Properties;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 
 /**
  * A real single-node KRaft Kafka broker in its own JVM, secured the way production clusters are: a SASL_SSL listener
@@ -46,8 +44,13 @@ public final class SecuredKafkaBroker implements AutoCloseable, CommittedReader 
     private final int sslPort;
     private final Process process;
 
-    private SecuredKafkaBroker(Path dir, Map<String, String> passwords, String storePassword, int saslSslPort,
-            int sslPort, Process process) {
+    private SecuredKafkaBroker(
+            Path dir,
+            Map<String, String> passwords,
+            String storePassword,
+            int saslSslPort,
+            int sslPort,
+            Process process) {
         this.dir = dir;
         this.passwords = passwords;
         this.storePassword = storePassword;
@@ -63,8 +66,8 @@ public final class SecuredKafkaBroker implements AutoCloseable, CommittedReader 
      * @param plainUsers users that authenticate with SASL PLAIN
      * @param tlsClients common names of clients that get a certificate; their principal is {@code User:<cn>}
      */
-    public static SecuredKafkaBroker start(Path dir, List<String> scramUsers, List<String> plainUsers,
-            List<String> tlsClients) throws Exception {
+    public static SecuredKafkaBroker start(
+            Path dir, List<String> scramUsers, List<String> plainUsers, List<String> tlsClients) throws Exception {
         Files.createDirectories(dir);
         Map<String, String> passwords = new LinkedHashMap<>();
         passwords.put(ADMIN, randomSecret());
@@ -86,19 +89,25 @@ public final class SecuredKafkaBroker implements AutoCloseable, CommittedReader 
         int sslPort = ports[2];
         String plainJaas = plainUsers.stream()
                 .map(u -> " user_" + u + "=\"" + passwords.get(u) + "\"")
-                .collect(Collectors.joining("", "org.apache.kafka.common.security.plain.PlainLoginModule required"
-                        + " username=\"" + ADMIN + "\" password=\"" + passwords.get(ADMIN) + "\""
-                        + " user_" + ADMIN + "=\"" + passwords.get(ADMIN) + "\"", ";"));
+                .collect(Collectors.joining(
+                        "",
+                        "org.apache.kafka.common.security.plain.PlainLoginModule required"
+                                + " username=\"" + ADMIN + "\" password=\"" + passwords.get(ADMIN) + "\""
+                                + " user_" + ADMIN + "=\"" + passwords.get(ADMIN) + "\"",
+                        ";"));
         Properties server = KafkaBrokerProcess.singleNode(dir, controllerPort);
-        server.setProperty("listeners", "SASL_SSL://127.0.0.1:" + saslSslPort + ",SSL://127.0.0.1:" + sslPort
-                + ",CONTROLLER://127.0.0.1:" + controllerPort);
-        server.setProperty("advertised.listeners", "SASL_SSL://127.0.0.1:" + saslSslPort
-                + ",SSL://127.0.0.1:" + sslPort);
+        server.setProperty(
+                "listeners",
+                "SASL_SSL://127.0.0.1:" + saslSslPort + ",SSL://127.0.0.1:" + sslPort + ",CONTROLLER://127.0.0.1:"
+                        + controllerPort);
+        server.setProperty(
+                "advertised.listeners", "SASL_SSL://127.0.0.1:" + saslSslPort + ",SSL://127.0.0.1:" + sslPort);
         server.setProperty("listener.security.protocol.map", "SASL_SSL:SASL_SSL,SSL:SSL,CONTROLLER:PLAINTEXT");
         server.setProperty("inter.broker.listener.name", "SASL_SSL");
         server.setProperty("sasl.enabled.mechanisms", "SCRAM-SHA-512,PLAIN");
         server.setProperty("sasl.mechanism.inter.broker.protocol", "SCRAM-SHA-512");
-        server.setProperty("listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config",
+        server.setProperty(
+                "listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config",
                 "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + ADMIN
                         + "\" password=\"" + passwords.get(ADMIN) + "\";");
         server.setProperty("listener.name.sasl_ssl.plain.sasl.jaas.config", plainJaas);
@@ -195,8 +204,10 @@ public final class SecuredKafkaBroker implements AutoCloseable, CommittedReader 
         java.util.Map<String, String> p = new java.util.LinkedHashMap<>();
         p.put("security.protocol", "SASL_SSL");
         p.put("sasl.mechanism", "SCRAM-SHA-512");
-        p.put("sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required"
-                + " username=\"" + user + "\" password=\"" + passwords.get(user) + "\";");
+        p.put(
+                "sasl.jaas.config",
+                "org.apache.kafka.common.security.scram.ScramLoginModule required" + " username=\"" + user
+                        + "\" password=\"" + passwords.get(user) + "\";");
         p.put("ssl.truststore.type", "PKCS12");
         p.put("ssl.truststore.location", truststore().toString());
         p.put("ssl.truststore.password", storePassword);
@@ -209,8 +220,11 @@ public final class SecuredKafkaBroker implements AutoCloseable, CommittedReader 
 
     public void createTopics(int partitions, String... names) throws Exception {
         try (Admin admin = admin()) {
-            admin.createTopics(Arrays.stream(names).map(n -> new NewTopic(n, partitions, (short) 1)).toList())
-                    .all().get(30, TimeUnit.SECONDS);
+            admin.createTopics(Arrays.stream(names)
+                            .map(n -> new NewTopic(n, partitions, (short) 1))
+                            .toList())
+                    .all()
+                    .get(30, TimeUnit.SECONDS);
         }
     }
 
@@ -219,9 +233,12 @@ public final class SecuredKafkaBroker implements AutoCloseable, CommittedReader 
             throws Exception {
         try (Admin admin = admin()) {
             admin.createAcls(Arrays.stream(operations)
-                    .map(op -> new AclBinding(new ResourcePattern(type, name, pattern),
-                            new AccessControlEntry("User:" + user, "*", op, AclPermissionType.ALLOW)))
-                    .toList()).all().get(30, TimeUnit.SECONDS);
+                            .map(op -> new AclBinding(
+                                    new ResourcePattern(type, name, pattern),
+                                    new AccessControlEntry("User:" + user, "*", op, AclPermissionType.ALLOW)))
+                            .toList())
+                    .all()
+                    .get(30, TimeUnit.SECONDS);
         }
     }
 
@@ -254,31 +271,88 @@ public final class SecuredKafkaBroker implements AutoCloseable, CommittedReader 
     private record Certificates(Path dir, String password) {
         void authority() throws Exception {
             Keytool.selfSigned(dir.resolve("ca.p12"), "ca", "CN=eventpipe-test-ca", "bc:c", password);
-            keytool("-exportcert", "-rfc", "-alias", "ca", "-keystore", dir.resolve("ca.p12").toString(),
-                    "-storepass", password, "-file", dir.resolve("ca.pem").toString());
+            keytool(
+                    "-exportcert",
+                    "-rfc",
+                    "-alias",
+                    "ca",
+                    "-keystore",
+                    dir.resolve("ca.p12").toString(),
+                    "-storepass",
+                    password,
+                    "-file",
+                    dir.resolve("ca.pem").toString());
         }
 
         void keyPair(String name, String dname, String san) throws Exception {
             String store = keystore(name).toString();
             Keytool.selfSigned(keystore(name), name, dname, null, password);
-            keytool("-certreq", "-alias", name, "-keystore", store, "-storepass", password,
-                    "-file", dir.resolve(name + ".csr").toString());
-            List<String> sign = new ArrayList<>(List.of("-gencert", "-rfc", "-alias", "ca", "-validity", "2",
-                    "-keystore", dir.resolve("ca.p12").toString(), "-storepass", password,
-                    "-infile", dir.resolve(name + ".csr").toString(), "-outfile", dir.resolve(name + ".pem").toString()));
+            keytool(
+                    "-certreq",
+                    "-alias",
+                    name,
+                    "-keystore",
+                    store,
+                    "-storepass",
+                    password,
+                    "-file",
+                    dir.resolve(name + ".csr").toString());
+            List<String> sign = new ArrayList<>(List.of(
+                    "-gencert",
+                    "-rfc",
+                    "-alias",
+                    "ca",
+                    "-validity",
+                    "2",
+                    "-keystore",
+                    dir.resolve("ca.p12").toString(),
+                    "-storepass",
+                    password,
+                    "-infile",
+                    dir.resolve(name + ".csr").toString(),
+                    "-outfile",
+                    dir.resolve(name + ".pem").toString()));
             if (san != null) {
                 sign.addAll(List.of("-ext", san));
             }
             keytool(sign.toArray(String[]::new));
-            keytool("-importcert", "-noprompt", "-alias", "ca", "-file", dir.resolve("ca.pem").toString(),
-                    "-keystore", store, "-storepass", password);
-            keytool("-importcert", "-alias", name, "-file", dir.resolve(name + ".pem").toString(),
-                    "-keystore", store, "-storepass", password);
+            keytool(
+                    "-importcert",
+                    "-noprompt",
+                    "-alias",
+                    "ca",
+                    "-file",
+                    dir.resolve("ca.pem").toString(),
+                    "-keystore",
+                    store,
+                    "-storepass",
+                    password);
+            keytool(
+                    "-importcert",
+                    "-alias",
+                    name,
+                    "-file",
+                    dir.resolve(name + ".pem").toString(),
+                    "-keystore",
+                    store,
+                    "-storepass",
+                    password);
         }
 
         void truststore() throws Exception {
-            keytool("-importcert", "-noprompt", "-alias", "ca", "-file", dir.resolve("ca.pem").toString(),
-                    "-storetype", "PKCS12", "-keystore", truststorePath().toString(), "-storepass", password);
+            keytool(
+                    "-importcert",
+                    "-noprompt",
+                    "-alias",
+                    "ca",
+                    "-file",
+                    dir.resolve("ca.pem").toString(),
+                    "-storetype",
+                    "PKCS12",
+                    "-keystore",
+                    truststorePath().toString(),
+                    "-storepass",
+                    password);
         }
 
         Path keystore(String name) {

@@ -1,14 +1,13 @@
 package io.eventpipe.testkit;
 
-import org.apache.flink.streaming.api.graph.StreamGraph;
-import org.apache.flink.streaming.api.graph.StreamNode;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.apache.flink.streaming.api.graph.StreamGraph;
+import org.apache.flink.streaming.api.graph.StreamNode;
 
 /**
  * Savepoint safety: every operator of a job has an explicit uid, taken from the job's constants class, and every
@@ -25,11 +24,14 @@ public final class UidCheck {
             String uid = node.getTransformationUID();
             assertThat(uid).as("uid of operator '%s'", node.getOperatorName()).isNotNull();
             // a sink's committer derives its uid from the writer's: "Sink Committer: <uid>"
-            assertThat(constants).as("uid '%s' of operator '%s'", uid, node.getOperatorName())
+            assertThat(constants)
+                    .as("uid '%s' of operator '%s'", uid, node.getOperatorName())
                     .anyMatch(c -> uid.equals(c) || uid.equals("Sink Committer: " + c));
             used.add(uid);
         }
-        assertThat(constants).allSatisfy(c -> assertThat(used).as("operators using uid %s", c).contains(c));
+        assertThat(constants)
+                .allSatisfy(
+                        c -> assertThat(used).as("operators using uid %s", c).contains(c));
     }
 
     /**
@@ -41,18 +43,28 @@ public final class UidCheck {
         List<String> used = new ArrayList<>();
         for (StreamNode node : graph.getStreamNodes()) {
             String name = node.getOperatorName();
-            String constant = constants.stream().filter(c -> name.equals(c) || name.equals("Source: " + c)
-                    || name.equals(c + ": Writer") || name.equals(c + ": Committer")).findFirst().orElse(null);
-            assertThat(constant).as("operator name '%s' from %s", name, namesClass.getSimpleName()).isNotNull();
+            String constant = constants.stream()
+                    .filter(c -> name.equals(c)
+                            || name.equals("Source: " + c)
+                            || name.equals(c + ": Writer")
+                            || name.equals(c + ": Committer"))
+                    .findFirst()
+                    .orElse(null);
+            assertThat(constant)
+                    .as("operator name '%s' from %s", name, namesClass.getSimpleName())
+                    .isNotNull();
             used.add(constant);
         }
-        assertThat(constants).allSatisfy(c -> assertThat(used).as("operators named %s", c).contains(c));
+        assertThat(constants)
+                .allSatisfy(c -> assertThat(used).as("operators named %s", c).contains(c));
     }
 
     /** The operators' names in graph order. */
     public static List<String> names(StreamGraph graph) {
-        return graph.getStreamNodes().stream().sorted(java.util.Comparator.comparingInt(StreamNode::getId))
-                .map(StreamNode::getOperatorName).toList();
+        return graph.getStreamNodes().stream()
+                .sorted(java.util.Comparator.comparingInt(StreamNode::getId))
+                .map(StreamNode::getOperatorName)
+                .toList();
     }
 
     private static List<String> constants(Class<?> holder) throws IllegalAccessException {

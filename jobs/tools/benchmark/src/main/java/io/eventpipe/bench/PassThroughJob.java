@@ -1,20 +1,19 @@
 package io.eventpipe.bench;
 
-import io.eventpipe.common.kafka.RawRecord;
 import io.eventpipe.common.kafka.KafkaConnection;
 import io.eventpipe.common.kafka.KafkaSinks;
 import io.eventpipe.common.kafka.KafkaSources;
+import io.eventpipe.common.kafka.RawRecord;
 import io.eventpipe.common.kafka.SinkDelivery;
 import io.eventpipe.common.kafka.StartingOffsets;
 import io.eventpipe.common.kafka.TransactionNaming;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.producer.ProducerRecord;
-
-import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
 
 /**
  * The benchmark's framework ceiling: records from the input topic to the output topic through the same Kafka source
@@ -38,18 +37,27 @@ public final class PassThroughJob {
         String name = required(a, "name");
         String output = required(a, "output");
         SinkDelivery delivery = SinkDelivery.valueOf(a.getOrDefault("delivery", "exactly-once")
-                .toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
-        KafkaConnection kafka = new KafkaConnection(required(a, "bootstrap-servers"), Map.of(), Duration.ofSeconds(15),
-                Duration.ofMinutes(15));
+                .toUpperCase(java.util.Locale.ROOT)
+                .replace('-', '_'));
+        KafkaConnection kafka = new KafkaConnection(
+                required(a, "bootstrap-servers"), Map.of(), Duration.ofSeconds(15), Duration.ofMinutes(15));
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(Integer.parseInt(a.getOrDefault("parallelism", "2")));
         env.enableCheckpointing(Long.parseLong(a.getOrDefault("checkpoint-interval-ms", "10000")));
-        env.fromSource(KafkaSources.rawRecords(kafka, required(a, "input"), name, StartingOffsets.EARLIEST),
-                        WatermarkStrategy.noWatermarks(), "Source: kafka: input")
+        env.fromSource(
+                        KafkaSources.rawRecords(kafka, required(a, "input"), name, StartingOffsets.EARLIEST),
+                        WatermarkStrategy.noWatermarks(),
+                        "Source: kafka: input")
                 .uid("source")
-                .sinkTo(KafkaSinks.create(kafka, output, copyTo(output), delivery, TransactionNaming.valueOf(a.getOrDefault(
-                        "transaction-naming", "pooling").toUpperCase(java.util.Locale.ROOT)), name,
+                .sinkTo(KafkaSinks.create(
+                        kafka,
+                        output,
+                        copyTo(output),
+                        delivery,
+                        TransactionNaming.valueOf(
+                                a.getOrDefault("transaction-naming", "pooling").toUpperCase(java.util.Locale.ROOT)),
+                        name,
                         Duration.ofMinutes(10)))
                 .name("kafka: output")
                 .uid("sink");

@@ -1,16 +1,8 @@
 package io.eventpipe.cli;
 
+import io.eventpipe.common.serde.EventFormat;
 import io.eventpipe.localkit.generate.AdversarialCorpus;
 import io.eventpipe.localkit.generate.GeneratedRecord;
-import io.eventpipe.common.serde.EventFormat;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.errors.RecordTooLargeException;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.ITypeConverter;
-import picocli.CommandLine.Option;
-
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -19,6 +11,13 @@ import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Option;
 
 /**
  * {@code eventpipe corpus}: publishes the {@link AdversarialCorpus} (oversized records, lying Avro lengths, garbage,
@@ -26,7 +25,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * ingest job makes of it, and prints what it must make of it: for each kind, how many were sent and the expected
  * outcome.
  */
-@Command(name = "corpus", mixinStandardHelpOptions = true,
+@Command(
+        name = "corpus",
+        mixinStandardHelpOptions = true,
         description = "Publish the adversarial corpus (hostile records, each of a known kind with a known expected "
                 + "outcome) to a Kafka topic. The topic must accept records of 3 MB (max.message.bytes >= 3145728).")
 final class CorpusCommand implements Callable<Integer> {
@@ -42,11 +43,16 @@ final class CorpusCommand implements Callable<Integer> {
     @Option(names = "--count", defaultValue = "10000", description = "Records to send (default: ${DEFAULT-VALUE}).")
     int count;
 
-    @Option(names = "--format", defaultValue = "avro", converter = FormatConverter.class,
+    @Option(
+            names = "--format",
+            defaultValue = "avro",
+            converter = FormatConverter.class,
             description = "Wire format: avro or json (default: ${DEFAULT-VALUE}).")
     EventFormat format;
 
-    @Option(names = "--max-record-bytes", defaultValue = "1000000",
+    @Option(
+            names = "--max-record-bytes",
+            defaultValue = "1000000",
             description = "The job's validation.max-record-bytes: larger records are TOO_LARGE "
                     + "(default: ${DEFAULT-VALUE}).")
     long maxRecordBytes;
@@ -54,8 +60,10 @@ final class CorpusCommand implements Callable<Integer> {
     @Option(names = "--seed", description = "Random seed (default: the current time; printed, to repeat a run).")
     Long seed;
 
-    @Option(names = "--property", description = "Kafka producer property, key=value (security settings; "
-            + "max.request.size defaults to 4000000).")
+    @Option(
+            names = "--property",
+            description = "Kafka producer property, key=value (security settings; "
+                    + "max.request.size defaults to 4000000).")
     Map<String, String> properties = Map.of();
 
     /** Accepts the format in any case. */
@@ -94,7 +102,7 @@ final class CorpusCommand implements Callable<Integer> {
         AtomicInteger tooLarge = new AtomicInteger();
         AtomicReference<Exception> firstFailure = new AtomicReference<>();
         try (KafkaProducer<byte[], byte[]> producer =
-                     new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+                new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
             for (GeneratedRecord r : records) {
                 producer.send(new ProducerRecord<>(topic, null, r.timestamp(), r.key(), r.value()), (md, e) -> {
                     if (e != null) {
@@ -116,16 +124,26 @@ final class CorpusCommand implements Callable<Integer> {
         }
         for (GeneratedRecord r : records) {
             counts.merge(r.kind(), 1, Integer::sum);
-            expected.putIfAbsent(r.kind(), r.expected() == GeneratedRecord.Expected.CLEAN ? "CLEAN"
-                    : r.expected() + " " + r.reason());
+            expected.putIfAbsent(
+                    r.kind(),
+                    r.expected() == GeneratedRecord.Expected.CLEAN ? "CLEAN" : r.expected() + " " + r.reason());
         }
         System.out.printf(Locale.ROOT, "%-32s %7s  %s%n", "KIND", "COUNT", "EXPECTED");
-        counts.forEach((k, n) -> System.out.printf(Locale.ROOT, "%-32s %7d  %s%n", k, n,
-                expected.getOrDefault(k, "-")));
-        long clean = records.stream().filter(r -> r.expected() == GeneratedRecord.Expected.CLEAN).count();
-        System.out.printf(Locale.ROOT, "%d records (%d clean, %d dead letters), format %s, max-record-bytes %d, "
-                        + "seed %d, topic %s%n", records.size(), clean, records.size() - clean,
-                format.name().toLowerCase(Locale.ROOT), maxRecordBytes, s, topic);
+        counts.forEach(
+                (k, n) -> System.out.printf(Locale.ROOT, "%-32s %7d  %s%n", k, n, expected.getOrDefault(k, "-")));
+        long clean = records.stream()
+                .filter(r -> r.expected() == GeneratedRecord.Expected.CLEAN)
+                .count();
+        System.out.printf(
+                Locale.ROOT,
+                "%d records (%d clean, %d dead letters), format %s, max-record-bytes %d, " + "seed %d, topic %s%n",
+                records.size(),
+                clean,
+                records.size() - clean,
+                format.name().toLowerCase(Locale.ROOT),
+                maxRecordBytes,
+                s,
+                topic);
 
         if (failed.get() > 0) {
             System.err.println(failed.get() + " of " + records.size() + " records were not sent; the first error: "

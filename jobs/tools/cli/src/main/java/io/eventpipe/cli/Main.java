@@ -1,16 +1,26 @@
 package io.eventpipe.cli;
 
 import io.eventpipe.cli.run.RunCommand;
+import java.nio.file.Path;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-import java.nio.file.Path;
-
 /** The {@code eventpipe} command: local run, producer and topic tools. */
-@Command(name = "eventpipe", mixinStandardHelpOptions = true, version = "eventpipe 0.1.0",
+@Command(
+        name = "eventpipe",
+        mixinStandardHelpOptions = true,
+        version = "eventpipe 0.1.0",
         description = "Exactly-once event pipelines on Apache Flink.",
-        subcommands = {RunCommand.class, ProduceCommand.class, TopicsCommand.class, SavepointCommand.class,
-                CorpusCommand.class, DlqCommand.class, BackfillCommand.class, TransactionsCommand.class})
+        subcommands = {
+            RunCommand.class,
+            ProduceCommand.class,
+            TopicsCommand.class,
+            SavepointCommand.class,
+            CorpusCommand.class,
+            DlqCommand.class,
+            BackfillCommand.class,
+            TransactionsCommand.class
+        })
 public final class Main implements Runnable {
     @Override
     public void run() {
@@ -33,8 +43,9 @@ public final class Main implements Runnable {
     static int failed(Exception e, CommandLine command, CommandLine.ParseResult parsed) {
         org.slf4j.LoggerFactory.getLogger(Main.class).error("eventpipe {} failed", command.getCommandName(), e);
         System.err.println("eventpipe " + command.getCommandName() + ": " + causes(e));
-        System.err.println("  (stack trace in " + Path.of(System.getProperty("eventpipe.log.file",
-                ".eventpipe/eventpipe.log")).toAbsolutePath() + ")");
+        System.err.println("  (stack trace in "
+                + Path.of(System.getProperty("eventpipe.log.file", ".eventpipe/eventpipe.log"))
+                        .toAbsolutePath() + ")");
         return 1;
     }
 

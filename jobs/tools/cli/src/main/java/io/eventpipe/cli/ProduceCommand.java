@@ -6,12 +6,6 @@ import io.eventpipe.common.serde.EventDecoder;
 import io.eventpipe.common.serde.EventEncoder;
 import io.eventpipe.common.serde.EventFormat;
 import io.eventpipe.schema.Event;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-
 import java.io.BufferedReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,13 +16,20 @@ import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code eventpipe produce}: publishes events from a JSON-lines file to any Kafka cluster, encoded exactly as the
  * generator encodes them. Every line is checked first; if any is not an event, nothing is sent. The file is read
  * twice (check, then send) and never held in memory, so files of any size stream through.
  */
-@Command(name = "produce", mixinStandardHelpOptions = true,
+@Command(
+        name = "produce",
+        mixinStandardHelpOptions = true,
         description = "Publish events from a JSON-lines file (one event per line: id, time, type, source, payload"
                 + "[, headers]) to a Kafka topic. Key = event id.")
 final class ProduceCommand implements Callable<Integer> {
@@ -41,14 +42,18 @@ final class ProduceCommand implements Callable<Integer> {
     @Option(names = "--file", required = true, description = "JSON-lines file of events.")
     Path file;
 
-    @Option(names = "--format", defaultValue = "AVRO",
+    @Option(
+            names = "--format",
+            defaultValue = "AVRO",
             description = "Wire format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     EventFormat format;
 
     @Option(names = "--property", description = "Kafka producer property, key=value (security settings).")
     Map<String, String> properties = Map.of();
 
-    @Option(names = "--progress-every", defaultValue = "100000",
+    @Option(
+            names = "--progress-every",
+            defaultValue = "100000",
             description = "Print progress after every this many events (default: ${DEFAULT-VALUE}; 0: never).")
     long progressEvery;
 
@@ -73,8 +78,8 @@ final class ProduceCommand implements Callable<Integer> {
         AtomicLong acked = new AtomicLong();
         long sent = 0;
         try (KafkaProducer<byte[], byte[]> producer =
-                     new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
-             BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                        new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+                BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             EventDecoder reader = new EventDecoder(EventFormat.JSON, EnvelopeSchemas.load());
             String line;
             while ((line = in.readLine()) != null && failure.get() == null) {
@@ -91,15 +96,19 @@ final class ProduceCommand implements Callable<Integer> {
                 });
                 sent++;
                 if (progressEvery > 0 && sent % progressEvery == 0) {
-                    System.out.printf(Locale.ROOT, "  sent %,d of %,d events (%d%%)%n", sent, events,
-                            sent * 100 / events);
+                    System.out.printf(
+                            Locale.ROOT, "  sent %,d of %,d events (%d%%)%n", sent, events, sent * 100 / events);
                 }
             }
             producer.flush();
         }
         if (failure.get() != null) {
-            System.err.printf(Locale.ROOT, "sending failed after %,d of %,d events were acknowledged: %s%n",
-                    acked.get(), events, failure.get());
+            System.err.printf(
+                    Locale.ROOT,
+                    "sending failed after %,d of %,d events were acknowledged: %s%n",
+                    acked.get(),
+                    events,
+                    failure.get());
             return 1;
         }
         System.out.println("sent " + acked.get() + " events to " + topic);

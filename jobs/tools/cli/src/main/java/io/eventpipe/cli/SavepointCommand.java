@@ -4,6 +4,14 @@ import io.eventpipe.aggregate.functions.WindowAcc;
 import io.eventpipe.aggregate.functions.WindowAggregator;
 import io.eventpipe.ingest.functions.DedupEntry;
 import io.eventpipe.ingest.functions.DedupFunction;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -13,6 +21,7 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorState;
 import org.apache.flink.runtime.checkpoint.metadata.CheckpointMetadata;
 import org.apache.flink.runtime.jobgraph.OperatorID;
+import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
 import org.apache.flink.state.api.OperatorIdentifier;
 import org.apache.flink.state.api.OperatorTransformation;
 import org.apache.flink.state.api.SavepointReader;
@@ -21,7 +30,6 @@ import org.apache.flink.state.api.StateBootstrapTransformation;
 import org.apache.flink.state.api.functions.KeyedStateBootstrapFunction;
 import org.apache.flink.state.api.functions.KeyedStateReaderFunction;
 import org.apache.flink.state.api.runtime.SavepointLoader;
-import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.CloseableIterator;
@@ -30,20 +38,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Locale;
-import java.util.Map;
-import java.util.concurrent.Callable;
-
 /**
  * {@code eventpipe savepoint}: offline tools over savepoints and retained checkpoints, built on Flink's State
  * Processor API.
  */
-@Command(name = "savepoint", mixinStandardHelpOptions = true,
+@Command(
+        name = "savepoint",
+        mixinStandardHelpOptions = true,
         description = "Inspect a savepoint or retained checkpoint, or drop old dedup entries from one.",
         subcommands = {SavepointCommand.Inspect.class, SavepointCommand.PruneDedup.class})
 final class SavepointCommand implements Runnable {
@@ -64,7 +65,9 @@ final class SavepointCommand implements Runnable {
                     try {
                         String uid = (String) f.get(null);
                         out.put(OperatorIdentifier.forUid(uid).getOperatorId(), uid);
-                        out.put(OperatorIdentifier.forUid("Sink Committer: " + uid).getOperatorId(),
+                        out.put(
+                                OperatorIdentifier.forUid("Sink Committer: " + uid)
+                                        .getOperatorId(),
                                 "Sink Committer: " + uid);
                     } catch (IllegalAccessException e) {
                         throw new IllegalStateException(e);
@@ -86,7 +89,9 @@ final class SavepointCommand implements Runnable {
         return n;
     }
 
-    @Command(name = "inspect", mixinStandardHelpOptions = true,
+    @Command(
+            name = "inspect",
+            mixinStandardHelpOptions = true,
             description = "List the operators of a savepoint (uid, parallelism, state size) and, for the stateful "
                     + "operators of the eventpipe jobs, their states and key counts.")
     static final class Inspect implements Callable<Integer> {
@@ -98,11 +103,22 @@ final class SavepointCommand implements Runnable {
             CheckpointMetadata metadata = SavepointLoader.loadSavepointMetadata(path);
             Map<OperatorID, String> uids = knownUids();
             System.out.println("savepoint " + path + " (checkpoint " + metadata.getCheckpointId() + ")");
-            System.out.printf(Locale.ROOT, "  %-34s %-36s %11s %15s %12s%n", "operator id", "uid", "parallelism",
-                    "max parallelism", "state bytes");
+            System.out.printf(
+                    Locale.ROOT,
+                    "  %-34s %-36s %11s %15s %12s%n",
+                    "operator id",
+                    "uid",
+                    "parallelism",
+                    "max parallelism",
+                    "state bytes");
             for (OperatorState op : metadata.getOperatorStates()) {
-                System.out.printf(Locale.ROOT, "  %-34s %-36s %11d %15d %12d%n", op.getOperatorID(),
-                        uids.getOrDefault(op.getOperatorID(), "?"), op.getParallelism(), op.getMaxParallelism(),
+                System.out.printf(
+                        Locale.ROOT,
+                        "  %-34s %-36s %11d %15d %12d%n",
+                        op.getOperatorID(),
+                        uids.getOrDefault(op.getOperatorID(), "?"),
+                        op.getParallelism(),
+                        op.getMaxParallelism(),
                         op.getStateSize());
             }
             StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
@@ -110,13 +126,16 @@ final class SavepointCommand implements Runnable {
             for (OperatorState op : metadata.getOperatorStates()) {
                 String uid = uids.get(op.getOperatorID());
                 if (io.eventpipe.ingest.Uids.DEDUP.equals(uid)) {
-                    long keys = count(reader.readKeyedState(OperatorIdentifier.forUid(uid), new DedupReader(),
-                            Types.STRING, TypeInformation.of(DedupRow.class)));
+                    long keys = count(reader.readKeyedState(
+                            OperatorIdentifier.forUid(uid),
+                            new DedupReader(),
+                            Types.STRING,
+                            TypeInformation.of(DedupRow.class)));
                     System.out.println("  " + uid + ": keyed state '" + DedupFunction.STATE_NAME + "' (event id → "
                             + "first seen), " + keys + " keys");
                 } else if (io.eventpipe.aggregate.Uids.WINDOWS.equals(uid)) {
-                    long keys = count(reader.readKeyedState(OperatorIdentifier.forUid(uid), new WindowKeyReader(),
-                            Types.STRING, Types.INT));
+                    long keys = count(reader.readKeyedState(
+                            OperatorIdentifier.forUid(uid), new WindowKeyReader(), Types.STRING, Types.INT));
                     System.out.println("  " + uid + ": keyed states '" + WindowAggregator.WINDOWS_STATE + "', '"
                             + WindowAggregator.PROGRESS_STATE + "' (type|source → open windows, closed up to), "
                             + keys + " keys");
@@ -126,14 +145,18 @@ final class SavepointCommand implements Runnable {
         }
     }
 
-    @Command(name = "prune-dedup", mixinStandardHelpOptions = true,
+    @Command(
+            name = "prune-dedup",
+            mixinStandardHelpOptions = true,
             description = "Write a copy of an ingest savepoint without the dedup entries first seen before a cutoff "
                     + "(for example to shrink state after lowering dedup.ttl). Kept entries start a new TTL.")
     static final class PruneDedup implements Callable<Integer> {
         @Parameters(description = "Savepoint of the ingest job.")
         String path;
 
-        @Option(names = "--older-than", required = true,
+        @Option(
+                names = "--older-than",
+                required = true,
                 description = "Drop entries first seen before this instant, e.g. 2026-11-01T00:00:00Z.")
         Instant cutoff;
 
@@ -211,8 +234,9 @@ final class SavepointCommand implements Runnable {
 
         @Override
         public void open(OpenContext context) {
-            windows = getRuntimeContext().getMapState(new MapStateDescriptor<>(WindowAggregator.WINDOWS_STATE,
-                    Types.LONG, Types.POJO(WindowAcc.class)));
+            windows = getRuntimeContext()
+                    .getMapState(new MapStateDescriptor<>(
+                            WindowAggregator.WINDOWS_STATE, Types.LONG, Types.POJO(WindowAcc.class)));
         }
 
         @Override

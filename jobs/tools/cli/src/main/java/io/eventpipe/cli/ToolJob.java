@@ -7,7 +7,6 @@ import io.eventpipe.common.kafka.JobTopics;
 import io.eventpipe.common.kafka.KafkaConnection;
 import io.eventpipe.common.kafka.TopicLayout;
 import io.eventpipe.ingest.IngestConfig;
-
 import java.util.Iterator;
 import java.util.List;
 
@@ -21,8 +20,12 @@ import java.util.List;
  * @param specs the job's topics, with the retention each should have
  * @param transactionalIdPrefixes the prefixes of the job's exactly-once sinks
  */
-public record ToolJob(String name, KafkaConnection kafka, TopicLayout layout,
-        List<JobTopics.Spec> specs, List<String> transactionalIdPrefixes) {
+public record ToolJob(
+        String name,
+        KafkaConnection kafka,
+        TopicLayout layout,
+        List<JobTopics.Spec> specs,
+        List<String> transactionalIdPrefixes) {
 
     /** The jobs the tools know, in the order the help lists them. */
     public static final List<JobTopics<?>> JOBS = List.of(IngestConfig.TOPICS, AggregateConfig.TOPICS);
@@ -42,7 +45,11 @@ public record ToolJob(String name, KafkaConnection kafka, TopicLayout layout,
     }
 
     public static <C extends JobTopics.KafkaJob> ToolJob of(String name, C config, JobTopics<C> topics) {
-        return new ToolJob(name, config.kafka(), config.topicLayout(), topics.specs(config),
+        return new ToolJob(
+                name,
+                config.kafka(),
+                config.topicLayout(),
+                topics.specs(config),
                 topics.transactionalIdPrefixes(config));
     }
 

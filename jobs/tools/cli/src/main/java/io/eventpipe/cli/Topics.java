@@ -3,6 +3,12 @@ package io.eventpipe.cli;
 import io.eventpipe.common.kafka.JobTopics;
 import io.eventpipe.common.kafka.KafkaConnection;
 import io.eventpipe.common.kafka.TopicLayout;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
@@ -11,13 +17,6 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
-
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 
 /** Creates the job's topics with their layout, or checks that existing ones match it. */
 public final class Topics {
@@ -43,9 +42,10 @@ public final class Topics {
             return admin;
         } catch (java.util.concurrent.TimeoutException | ExecutionException e) {
             admin.close(Duration.ZERO);
-            throw new IllegalStateException("Kafka brokers at " + kafka.bootstrapServers() + " (kafka.bootstrap-servers)"
-                    + " did not answer within " + kafka.requestTimeout() + (e.getCause() == null ? ""
-                    : ": " + e.getCause().getMessage()));
+            throw new IllegalStateException(
+                    "Kafka brokers at " + kafka.bootstrapServers() + " (kafka.bootstrap-servers)"
+                            + " did not answer within " + kafka.requestTimeout()
+                            + (e.getCause() == null ? "" : ": " + e.getCause().getMessage()));
         }
     }
 
@@ -73,8 +73,10 @@ public final class Topics {
                             + ", retention " + org.apache.flink.util.TimeUtils.formatWithHighestUnit(spec.retention()));
                 } catch (ExecutionException e) {
                     if (!(e.getCause() instanceof TopicExistsException)) {
-                        throw new IllegalStateException("cannot create topic " + spec.name() + ": "
-                                + e.getCause().getMessage(), e.getCause());
+                        throw new IllegalStateException(
+                                "cannot create topic " + spec.name() + ": "
+                                        + e.getCause().getMessage(),
+                                e.getCause());
                     }
                     report.add("exists  " + spec.name() + " (left as it is; run 'topics check' to compare)");
                 }
@@ -94,8 +96,8 @@ public final class Topics {
                 return;
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
-                    throw new IllegalStateException("created topics are not visible: " + e.getCause().getMessage(),
-                            e.getCause());
+                    throw new IllegalStateException(
+                            "created topics are not visible: " + e.getCause().getMessage(), e.getCause());
                 }
                 TimeUnit.MILLISECONDS.sleep(100);
             }
@@ -109,15 +111,19 @@ public final class Topics {
             for (JobTopics.Spec spec : specs) {
                 TopicDescription d;
                 try {
-                    d = admin.describeTopics(List.of(spec.name())).topicNameValues().get(spec.name())
+                    d = admin.describeTopics(List.of(spec.name()))
+                            .topicNameValues()
+                            .get(spec.name())
                             .get(timeoutMs(), TimeUnit.MILLISECONDS);
                 } catch (ExecutionException e) {
                     if (e.getCause() instanceof UnknownTopicOrPartitionException) {
                         problems.add(spec.name() + ": does not exist");
                         continue;
                     }
-                    throw new IllegalStateException("cannot describe " + spec.name() + ": "
-                            + e.getCause().getMessage(), e.getCause());
+                    throw new IllegalStateException(
+                            "cannot describe " + spec.name() + ": "
+                                    + e.getCause().getMessage(),
+                            e.getCause());
                 }
                 if (d.partitions().size() < layout.partitions()) {
                     problems.add(spec.name() + ": " + d.partitions().size() + " partitions, expected at least "
@@ -129,7 +135,9 @@ public final class Topics {
                             + layout.replicationFactor());
                 }
                 ConfigResource res = new ConfigResource(ConfigResource.Type.TOPIC, spec.name());
-                Config config = admin.describeConfigs(List.of(res)).all().get(timeoutMs(), TimeUnit.MILLISECONDS)
+                Config config = admin.describeConfigs(List.of(res))
+                        .all()
+                        .get(timeoutMs(), TimeUnit.MILLISECONDS)
                         .get(res);
                 int minIsr = Integer.parseInt(value(config, "min.insync.replicas"));
                 if (minIsr < layout.minInsyncReplicas()) {

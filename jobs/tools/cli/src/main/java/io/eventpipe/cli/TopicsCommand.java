@@ -3,24 +3,27 @@ package io.eventpipe.cli;
 import io.eventpipe.common.config.ConfigException;
 import io.eventpipe.common.config.JobArgs;
 import io.eventpipe.common.kafka.JobTopics;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /** {@code eventpipe topics create|check [--job aggregate] --config FILE}: a job's topics on a real cluster. */
-@Command(name = "topics", mixinStandardHelpOptions = true,
+@Command(
+        name = "topics",
+        mixinStandardHelpOptions = true,
         description = "Create the job's topics with the partitions, replication factor, min.insync.replicas and "
                 + "retention of its config (topics.*), or check existing topics against them.")
 public final class TopicsCommand implements Callable<Integer> {
     @Parameters(index = "0", description = "create or check")
     String action;
 
-    @Option(names = "--job", defaultValue = "ingest",
+    @Option(
+            names = "--job",
+            defaultValue = "ingest",
             completionCandidates = ToolJob.Summaries.class,
             description = "Whose config and topics: ${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}.")
     String job;

@@ -5,10 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.eventpipe.cli.tx.LingeringTransactions;
 import io.eventpipe.common.config.ConfigException;
 import io.eventpipe.common.config.JobArgs;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,12 +16,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * {@code eventpipe transactions list|abort}: the open Kafka transactions of a job's transactional sinks, which hold
  * back {@code read_committed} readers, and ending them once the job that left them is gone.
  */
-@Command(name = "transactions", mixinStandardHelpOptions = true,
+@Command(
+        name = "transactions",
+        mixinStandardHelpOptions = true,
         description = "Show or end the open Kafka transactions of a job's exactly-once sinks "
                 + "(sink.*.transactional-id-prefix): a transaction a dead writer left open holds back every "
                 + "read_committed reader of its partitions until sink.transaction-timeout.",
@@ -38,7 +39,10 @@ public final class TransactionsCommand implements Runnable {
 
     /** The job whose transactions: its kind, configuration and overrides. */
     static final class JobOptions {
-        @Option(names = "--job", defaultValue = "ingest", completionCandidates = ToolJob.Summaries.class,
+        @Option(
+                names = "--job",
+                defaultValue = "ingest",
+                completionCandidates = ToolJob.Summaries.class,
                 description = "Whose transactions: ${COMPLETION-CANDIDATES}, whose sinks write the topics after "
                         + "the first. Default: ${DEFAULT-VALUE}.")
         String job;
@@ -66,10 +70,17 @@ public final class TransactionsCommand implements Runnable {
 
     static void print(List<LingeringTransactions.Open> open, Instant now) {
         for (LingeringTransactions.Open t : open) {
-            System.out.printf("%s  %s  age %s  producer %d epoch %d  timeout %s%n", t.transactionalId(), t.state(),
-                    human(t.age(now)), t.producerId(), t.producerEpoch(), human(t.timeout()));
+            System.out.printf(
+                    "%s  %s  age %s  producer %d epoch %d  timeout %s%n",
+                    t.transactionalId(),
+                    t.state(),
+                    human(t.age(now)),
+                    t.producerId(),
+                    t.producerEpoch(),
+                    human(t.timeout()));
             for (LingeringTransactions.Partition p : t.partitions()) {
-                System.out.printf("    %s  last stable offset %,d  high watermark %,d  holds back %,d records%n",
+                System.out.printf(
+                        "    %s  last stable offset %,d  high watermark %,d  holds back %,d records%n",
                         p.partition(), p.lastStableOffset(), p.highWatermark(), p.heldBack());
             }
         }
@@ -79,11 +90,15 @@ public final class TransactionsCommand implements Runnable {
         return org.apache.flink.util.TimeUtils.formatWithHighestUnit(Duration.ofSeconds(d.toSeconds()));
     }
 
-    @Command(name = "list", mixinStandardHelpOptions = true,
-            description = {"List the job's open transactions at the brokers: transactional id, state, age, and "
-                    + "for each partition it wrote to the last stable offset, the high watermark and how many "
-                    + "records read_committed readers cannot see yet.",
-                    "Exit codes: 0 none open, 1 some open, 2 a usage or configuration error."})
+    @Command(
+            name = "list",
+            mixinStandardHelpOptions = true,
+            description = {
+                "List the job's open transactions at the brokers: transactional id, state, age, and "
+                        + "for each partition it wrote to the last stable offset, the high watermark and how many "
+                        + "records read_committed readers cannot see yet.",
+                "Exit codes: 0 none open, 1 some open, 2 a usage or configuration error."
+            })
     static final class ListOpen implements Callable<Integer> {
         @Mixin
         JobOptions options;
@@ -94,7 +109,8 @@ public final class TransactionsCommand implements Runnable {
             if (job == null) {
                 return 2;
             }
-            List<LingeringTransactions.Open> open = new LingeringTransactions(job.kafka(), job.transactionalIdPrefixes()).find();
+            List<LingeringTransactions.Open> open =
+                    new LingeringTransactions(job.kafka(), job.transactionalIdPrefixes()).find();
             if (open.isEmpty()) {
                 System.out.println("no open transaction with the prefixes " + job.transactionalIdPrefixes());
                 return 0;
@@ -105,28 +121,34 @@ public final class TransactionsCommand implements Runnable {
         }
     }
 
-    @Command(name = "abort", mixinStandardHelpOptions = true,
-            description = {"End the job's open transactions, as its Kafka sink does on restart: a producer with "
-                    + "each transactional id initializes, which fences the writer that left it and has the "
-                    + "transaction aborted; read_committed readers then move past it. Only ids of the job's "
-                    + "prefixes are touched.",
-                    "For a job that will not be resumed from its latest checkpoint (deleted, or given other "
-                            + "prefixes): a job resumed from a checkpoint ends its own transactions and commits "
-                            + "those its checkpoint holds, and aborting one of those before loses its records.",
-                    "Refuses while the job runs: give --flink-rest to have it checked, or --job-not-running once "
-                            + "you know that no instance of the job is running (an aborted transaction of a "
-                            + "running job fails it, and it restarts from its checkpoint).",
-                    "Exit codes: 0 all ended, 1 a failure or one still open, 2 a usage or configuration error, "
-                            + "or the job is running."})
+    @Command(
+            name = "abort",
+            mixinStandardHelpOptions = true,
+            description = {
+                "End the job's open transactions, as its Kafka sink does on restart: a producer with "
+                        + "each transactional id initializes, which fences the writer that left it and has the "
+                        + "transaction aborted; read_committed readers then move past it. Only ids of the job's "
+                        + "prefixes are touched.",
+                "For a job that will not be resumed from its latest checkpoint (deleted, or given other "
+                        + "prefixes): a job resumed from a checkpoint ends its own transactions and commits "
+                        + "those its checkpoint holds, and aborting one of those before loses its records.",
+                "Refuses while the job runs: give --flink-rest to have it checked, or --job-not-running once "
+                        + "you know that no instance of the job is running (an aborted transaction of a "
+                        + "running job fails it, and it restarts from its checkpoint).",
+                "Exit codes: 0 all ended, 1 a failure or one still open, 2 a usage or configuration error, "
+                        + "or the job is running."
+            })
     static final class Abort implements Callable<Integer> {
         private static final Set<String> OVER = Set.of("FINISHED", "CANCELED", "FAILED", "SUSPENDED");
 
         @Mixin
         JobOptions options;
 
-        @Option(names = "--flink-rest", description = "Flink's REST address (https://jobmanager:8081), to check "
-                + "that no job named job.name is running. HTTPS trusts the JVM's trust store "
-                + "(-Djavax.net.ssl.trustStore=...).")
+        @Option(
+                names = "--flink-rest",
+                description = "Flink's REST address (https://jobmanager:8081), to check "
+                        + "that no job named job.name is running. HTTPS trusts the JVM's trust store "
+                        + "(-Djavax.net.ssl.trustStore=...).")
         URI flinkRest;
 
         @Option(names = "--job-not-running", description = "Skip the check: no instance of the job is running.")
@@ -170,21 +192,30 @@ public final class TransactionsCommand implements Runnable {
 
         /** The id and state of a job named {@code name} that is not over, or null when there is none. */
         static String runningJob(URI rest, String name) throws Exception {
-            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+            HttpClient http = HttpClient.newBuilder()
+                    .connectTimeout(Duration.ofSeconds(5))
+                    .build();
             HttpResponse<String> r;
             try {
-                r = http.send(HttpRequest.newBuilder(rest.resolve("/jobs/overview")).timeout(Duration.ofSeconds(10))
-                        .GET().build(), HttpResponse.BodyHandlers.ofString());
+                r = http.send(
+                        HttpRequest.newBuilder(rest.resolve("/jobs/overview"))
+                                .timeout(Duration.ofSeconds(10))
+                                .GET()
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
             } catch (java.io.IOException e) {
-                throw new IllegalStateException("cannot ask Flink's REST API at " + rest + " whether the job runs ("
-                        + e.getMessage() + "); if no instance of it runs, use --job-not-running", e);
+                throw new IllegalStateException(
+                        "cannot ask Flink's REST API at " + rest + " whether the job runs (" + e.getMessage()
+                                + "); if no instance of it runs, use --job-not-running",
+                        e);
             }
             if (r.statusCode() != 200) {
                 throw new IllegalStateException("Flink's REST API at " + rest + " answered " + r.statusCode()
                         + " to /jobs/overview; if no instance of the job runs, use --job-not-running");
             }
             for (JsonNode j : new ObjectMapper().readTree(r.body()).path("jobs")) {
-                if (name.equals(j.path("name").asText()) && !OVER.contains(j.path("state").asText())) {
+                if (name.equals(j.path("name").asText())
+                        && !OVER.contains(j.path("state").asText())) {
                     return j.path("jid").asText() + " " + j.path("state").asText();
                 }
             }

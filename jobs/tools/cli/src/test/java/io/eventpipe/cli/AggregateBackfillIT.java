@@ -1,5 +1,8 @@
 package io.eventpipe.cli;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import io.eventpipe.aggregate.AggregateConfig;
 import io.eventpipe.aggregate.AggregateJob;
 import io.eventpipe.common.config.Settings;
@@ -8,6 +11,7 @@ import io.eventpipe.common.serde.EventEncoder;
 import io.eventpipe.common.serde.EventFormat;
 import io.eventpipe.ingest.IngestConfig;
 import io.eventpipe.ingest.IngestJob;
+import io.eventpipe.localkit.generate.EventGenerator;
 import io.eventpipe.schema.Event;
 import io.eventpipe.testkit.Checkpoints;
 import io.eventpipe.testkit.IngestExpectations;
@@ -15,17 +19,6 @@ import io.eventpipe.testkit.KafkaBrokerExtension;
 import io.eventpipe.testkit.MiniClusters;
 import io.eventpipe.testkit.PostgresExtension;
 import io.eventpipe.testkit.WindowRows;
-import io.eventpipe.localkit.generate.EventGenerator;
-import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.minicluster.MiniCluster;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.test.junit5.InjectMiniCluster;
-import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,9 +29,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.InjectMiniCluster;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code eventpipe backfill aggregate}: the same events go through the ingest job (clean topic and lake) and the
@@ -65,8 +64,8 @@ class AggregateBackfillIT {
     void rowsFromTheLakeEqualTheStreamingJobsAndASecondRunChangesNothing(@InjectMiniCluster MiniCluster cluster)
             throws Exception {
         long t0 = (System.currentTimeMillis() / MIN - 90) * MIN; // 90 minutes ago, on a window boundary
-        EventGenerator gen = new EventGenerator(new EventGenerator.Settings(EventFormat.AVRO, 0, 0,
-                EnumSet.noneOf(Reason.class), 0, 17));
+        EventGenerator gen = new EventGenerator(
+                new EventGenerator.Settings(EventFormat.AVRO, 0, 0, EnumSet.noneOf(Reason.class), 0, 17));
         EventEncoder encoder = new EventEncoder(EventFormat.AVRO);
         List<Event> events = new ArrayList<>();
         for (int i = 0; i < 1_500; i++) {
@@ -88,16 +87,31 @@ class AggregateBackfillIT {
         ingest.put("checkpoint.dir", tmp.resolve("checkpoints").toUri().toString());
         ingest.put("lake.path", lake.toUri().toString());
         IngestConfig ingestConfig = IngestConfig.from(Settings.of(ingest));
-        KAFKA.createTopics(PARTITIONS, "backfill.events", "backfill.clean", "backfill.dlq", "backfill.stats",
-                "backfill.late", "backfill.agg-dlq");
-        KAFKA.produce("backfill.events", events.stream().map(e -> new ProducerRecord<>("backfill.events", null,
-                e.getTime().toEpochMilli(), EventEncoder.key(e), encoder.encode(e))).toList());
-        StreamExecutionEnvironment env =
-                StreamExecutionEnvironment.getExecutionEnvironment(ingestConfig.runtime().toConfiguration());
+        KAFKA.createTopics(
+                PARTITIONS,
+                "backfill.events",
+                "backfill.clean",
+                "backfill.dlq",
+                "backfill.stats",
+                "backfill.late",
+                "backfill.agg-dlq");
+        KAFKA.produce(
+                "backfill.events",
+                events.stream()
+                        .map(e -> new ProducerRecord<>(
+                                "backfill.events",
+                                null,
+                                e.getTime().toEpochMilli(),
+                                EventEncoder.key(e),
+                                encoder.encode(e)))
+                        .toList());
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
+                ingestConfig.runtime().toConfiguration());
         IngestJob.addTo(env, ingestConfig);
         JobClient job = env.executeAsync("backfill-ingest");
         try {
-            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500))
+            await().atMost(Duration.ofMinutes(2))
+                    .pollInterval(Duration.ofMillis(500))
                     .until(() -> IngestExpectations.lakeIds(lake).size() >= events.size());
             Checkpoints.await(cluster, job.getJobID(), 2);
         } finally {
@@ -110,7 +124,8 @@ class AggregateBackfillIT {
         Path aggregateConfig = CommandRun.yaml(tmp.resolve("aggregate.yaml"), aggregateSettings(streamingDb));
         AggregateConfig config = AggregateConfig.from(Settings.of(aggregateSettings(streamingDb)));
         AggregateJob.startupChecks(config);
-        env = StreamExecutionEnvironment.getExecutionEnvironment(config.runtime().toConfiguration());
+        env = StreamExecutionEnvironment.getExecutionEnvironment(
+                config.runtime().toConfiguration());
         AggregateJob.addTo(env, config);
         job = env.executeAsync("backfill-streaming");
         Map<String, String> streamed;
@@ -120,13 +135,17 @@ class AggregateBackfillIT {
                 Event tick = gen.event(t0);
                 tick.setType("clock.tick");
                 tick.setTime(Instant.ofEpochMilli(t0 + 16 * MIN));
-                ticks.add(new ProducerRecord<>("backfill.clean", part, t0 + 16 * MIN, EventEncoder.key(tick),
-                        encoder.encode(tick)));
+                ticks.add(new ProducerRecord<>(
+                        "backfill.clean", part, t0 + 16 * MIN, EventEncoder.key(tick), encoder.encode(tick)));
             }
             KAFKA.produce("backfill.clean", ticks);
-            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+            await().atMost(Duration.ofMinutes(2))
+                    .pollInterval(Duration.ofMillis(500))
+                    .ignoreExceptions()
                     .until(() -> rows(streamingDb).values().stream()
-                            .mapToLong(r -> Long.parseLong(r.substring(0, r.indexOf(' ')))).sum() == events.size());
+                                    .mapToLong(r -> Long.parseLong(r.substring(0, r.indexOf(' '))))
+                                    .sum()
+                            == events.size());
             Checkpoints.await(cluster, job.getJobID(), 2);
             streamed = rows(streamingDb);
         } finally {
@@ -136,16 +155,28 @@ class AggregateBackfillIT {
 
         // the backfill into another database, twice
         String backfillDb = PG.createDatabase("backfill_lake");
-        String[] args = {"backfill", "aggregate", "--config", aggregateConfig.toString(), "--set",
-                "postgres.url=" + backfillDb, "--lake", lake.toUri().toString(), "--from",
-                Instant.ofEpochMilli(t0).toString(), "--to", Instant.ofEpochMilli(t0 + 5 * MIN).toString()};
+        String[] args = {
+            "backfill",
+            "aggregate",
+            "--config",
+            aggregateConfig.toString(),
+            "--set",
+            "postgres.url=" + backfillDb,
+            "--lake",
+            lake.toUri().toString(),
+            "--from",
+            Instant.ofEpochMilli(t0).toString(),
+            "--to",
+            Instant.ofEpochMilli(t0 + 5 * MIN).toString()
+        };
         String first = CommandRun.ok(args);
-        assertThat(first).contains(String.format(java.util.Locale.ROOT, "recomputed %,d windows", streamed.size()))
+        assertThat(first)
+                .contains(String.format(java.util.Locale.ROOT, "recomputed %,d windows", streamed.size()))
                 .contains("the range held 0 rows before");
         assertThat(rows(backfillDb)).isEqualTo(streamed);
         String second = CommandRun.ok(args);
-        assertThat(second).contains(String.format(java.util.Locale.ROOT, "the range held %,d rows before",
-                streamed.size()));
+        assertThat(second)
+                .contains(String.format(java.util.Locale.ROOT, "the range held %,d rows before", streamed.size()));
         assertThat(rows(backfillDb)).isEqualTo(streamed);
     }
 

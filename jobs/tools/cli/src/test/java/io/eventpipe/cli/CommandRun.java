@@ -1,5 +1,7 @@
 package io.eventpipe.cli;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -7,8 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** Runs the {@code eventpipe} command line in the test's JVM, as {@code ./eventpipe} would, capturing its output. */
 final class CommandRun {
@@ -43,7 +43,9 @@ final class CommandRun {
     /** Writes {@code settings} to {@code file} as a YAML configuration (flat keys, quoted values). */
     static Path yaml(Path file, Map<String, String> settings) throws Exception {
         StringBuilder yaml = new StringBuilder();
-        settings.forEach((k, v) -> yaml.append(k).append(": \"").append(v.replace("\\", "\\\\").replace("\"", "\\\""))
+        settings.forEach((k, v) -> yaml.append(k)
+                .append(": \"")
+                .append(v.replace("\\", "\\\\").replace("\"", "\\\""))
                 .append("\"\n"));
         return Files.writeString(file, yaml.toString());
     }

@@ -1,5 +1,8 @@
 package io.eventpipe.cli;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.eventpipe.common.config.Settings;
@@ -11,13 +14,27 @@ import io.eventpipe.common.serde.EventFormat;
 import io.eventpipe.common.validate.PayloadContracts;
 import io.eventpipe.ingest.IngestConfig;
 import io.eventpipe.ingest.IngestJob;
+import io.eventpipe.localkit.generate.EventGenerator;
+import io.eventpipe.localkit.generate.GeneratedRecord;
 import io.eventpipe.schema.Event;
 import io.eventpipe.testkit.Checkpoints;
 import io.eventpipe.testkit.IngestExpectations;
 import io.eventpipe.testkit.KafkaBrokerExtension;
 import io.eventpipe.testkit.MiniClusters;
-import io.eventpipe.localkit.generate.EventGenerator;
-import io.eventpipe.localkit.generate.GeneratedRecord;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
@@ -33,24 +50,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.EnumSet;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * {@code eventpipe dlq replay} against the ingest job on a MiniCluster and a real broker: a contract too strict
@@ -99,8 +98,13 @@ class DeadLetterReplayIT {
         KAFKA.createTopics(3, fixed.inputTopic(), fixed.cleanTopic(), fixed.dlqTopic());
 
         // 3,000 records: 10% repeats, 2% each of three bad kinds (oversized ones are cut for the topic and archived)
-        EventGenerator gen = new EventGenerator(new EventGenerator.Settings(EventFormat.AVRO, 0.10, 0.02,
-                EnumSet.of(Reason.UNDECODABLE, Reason.PAYLOAD_NOT_JSON, Reason.TOO_LARGE), 5000, 31));
+        EventGenerator gen = new EventGenerator(new EventGenerator.Settings(
+                EventFormat.AVRO,
+                0.10,
+                0.02,
+                EnumSet.of(Reason.UNDECODABLE, Reason.PAYLOAD_NOT_JSON, Reason.TOO_LARGE),
+                5000,
+                31));
         long now = System.currentTimeMillis();
         List<GeneratedRecord> records = new ArrayList<>();
         for (int i = 0; i < 3000; i++) {
@@ -113,43 +117,65 @@ class DeadLetterReplayIT {
             boolean refused = r.expected() != GeneratedRecord.Expected.DEAD_LETTER && notInEuro(r.value());
             if (refused) {
                 strictIds.add(r.id());
-                underStrict.add(new GeneratedRecord(r.key(), r.value(), r.timestamp(), r.id(),
-                        GeneratedRecord.Expected.DEAD_LETTER, Reason.PAYLOAD_CONTRACT));
+                underStrict.add(new GeneratedRecord(
+                        r.key(),
+                        r.value(),
+                        r.timestamp(),
+                        r.id(),
+                        GeneratedRecord.Expected.DEAD_LETTER,
+                        Reason.PAYLOAD_CONTRACT));
             } else {
                 underStrict.add(r);
             }
         }
-        long strictLetters = underStrict.stream().filter(r -> r.reason() == Reason.PAYLOAD_CONTRACT).count();
+        long strictLetters = underStrict.stream()
+                .filter(r -> r.reason() == Reason.PAYLOAD_CONTRACT)
+                .count();
         assertThat(strictIds).hasSizeGreaterThan(200);
         assertThat(strictLetters).isGreaterThan(strictIds.size()); // repeats of refused orders are letters too
-        Map<Reason, Long> badLetters = records.stream().filter(r -> r.reason() != null)
+        Map<Reason, Long> badLetters = records.stream()
+                .filter(r -> r.reason() != null)
                 .collect(Collectors.groupingBy(GeneratedRecord::reason, Collectors.counting()));
         assertThat(badLetters.get(Reason.TOO_LARGE)).isPositive();
         IngestExpectations beforeReplay = IngestExpectations.of(underStrict, DLQ_MAX_RECORD_BYTES);
 
-        KAFKA.produce(fixed.inputTopic(), records.stream().map(r -> new ProducerRecord<>(fixed.inputTopic(), null,
-                r.timestamp(), r.key(), r.value())).toList());
+        KAFKA.produce(
+                fixed.inputTopic(),
+                records.stream()
+                        .map(r -> new ProducerRecord<>(fixed.inputTopic(), null, r.timestamp(), r.key(), r.value()))
+                        .toList());
 
         // the strict job: known clean events, known letters
         JobClient job = start(strict, null);
         awaitExact(cluster, job, fixed, beforeReplay, lake);
 
         // the fix: the same job from a savepoint, with the built-in contracts
-        String savepoint = job.stopWithSavepoint(false, tmp.resolve("savepoints").toUri().toString(),
-                SavepointFormatType.CANONICAL).get(2, TimeUnit.MINUTES);
+        String savepoint = job.stopWithSavepoint(
+                        false, tmp.resolve("savepoints").toUri().toString(), SavepointFormatType.CANONICAL)
+                .get(2, TimeUnit.MINUTES);
         job = start(fixed, savepoint);
         try {
             String dry = CommandRun.ok("dlq", "replay", "--config", fixedConfig.toString(), "--dry-run");
-            assertThat(dry).contains("nothing published")
-                    .contains(String.format(java.util.Locale.ROOT, "| PAYLOAD_CONTRACT | %,d | %,d | 0 |",
-                            strictLetters, strictLetters));
-            badLetters.forEach((reason, n) -> assertThat(dry).contains(String.format(java.util.Locale.ROOT,
-                    "| %s | %,d | 0 | %,d %s |", reason, n, n, reason)));
+            assertThat(dry)
+                    .contains("nothing published")
+                    .contains(String.format(
+                            java.util.Locale.ROOT,
+                            "| PAYLOAD_CONTRACT | %,d | %,d | 0 |",
+                            strictLetters,
+                            strictLetters));
+            badLetters.forEach((reason, n) -> assertThat(dry)
+                    .contains(String.format(java.util.Locale.ROOT, "| %s | %,d | 0 | %,d %s |", reason, n, n, reason)));
 
-            long letters = strictLetters + badLetters.values().stream().mapToLong(Long::longValue).sum();
+            long letters = strictLetters
+                    + badLetters.values().stream().mapToLong(Long::longValue).sum();
             String replayed = CommandRun.ok("dlq", "replay", "--config", fixedConfig.toString(), "--batch", "400");
-            assertThat(replayed).contains(String.format(java.util.Locale.ROOT, "replayed %,d dead letters to %s in "
-                    + "%d transaction(s)", letters, fixed.inputTopic(), (letters + 399) / 400));
+            assertThat(replayed)
+                    .contains(String.format(
+                            java.util.Locale.ROOT,
+                            "replayed %,d dead letters to %s in " + "%d transaction(s)",
+                            letters,
+                            fixed.inputTopic(),
+                            (letters + 399) / 400));
 
             // what the input now holds after the replayed records: the refused orders pass (the first of each id
             // is clean, repeats are dropped), the bad records fail again with their reasons
@@ -157,8 +183,13 @@ class DeadLetterReplayIT {
             Set<String> seen = new HashSet<>();
             for (GeneratedRecord r : underStrict) {
                 if (r.reason() == Reason.PAYLOAD_CONTRACT) {
-                    all.add(new GeneratedRecord(r.key(), r.value(), r.timestamp(), r.id(), seen.add(r.id())
-                            ? GeneratedRecord.Expected.CLEAN : GeneratedRecord.Expected.DUPLICATE, null));
+                    all.add(new GeneratedRecord(
+                            r.key(),
+                            r.value(),
+                            r.timestamp(),
+                            r.id(),
+                            seen.add(r.id()) ? GeneratedRecord.Expected.CLEAN : GeneratedRecord.Expected.DUPLICATE,
+                            null));
                 } else if (r.reason() != null) {
                     all.add(r);
                 }
@@ -169,16 +200,28 @@ class DeadLetterReplayIT {
             afterReplay.assertArchiveExact(lake.resolve("_dead_letters"));
             // every replayed record names its letter
             assertThat(KAFKA.readCommitted(fixed.inputTopic()).stream()
-                    .filter(r -> r.headers().lastHeader(DeadLetterHeaders.REPLAY_OF) != null)
-                    .map(r -> new String(r.headers().lastHeader(DeadLetterHeaders.REPLAY_OF).value(),
-                            StandardCharsets.UTF_8))
-                    .collect(Collectors.toSet())).hasSize((int) letters).allMatch(s -> s.startsWith("replay.dlq/"));
+                            .filter(r -> r.headers().lastHeader(DeadLetterHeaders.REPLAY_OF) != null)
+                            .map(r -> new String(
+                                    r.headers()
+                                            .lastHeader(DeadLetterHeaders.REPLAY_OF)
+                                            .value(),
+                                    StandardCharsets.UTF_8))
+                            .collect(Collectors.toSet()))
+                    .hasSize((int) letters)
+                    .allMatch(s -> s.startsWith("replay.dlq/"));
 
             // replaying the refused orders again adds nothing clean: the job remembers their ids
-            String again = CommandRun.ok("dlq", "replay", "--config", fixedConfig.toString(), "--reason",
-                    "PAYLOAD_CONTRACT", "--max", "100000");
-            assertThat(again).contains(String.format(java.util.Locale.ROOT, "replayed %,d dead letters",
-                    strictLetters));
+            String again = CommandRun.ok(
+                    "dlq",
+                    "replay",
+                    "--config",
+                    fixedConfig.toString(),
+                    "--reason",
+                    "PAYLOAD_CONTRACT",
+                    "--max",
+                    "100000");
+            assertThat(again)
+                    .contains(String.format(java.util.Locale.ROOT, "replayed %,d dead letters", strictLetters));
             awaitInputConsumed(fixed);
             Checkpoints.await(cluster, job.getJobID(), 2);
             afterReplay.assertExact(KAFKA, fixed.inputTopic(), fixed.cleanTopic(), fixed.dlqTopic(), lake);
@@ -196,7 +239,8 @@ class DeadLetterReplayIT {
         for (Map.Entry<String, String> e : texts.entrySet()) {
             String text = e.getValue();
             if (e.getKey().equals("order.created")) {
-                String narrowed = text.replace("\"currency\": {\"type\": \"string\", \"pattern\": \"^[A-Z]{3}$\"}",
+                String narrowed = text.replace(
+                        "\"currency\": {\"type\": \"string\", \"pattern\": \"^[A-Z]{3}$\"}",
                         "\"currency\": {\"enum\": [\"EUR\"]}");
                 assertThat(narrowed).isNotEqualTo(text);
                 text = narrowed;
@@ -229,9 +273,11 @@ class DeadLetterReplayIT {
         return env.executeAsync(config.runtime().jobName());
     }
 
-    private static void awaitExact(MiniCluster cluster, JobClient job, IngestConfig config,
-            IngestExpectations expected, Path lake) throws Exception {
-        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500))
+    private static void awaitExact(
+            MiniCluster cluster, JobClient job, IngestConfig config, IngestExpectations expected, Path lake)
+            throws Exception {
+        await().atMost(Duration.ofMinutes(3))
+                .pollInterval(Duration.ofMillis(500))
                 .until(() -> expected.reached(KAFKA, config.cleanTopic(), config.dlqTopic(), lake));
         Checkpoints.await(cluster, job.getJobID(), 2);
         expected.assertExact(KAFKA, config.inputTopic(), config.cleanTopic(), config.dlqTopic(), lake);
@@ -247,12 +293,17 @@ class DeadLetterReplayIT {
             next.merge(new TopicPartition(r.topic(), r.partition()), r.offset() + 1, Math::max);
         }
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", KAFKA.bootstrapServers()))) {
-            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500)).until(() -> {
-                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(config.groupId())
-                        .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
-                return next.entrySet().stream().allMatch(e -> committed.containsKey(e.getKey())
-                        && committed.get(e.getKey()).offset() >= e.getValue());
-            });
+            await().atMost(Duration.ofMinutes(2))
+                    .pollInterval(Duration.ofMillis(500))
+                    .until(() -> {
+                        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(
+                                        config.groupId())
+                                .partitionsToOffsetAndMetadata()
+                                .get(30, TimeUnit.SECONDS);
+                        return next.entrySet().stream()
+                                .allMatch(e -> committed.containsKey(e.getKey())
+                                        && committed.get(e.getKey()).offset() >= e.getValue());
+                    });
         }
     }
 }

@@ -1,11 +1,11 @@
 package io.eventpipe.cli;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.eventpipe.aggregate.AggregateConfig;
 import io.eventpipe.ingest.IngestConfig;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code --job}'s help names each job's topics as its description has them. */
 class JobHelpTest {
@@ -16,7 +16,11 @@ class JobHelpTest {
         String expected = "ingest (input, clean, dlq), aggregate (clean, results, late, dlq)";
         CommandLine main = new CommandLine(new Main());
         assertThat(flat(main.getSubcommands().get("topics").getUsageMessage())).contains(expected);
-        assertThat(flat(main.getSubcommands().get("transactions").getSubcommands().get("list").getUsageMessage()))
+        assertThat(flat(main.getSubcommands()
+                        .get("transactions")
+                        .getSubcommands()
+                        .get("list")
+                        .getUsageMessage()))
                 .contains(expected);
     }
 

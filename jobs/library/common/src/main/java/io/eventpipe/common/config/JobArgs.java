@@ -24,8 +24,9 @@ public record JobArgs(Path configFile, List<String> overrides) {
             switch (a) {
                 case "--config" -> file = Path.of(args[++i]);
                 case "--set" -> sets.add(args[++i]);
-                default -> throw new ConfigException("unknown argument '" + a
-                        + "'; usage: [--config FILE] [--set key=value]...");
+                default ->
+                    throw new ConfigException(
+                            "unknown argument '" + a + "'; usage: [--config FILE] [--set key=value]...");
             }
         }
         return of(file, sets);

@@ -12,8 +12,13 @@ public final class Secrets {
 
     public static boolean isSecretKey(String key) {
         String k = key.toLowerCase(Locale.ROOT);
-        return k.contains("password") || k.contains("secret") || k.contains("jaas") || k.contains("token")
-                || k.contains("credential") || k.endsWith(".key") || k.contains("private");
+        return k.contains("password")
+                || k.contains("secret")
+                || k.contains("jaas")
+                || k.contains("token")
+                || k.contains("credential")
+                || k.endsWith(".key")
+                || k.contains("private");
     }
 
     /** A copy of the map safe to log: secret values replaced by {@link #MASK}. */

@@ -1,10 +1,5 @@
 package io.eventpipe.common.config;
 
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
-import org.yaml.snakeyaml.error.YAMLException;
-
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +15,10 @@ import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.YAMLException;
 
 /**
  * Raw configuration: a YAML file flattened to dotted keys, {@code --set key=value} overrides on top, and
@@ -60,8 +59,8 @@ public final class Settings {
     }
 
     /** Like {@link #load(Path, List, Function)} over a base of values that the file and overrides replace. */
-    public static Settings load(Map<String, String> base, Path file, List<String> overrides,
-            Function<String, String> env) {
+    public static Settings load(
+            Map<String, String> base, Path file, List<String> overrides, Function<String, String> env) {
         Map<String, String> flat = new TreeMap<>(base);
         List<String> early = new ArrayList<>();
         if (file != null) {
@@ -129,8 +128,7 @@ public final class Settings {
         }
     }
 
-    private static String substitute(String key, String value, Function<String, String> env,
-            List<String> problems) {
+    private static String substitute(String key, String value, Function<String, String> env, List<String> problems) {
         Matcher m = ENV_REF.matcher(value);
         StringBuilder sb = new StringBuilder();
         boolean ok = true;
@@ -224,7 +222,9 @@ public final class Settings {
     private List<String> unknownKeys(Collection<Option<?>> options, Collection<String> sections) {
         List<String> out = new ArrayList<>();
         for (String key : written.keySet()) {
-            boolean known = options.stream().anyMatch(o -> o.key().equals(key) || o.deprecatedKeys().contains(key))
+            boolean known = options.stream()
+                            .anyMatch(o ->
+                                    o.key().equals(key) || o.deprecatedKeys().contains(key))
                     || sections.stream().anyMatch(s -> key.startsWith(s + "."));
             if (!known) {
                 out.add(key + ": unknown key" + suggestion(key, options));

@@ -1,7 +1,6 @@
 package io.eventpipe.common.deadletter;
 
 import io.eventpipe.common.kafka.RawRecord;
-
 import java.util.Objects;
 
 /**
@@ -21,6 +20,7 @@ public class DeadLetter {
     public boolean cut;
     /** For a cut letter: the original's key and value sizes, the SHA-256 of its value, where it is archived. */
     public int originalKeyBytes;
+
     public int originalValueBytes;
     public String valueSha256;
     public String archive;
@@ -71,7 +71,10 @@ public class DeadLetter {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof DeadLetter d && topic.equals(d.topic) && partition == d.partition && offset == d.offset
+        return o instanceof DeadLetter d
+                && topic.equals(d.topic)
+                && partition == d.partition
+                && offset == d.offset
                 && reason == d.reason;
     }
 

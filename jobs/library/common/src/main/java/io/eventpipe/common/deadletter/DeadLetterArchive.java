@@ -3,6 +3,10 @@ package io.eventpipe.common.deadletter;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import org.apache.flink.api.common.serialization.Encoder;
 import org.apache.flink.connector.file.sink.FileSink;
 import org.apache.flink.core.fs.Path;
@@ -12,11 +16,6 @@ import org.apache.flink.streaming.api.functions.sink.filesystem.OutputFileConfig
 import org.apache.flink.streaming.api.functions.sink.filesystem.bucketassigners.SimpleVersionedStringSerializer;
 import org.apache.flink.streaming.api.functions.sink.filesystem.rollingpolicies.OnCheckpointRollingPolicy;
 import org.apache.flink.util.OutputTag;
-
-import java.io.IOException;
-import java.io.OutputStream;
-import java.time.Instant;
-import java.time.ZoneOffset;
 
 /**
  * The dead-letter archive: whole records too large for the dead-letter topic, as JSON lines
@@ -35,8 +34,10 @@ public final class DeadLetterArchive {
         return FileSink.forRowFormat(new Path(root), new JsonLines())
                 .withBucketAssigner(new ByDay())
                 .withRollingPolicy(OnCheckpointRollingPolicy.build())
-                .withOutputFileConfig(OutputFileConfig.builder().withPartPrefix("dead-letters")
-                        .withPartSuffix(".jsonl").build())
+                .withOutputFileConfig(OutputFileConfig.builder()
+                        .withPartPrefix("dead-letters")
+                        .withPartSuffix(".jsonl")
+                        .build())
                 .build();
     }
 
@@ -65,8 +66,8 @@ public final class DeadLetterArchive {
 
         @Override
         public void encode(DeadLetter d, OutputStream out) throws IOException {
-            JsonGenerator g = JSON.createGenerator(out, JsonEncoding.UTF8)
-                    .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+            JsonGenerator g =
+                    JSON.createGenerator(out, JsonEncoding.UTF8).disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
             g.writeStartObject();
             g.writeStringField("source_topic", d.topic);
             g.writeNumberField("source_partition", d.partition);

@@ -12,6 +12,7 @@ public final class DeadLetterHeaders {
     public static final String SOURCE_TIMESTAMP = "eventpipe.dlq.source.timestamp";
     /** Present ({@code true}) when key and value are prefixes: the record was too large for the topic. */
     public static final String CUT = "eventpipe.dlq.cut";
+
     public static final String ORIGINAL_KEY_BYTES = "eventpipe.dlq.original.key-bytes";
     public static final String ORIGINAL_VALUE_BYTES = "eventpipe.dlq.original.value-bytes";
     /** Lower-case hex SHA-256 of the whole original value. */

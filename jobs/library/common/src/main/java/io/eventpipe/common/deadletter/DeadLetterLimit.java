@@ -32,7 +32,8 @@ public record DeadLetterLimit(long maxRecordBytes, String archiveRoot) implement
     DeadLetter cut(DeadLetter d) {
         int keyKeep = d.key == null ? 0 : (int) Math.min(d.key.length, Math.min(MAX_CUT_KEY_BYTES, maxRecordBytes));
         int valueKeep = d.value == null ? 0 : (int) Math.min(d.value.length, maxRecordBytes - keyKeep);
-        DeadLetter c = d.withBytes(d.key == null ? null : Arrays.copyOf(d.key, keyKeep),
+        DeadLetter c = d.withBytes(
+                d.key == null ? null : Arrays.copyOf(d.key, keyKeep),
                 d.value == null ? null : Arrays.copyOf(d.value, valueKeep));
         c.cut = true;
         c.originalKeyBytes = d.key == null ? -1 : d.key.length;

@@ -1,25 +1,32 @@
 package io.eventpipe.common.deadletter;
 
-import io.eventpipe.common.config.Option;
 import io.eventpipe.common.config.ConfigReader;
+import io.eventpipe.common.config.Option;
 import io.eventpipe.common.kafka.KafkaConnection;
 import io.eventpipe.common.kafka.KafkaPreflight;
-
 import java.util.List;
 
 /** The dead-letter keys both jobs share: the topic, its sink, and making every dead letter fit it. */
 public final class DeadLetterOptions {
-    public static final Option<String> TOPIC = Option.string("topics.dlq", "events.dlq",
+    public static final Option<String> TOPIC = Option.string(
+            "topics.dlq",
+            "events.dlq",
             "Dead-letter topic: records the job cannot use, with the original key and value and the reason as "
                     + "headers.");
-    public static final Option<String> TX_PREFIX = Option.string("sink.dlq.transactional-id-prefix", null,
+    public static final Option<String> TX_PREFIX = Option.string(
+            "sink.dlq.transactional-id-prefix",
+            null,
             "Transactional id prefix of the dead-letter sink; default: job.name + \"-dlq\".");
-    public static final Option<Long> MAX_RECORD_BYTES = Option.bytes("sink.dlq.max-record-bytes", null,
+    public static final Option<Long> MAX_RECORD_BYTES = Option.bytes(
+            "sink.dlq.max-record-bytes",
+            null,
             "Most key plus value bytes of a dead-letter record; a larger record is cut (prefixes, original sizes, "
                     + "SHA-256, archive path in headers) and kept whole in sink.dlq.archive-path. Default: "
                     + "kafka.properties.max.request.size minus " + DeadLetterHeaders.MAX_OVERHEAD_BYTES
                     + " bytes for headers. Lower it when the dead-letter topic's max.message.bytes is lower.");
-    public static final Option<String> ARCHIVE_PATH = Option.string("sink.dlq.archive-path", null,
+    public static final Option<String> ARCHIVE_PATH = Option.string(
+            "sink.dlq.archive-path",
+            null,
             "Where records too large for the dead-letter topic are kept whole, as JSON lines under dt=<day>/, "
                     + "committed with each checkpoint. Ingest default: lake.path + /_dead_letters; required by the "
                     + "aggregate job and by ingest without a lake.");
@@ -30,8 +37,8 @@ public final class DeadLetterOptions {
 
     /** The start-up check that the dead-letter topic takes every letter {@code limit} lets through. */
     public static KafkaPreflight.RecordSizeUse topicTakes(String key, String dlqTopic, DeadLetterLimit limit) {
-        return new KafkaPreflight.RecordSizeUse(key, dlqTopic, MAX_RECORD_BYTES.key(), limit.maxRecordBytes(),
-                DeadLetterHeaders.MAX_OVERHEAD_BYTES);
+        return new KafkaPreflight.RecordSizeUse(
+                key, dlqTopic, MAX_RECORD_BYTES.key(), limit.maxRecordBytes(), DeadLetterHeaders.MAX_OVERHEAD_BYTES);
     }
 
     /**

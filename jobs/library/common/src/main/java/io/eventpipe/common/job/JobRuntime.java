@@ -1,7 +1,9 @@
 package io.eventpipe.common.job;
 
-import io.eventpipe.common.config.Option;
 import io.eventpipe.common.config.ConfigReader;
+import io.eventpipe.common.config.Option;
+import java.time.Duration;
+import java.util.List;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
@@ -11,9 +13,6 @@ import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.state.rocksdb.RocksDBConfigurableOptions;
-
-import java.time.Duration;
-import java.util.List;
 
 /**
  * How a job runs on Flink: parallelism, checkpoints, state backend, restarts. {@link #toConfiguration()} also fixes
@@ -42,7 +41,9 @@ public record JobRuntime(
 
     /** {@code job.name}, with the job's own default. */
     public static Option<String> jobNameOption(String defaultName) {
-        return Option.string("job.name", defaultName,
+        return Option.string(
+                "job.name",
+                defaultName,
                 "Flink job name; also the default consumer group and the base of transactional id prefixes.");
     }
 
@@ -51,34 +52,60 @@ public record JobRuntime(
     }
 
     public static Option<Integer> maxParallelismOption() {
-        return Option.integer("job.max-parallelism", 1, 128,
+        return Option.integer(
+                "job.max-parallelism",
+                1,
+                128,
                 "Key groups of keyed state. Fixed once a job has state: changing it breaks savepoint restore.");
     }
 
-    public static final Option<Duration> CHECKPOINT_INTERVAL = Option.duration("checkpoint.interval", "10s",
+    public static final Option<Duration> CHECKPOINT_INTERVAL = Option.duration(
+            "checkpoint.interval",
+            "10s",
             "Checkpoint interval. Kafka transactions commit and lake files appear once per checkpoint.");
-    public static final Option<Duration> CHECKPOINT_TIMEOUT = Option.duration("checkpoint.timeout", "5min",
-            "A checkpoint that takes longer is declared failed.");
-    public static final Option<String> CHECKPOINT_DIR = Option.string("checkpoint.dir", null,
+    public static final Option<Duration> CHECKPOINT_TIMEOUT =
+            Option.duration("checkpoint.timeout", "5min", "A checkpoint that takes longer is declared failed.");
+    public static final Option<String> CHECKPOINT_DIR = Option.string(
+            "checkpoint.dir",
+            null,
             "Durable checkpoint storage, e.g. file:///data/checkpoints or s3://bucket/checkpoints.");
-    public static final Option<StateBackendKind> STATE_BACKEND = Option.choice("state.backend",
-            StateBackendKind.class, StateBackendKind.HASHMAP,
+    public static final Option<StateBackendKind> STATE_BACKEND = Option.choice(
+            "state.backend",
+            StateBackendKind.class,
+            StateBackendKind.HASHMAP,
             "Keyed state backend; rocksdb uses incremental checkpoints and Bloom filters.");
-    public static final Option<Integer> RESTART_ATTEMPTS = Option.integer("restart.attempts", 0, 0,
+    public static final Option<Integer> RESTART_ATTEMPTS = Option.integer(
+            "restart.attempts",
+            0,
+            0,
             "Fixed-delay restart attempts before the job fails; 0 = Flink's default (exponential backoff).");
-    public static final Option<Duration> RESTART_DELAY = Option.duration("restart.delay", "10s",
-            "Delay between fixed-delay restart attempts.");
+    public static final Option<Duration> RESTART_DELAY =
+            Option.duration("restart.delay", "10s", "Delay between fixed-delay restart attempts.");
 
     /** The runtime options every job has. */
     public static List<Option<?>> options() {
-        return List.of(parallelismOption(), maxParallelismOption(), CHECKPOINT_INTERVAL, CHECKPOINT_TIMEOUT,
-                CHECKPOINT_DIR, STATE_BACKEND, RESTART_ATTEMPTS, RESTART_DELAY);
+        return List.of(
+                parallelismOption(),
+                maxParallelismOption(),
+                CHECKPOINT_INTERVAL,
+                CHECKPOINT_TIMEOUT,
+                CHECKPOINT_DIR,
+                STATE_BACKEND,
+                RESTART_ATTEMPTS,
+                RESTART_DELAY);
     }
 
     public static JobRuntime read(ConfigReader s, String jobName) {
-        return new JobRuntime(jobName, orZero(s.get(parallelismOption())), orZero(s.get(maxParallelismOption())),
-                s.get(CHECKPOINT_INTERVAL), s.get(CHECKPOINT_TIMEOUT), s.get(CHECKPOINT_DIR), s.get(STATE_BACKEND),
-                orZero(s.get(RESTART_ATTEMPTS)), s.get(RESTART_DELAY));
+        return new JobRuntime(
+                jobName,
+                orZero(s.get(parallelismOption())),
+                orZero(s.get(maxParallelismOption())),
+                s.get(CHECKPOINT_INTERVAL),
+                s.get(CHECKPOINT_TIMEOUT),
+                s.get(CHECKPOINT_DIR),
+                s.get(STATE_BACKEND),
+                orZero(s.get(RESTART_ATTEMPTS)),
+                s.get(RESTART_DELAY));
     }
 
     private static int orZero(Integer v) {
@@ -97,7 +124,8 @@ public record JobRuntime(
         c.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, checkpointInterval);
         c.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
         c.set(CheckpointingOptions.CHECKPOINTING_TIMEOUT, checkpointTimeout);
-        c.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+        c.set(
+                CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
                 ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
         if (checkpointDir != null) {
             c.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpointDir);

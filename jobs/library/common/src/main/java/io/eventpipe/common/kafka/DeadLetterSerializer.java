@@ -2,11 +2,10 @@ package io.eventpipe.common.kafka;
 
 import io.eventpipe.common.deadletter.DeadLetter;
 import io.eventpipe.common.deadletter.DeadLetterHeaders;
+import java.nio.charset.StandardCharsets;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-
-import java.nio.charset.StandardCharsets;
 
 /**
  * Dead letters: the original key and value bytes untouched (or, for a letter cut to fit, their prefixes and the cut

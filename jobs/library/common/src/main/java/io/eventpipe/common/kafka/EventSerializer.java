@@ -24,7 +24,7 @@ public final class EventSerializer implements KafkaRecordSerializationSchema<Eve
 
     @Override
     public ProducerRecord<byte[], byte[]> serialize(Event event, KafkaSinkContext context, Long timestamp) {
-        return new ProducerRecord<>(topic, null, event.getTime().toEpochMilli(), EventEncoder.key(event),
-                encoder.encode(event));
+        return new ProducerRecord<>(
+                topic, null, event.getTime().toEpochMilli(), EventEncoder.key(event), encoder.encode(event));
     }
 }

@@ -9,8 +9,6 @@ import io.eventpipe.common.kafka.KafkaPreflight.RecordSizeUse;
 import io.eventpipe.common.kafka.KafkaPreflight.TimestampLeadUse;
 import io.eventpipe.common.kafka.KafkaPreflight.TopicUse;
 import io.eventpipe.common.kafka.KafkaPreflight.TransactionalIdUse;
-import org.apache.kafka.common.acl.AclOperation;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -20,6 +18,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
 import java.util.function.ToLongFunction;
+import org.apache.kafka.common.acl.AclOperation;
 
 /**
  * The one description of a job's topics and of what it needs from each: whether it reads or writes it, under which
@@ -60,8 +59,15 @@ public final class JobTopics<C extends JobTopics.KafkaJob> {
      * @param leadMillis that bound in a configuration
      * @param deadLetters whether the topic holds dead letters (kept longer, and must take the largest one)
      */
-    public record Topic<C>(Option<String> key, boolean output, Function<C, String> name, Option<String> prefixKey,
-            Function<C, String> prefix, Option<?> leadKey, ToLongFunction<C> leadMillis, boolean deadLetters) {
+    public record Topic<C>(
+            Option<String> key,
+            boolean output,
+            Function<C, String> name,
+            Option<String> prefixKey,
+            Function<C, String> prefix,
+            Option<?> leadKey,
+            ToLongFunction<C> leadMillis,
+            boolean deadLetters) {
         public Topic {
             Objects.requireNonNull(key, "key");
             Objects.requireNonNull(name, "name");
@@ -84,25 +90,43 @@ public final class JobTopics<C extends JobTopics.KafkaJob> {
     }
 
     /** A topic the job writes, through a sink with its own transactional-id prefix. */
-    public static <C> Topic<C> output(Option<String> key, Function<C, String> name, Option<String> prefixKey,
-            Function<C, String> prefix) {
-        return new Topic<>(key, true, name, Objects.requireNonNull(prefixKey, "prefixKey"),
-                Objects.requireNonNull(prefix, "prefix"), null, null, false);
+    public static <C> Topic<C> output(
+            Option<String> key, Function<C, String> name, Option<String> prefixKey, Function<C, String> prefix) {
+        return new Topic<>(
+                key,
+                true,
+                name,
+                Objects.requireNonNull(prefixKey, "prefixKey"),
+                Objects.requireNonNull(prefix, "prefix"),
+                null,
+                null,
+                false);
     }
 
     /** The job's dead-letter topic. */
-    public static <C> Topic<C> deadLetters(Option<String> key, Function<C, String> name, Option<String> prefixKey,
-            Function<C, String> prefix) {
-        return new Topic<>(key, true, name, Objects.requireNonNull(prefixKey, "prefixKey"),
-                Objects.requireNonNull(prefix, "prefix"), null, null, true);
+    public static <C> Topic<C> deadLetters(
+            Option<String> key, Function<C, String> name, Option<String> prefixKey, Function<C, String> prefix) {
+        return new Topic<>(
+                key,
+                true,
+                name,
+                Objects.requireNonNull(prefixKey, "prefixKey"),
+                Objects.requireNonNull(prefix, "prefix"),
+                null,
+                null,
+                true);
     }
 
     /** A topic to create or check, with the retention it should have. */
     public record Spec(String name, Duration retention, boolean derivedTimestamps) {}
 
     /** What the start-up checks look at, for {@link KafkaPreflight#check}. */
-    public record Preflight(List<TopicUse> topics, List<GroupUse> groups, List<TransactionalIdUse> transactionalIds,
-            List<RecordSizeUse> sizes, List<TimestampLeadUse> leads) {}
+    public record Preflight(
+            List<TopicUse> topics,
+            List<GroupUse> groups,
+            List<TransactionalIdUse> transactionalIds,
+            List<RecordSizeUse> sizes,
+            List<TimestampLeadUse> leads) {}
 
     private final String job;
     private final Option<String> groupKey;
@@ -143,13 +167,20 @@ public final class JobTopics<C extends JobTopics.KafkaJob> {
     /** The topics with the retention the layout gives each. */
     public List<Spec> specs(C c) {
         TopicLayout layout = c.topicLayout();
-        return topics.stream().map(t -> new Spec(t.name().apply(c),
-                t.deadLetters() ? layout.deadLetterRetention() : layout.retention(), t.leadKey() != null)).toList();
+        return topics.stream()
+                .map(t -> new Spec(
+                        t.name().apply(c),
+                        t.deadLetters() ? layout.deadLetterRetention() : layout.retention(),
+                        t.leadKey() != null))
+                .toList();
     }
 
     /** The transactional-id prefixes of the job's sinks, in the order of its topics. */
     public List<String> transactionalIdPrefixes(C c) {
-        return topics.stream().filter(Topic::output).map(t -> t.prefix().apply(c)).toList();
+        return topics.stream()
+                .filter(Topic::output)
+                .map(t -> t.prefix().apply(c))
+                .toList();
     }
 
     /**
@@ -160,8 +191,8 @@ public final class JobTopics<C extends JobTopics.KafkaJob> {
         List<String> names = topics.stream().map(t -> t.name().apply(c)).toList();
         if (names.stream().allMatch(Objects::nonNull) && new LinkedHashSet<>(names).size() < names.size()) {
             s.problem(String.join(", ", topics.stream().map(t -> t.key().key()).toList()) + ": must be "
-                    + count(topics.size()) + " different topics (got " + String.join(", ",
-                            names.stream().map(n -> "'" + n + "'").toList()) + ")");
+                    + count(topics.size()) + " different topics (got "
+                    + String.join(", ", names.stream().map(n -> "'" + n + "'").toList()) + ")");
         }
         if (c.deliveryGuarantee() == SinkDelivery.AT_LEAST_ONCE) {
             return;
@@ -169,7 +200,9 @@ public final class JobTopics<C extends JobTopics.KafkaJob> {
         Map<String, String> seen = new HashMap<>();
         for (Topic<C> t : topics) {
             String prefix = t.output() ? t.prefix().apply(c) : null;
-            String other = prefix == null ? null : seen.putIfAbsent(prefix, t.prefixKey().key());
+            String other = prefix == null
+                    ? null
+                    : seen.putIfAbsent(prefix, t.prefixKey().key());
             if (other != null) {
                 s.problem(other + ", " + t.prefixKey().key() + ": both are '" + prefix + "'; each transactional sink "
                         + "needs its own prefix, or the sinks abort each other's transactions");
@@ -203,7 +236,8 @@ public final class JobTopics<C extends JobTopics.KafkaJob> {
             }
             writes.add(new TopicUse(t.key().key(), name, AclOperation.WRITE));
             if (c.deliveryGuarantee().transactional()) {
-                prefixes.add(new TransactionalIdUse(t.prefixKey().key(), t.prefix().apply(c)));
+                prefixes.add(
+                        new TransactionalIdUse(t.prefixKey().key(), t.prefix().apply(c)));
             }
             if (t.deadLetters()) {
                 sizes.add(DeadLetterOptions.topicTakes(t.key().key(), name, c.deadLetterLimit()));
@@ -212,8 +246,12 @@ public final class JobTopics<C extends JobTopics.KafkaJob> {
         List<TimestampLeadUse> leads = new ArrayList<>();
         for (Topic<C> t : topics) {
             if (t.leadKey() != null) {
-                leads.add(new TimestampLeadUse(t.key().key(), t.name().apply(c), input,
-                        t.leadMillis().applyAsLong(c), t.leadKey().key()));
+                leads.add(new TimestampLeadUse(
+                        t.key().key(),
+                        t.name().apply(c),
+                        input,
+                        t.leadMillis().applyAsLong(c),
+                        t.leadKey().key()));
             }
         }
         List<TopicUse> uses = new ArrayList<>(reads);

@@ -1,7 +1,6 @@
 package io.eventpipe.common.kafka;
 
 import io.eventpipe.common.config.Secrets;
-
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.Map;
@@ -21,7 +20,8 @@ public record KafkaConnection(
         String bootstrapServers,
         Map<String, String> clientProperties,
         Duration requestTimeout,
-        Duration transactionMaxTimeout) implements Serializable {
+        Duration transactionMaxTimeout)
+        implements Serializable {
 
     /**
      * Properties the jobs set themselves; giving them under {@code kafka.properties} would silently break a
@@ -94,7 +94,7 @@ public record KafkaConnection(
 
     @Override
     public String toString() {
-        return "KafkaConnection{bootstrapServers=" + bootstrapServers
-                + ", clientProperties=" + Secrets.masked(new TreeMap<>(clientProperties)) + "}";
+        return "KafkaConnection{bootstrapServers=" + bootstrapServers + ", clientProperties="
+                + Secrets.masked(new TreeMap<>(clientProperties)) + "}";
     }
 }

@@ -1,5 +1,13 @@
 package io.eventpipe.common.kafka;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
@@ -17,15 +25,6 @@ import org.apache.kafka.common.errors.SslAuthenticationException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.TransactionalIdAuthorizationException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
-
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Start-up checks against the real cluster, so that a misconfigured job fails at once with a clear message
@@ -48,8 +47,10 @@ public final class KafkaPreflight {
         List<TopicUse> uses = new ArrayList<>(writes);
         if (delivery.transactional() && naming == TransactionNaming.POOLING) {
             for (TopicUse w : writes) {
-                uses.add(new TopicUse(w.configKey() + ", whose producers sink.transaction-naming: pooling lists",
-                        w.topic(), AclOperation.READ));
+                uses.add(new TopicUse(
+                        w.configKey() + ", whose producers sink.transaction-naming: pooling lists",
+                        w.topic(),
+                        AclOperation.READ));
             }
         }
         return uses;
@@ -65,8 +66,8 @@ public final class KafkaPreflight {
      * A topic that must take records of up to {@code recordBytes} key plus value bytes (plus {@code overheadBytes} of
      * headers and framing), because the key {@code limitKey} says so.
      */
-    public record RecordSizeUse(String configKey, String topic, String limitKey, long recordBytes,
-            long overheadBytes) {}
+    public record RecordSizeUse(
+            String configKey, String topic, String limitKey, long recordBytes, long overheadBytes) {}
 
     /**
      * A topic the job writes with timestamps derived from its input's (event times, window ends), which can lie up to
@@ -74,8 +75,8 @@ public final class KafkaPreflight {
      * {@code message.timestamp.after.max.ms} ahead of its clock, and a refused record would fail the job again and
      * again, so the output topic must allow at least the input topic's lead plus this much.
      */
-    public record TimestampLeadUse(String configKey, String topic, String inputTopic, long leadMillis,
-            String leadKey) {}
+    public record TimestampLeadUse(
+            String configKey, String topic, String inputTopic, long leadMillis, String leadKey) {}
 
     /**
      * Throws {@link PreflightException} listing every problem found. Besides the topics, checks the consumer groups
@@ -89,8 +90,13 @@ public final class KafkaPreflight {
     }
 
     /** See {@link #check(KafkaConnection, JobTopics.Preflight)}. */
-    public static void check(KafkaConnection kafka, List<TopicUse> uses, List<GroupUse> groups,
-            List<TransactionalIdUse> transactionalIds, List<RecordSizeUse> sizes, List<TimestampLeadUse> leads) {
+    public static void check(
+            KafkaConnection kafka,
+            List<TopicUse> uses,
+            List<GroupUse> groups,
+            List<TransactionalIdUse> transactionalIds,
+            List<RecordSizeUse> sizes,
+            List<TimestampLeadUse> leads) {
         long timeoutMs = kafka.requestTimeout().toMillis();
         var props = kafka.adminConfig();
         List<String> problems = new ArrayList<>();
@@ -115,8 +121,9 @@ public final class KafkaPreflight {
             }
             Map<String, TopicUse> byTopic = new LinkedHashMap<>();
             uses.forEach(u -> byTopic.putIfAbsent(u.topic(), u));
-            var described = admin.describeTopics(byTopic.keySet(),
-                    new DescribeTopicsOptions().includeAuthorizedOperations(true)).topicNameValues();
+            var described = admin.describeTopics(
+                            byTopic.keySet(), new DescribeTopicsOptions().includeAuthorizedOperations(true))
+                    .topicNameValues();
             for (TopicUse use : uses) {
                 TopicDescription d;
                 try {
@@ -139,8 +146,8 @@ public final class KafkaPreflight {
                 }
                 Set<AclOperation> ops = d.authorizedOperations();
                 if (ops != null && !ops.contains(use.operation()) && !ops.contains(AclOperation.ALL)) {
-                    problems.add("the job's principal lacks " + use.operation() + " on topic '" + use.topic()
-                            + "' (" + use.configKey() + "); it has " + ops);
+                    problems.add("the job's principal lacks " + use.operation() + " on topic '" + use.topic() + "' ("
+                            + use.configKey() + "); it has " + ops);
                 }
             }
             for (GroupUse g : groups) {
@@ -168,14 +175,15 @@ public final class KafkaPreflight {
             throws InterruptedException {
         String need = "; the job needs READ on consumer group '" + g.group() + "'";
         try {
-            ConsumerGroupDescription d = admin.describeConsumerGroups(List.of(g.group()),
-                            new DescribeConsumerGroupsOptions().includeAuthorizedOperations(true))
-                    .describedGroups().get(g.group()).get(timeoutMs, TimeUnit.MILLISECONDS);
+            ConsumerGroupDescription d = admin.describeConsumerGroups(
+                            List.of(g.group()), new DescribeConsumerGroupsOptions().includeAuthorizedOperations(true))
+                    .describedGroups()
+                    .get(g.group())
+                    .get(timeoutMs, TimeUnit.MILLISECONDS);
             Set<AclOperation> ops = d.authorizedOperations();
-            if (ops != null && !ops.isEmpty() && !ops.contains(AclOperation.READ)
-                    && !ops.contains(AclOperation.ALL)) {
-                problems.add("the job's principal lacks READ on consumer group '" + g.group() + "' ("
-                        + g.configKey() + "); it has " + ops);
+            if (ops != null && !ops.isEmpty() && !ops.contains(AclOperation.READ) && !ops.contains(AclOperation.ALL)) {
+                problems.add("the job's principal lacks READ on consumer group '" + g.group() + "' (" + g.configKey()
+                        + "); it has " + ops);
             }
         } catch (ExecutionException e) {
             if (e.getCause() instanceof GroupAuthorizationException) {
@@ -187,8 +195,8 @@ public final class KafkaPreflight {
         }
     }
 
-    private static void checkTransactionalId(Admin admin, TransactionalIdUse t, long timeoutMs,
-            List<String> problems) throws InterruptedException {
+    private static void checkTransactionalId(Admin admin, TransactionalIdUse t, long timeoutMs, List<String> problems)
+            throws InterruptedException {
         // Flink names transactions <prefix>-<subtask>-<n>; a prefixed ACL covers all of them, so one probe will do
         String probe = t.prefix() + "-0-1";
         try {

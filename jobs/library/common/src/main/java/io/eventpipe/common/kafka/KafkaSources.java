@@ -11,14 +11,18 @@ public final class KafkaSources {
      * A source of the topic's records as bytes plus coordinates; decoding happens in the job, where a record that
      * is not an event can become a dead letter instead of failing the source.
      */
-    public static KafkaSource<RawRecord> rawRecords(KafkaConnection kafka, String topic, String groupId,
-            StartingOffsets startingOffsets) {
+    public static KafkaSource<RawRecord> rawRecords(
+            KafkaConnection kafka, String topic, String groupId, StartingOffsets startingOffsets) {
         return rawRecords(kafka, topic, groupId, startingOffsets, StoppingOffsets.NONE);
     }
 
     /** As above, bounded by {@code stoppingOffsets} unless they are {@link StoppingOffsets#NONE}. */
-    public static KafkaSource<RawRecord> rawRecords(KafkaConnection kafka, String topic, String groupId,
-            StartingOffsets startingOffsets, StoppingOffsets stoppingOffsets) {
+    public static KafkaSource<RawRecord> rawRecords(
+            KafkaConnection kafka,
+            String topic,
+            String groupId,
+            StartingOffsets startingOffsets,
+            StoppingOffsets stoppingOffsets) {
         KafkaSourceBuilder<RawRecord> builder = KafkaSource.<RawRecord>builder()
                 .setBootstrapServers(kafka.bootstrapServers())
                 .setProperties(kafka.clientConfig())

@@ -1,9 +1,8 @@
 package io.eventpipe.common.kafka;
 
+import java.time.Instant;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
-
-import java.time.Instant;
 
 /**
  * Where a job starts reading when it has no checkpoint or savepoint to resume from.
@@ -17,14 +16,21 @@ public record StartingOffsets(Kind kind, Instant timestamp) {
     public static final StartingOffsets COMMITTED_OR_EARLIEST = new StartingOffsets(Kind.COMMITTED_OR_EARLIEST, null);
     /** The consumer group's committed offsets; partitions without one start at the end. */
     public static final StartingOffsets COMMITTED_OR_LATEST = new StartingOffsets(Kind.COMMITTED_OR_LATEST, null);
+
     public static final StartingOffsets EARLIEST = new StartingOffsets(Kind.EARLIEST, null);
     public static final StartingOffsets LATEST = new StartingOffsets(Kind.LATEST, null);
 
     /** The spellings {@link #parse} accepts, for messages and the reference. */
-    public static final String SYNTAX = "committed-or-earliest, committed-or-latest, earliest, latest or "
-            + "timestamp:<ISO-8601 instant>";
+    public static final String SYNTAX =
+            "committed-or-earliest, committed-or-latest, earliest, latest or " + "timestamp:<ISO-8601 instant>";
 
-    public enum Kind { COMMITTED_OR_EARLIEST, COMMITTED_OR_LATEST, EARLIEST, LATEST, TIMESTAMP }
+    public enum Kind {
+        COMMITTED_OR_EARLIEST,
+        COMMITTED_OR_LATEST,
+        EARLIEST,
+        LATEST,
+        TIMESTAMP
+    }
 
     public StartingOffsets {
         if ((kind == Kind.TIMESTAMP) != (timestamp != null)) {
@@ -39,7 +45,8 @@ public record StartingOffsets(Kind kind, Instant timestamp) {
     /** Reads {@link #SYNTAX}; throws {@link IllegalArgumentException} naming what is accepted. */
     public static StartingOffsets parse(String text) {
         String s = text.trim();
-        return TimestampPosition.isTimestamp(s) ? timestamp(TimestampPosition.parse(s, SYNTAX))
+        return TimestampPosition.isTimestamp(s)
+                ? timestamp(TimestampPosition.parse(s, SYNTAX))
                 : new StartingOffsets(TimestampPosition.kind(s, Kind.values(), Kind.TIMESTAMP, SYNTAX), null);
     }
 

@@ -1,8 +1,7 @@
 package io.eventpipe.common.kafka;
 
-import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
-
 import java.time.Instant;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 
 /**
  * Where a bounded job stops reading; a job with stopping offsets finishes on its own once every partition has
@@ -20,7 +19,11 @@ public record StoppingOffsets(Kind kind, Instant timestamp) {
 
     public static final String SYNTAX = "none, latest or timestamp:<ISO-8601 instant>";
 
-    public enum Kind { NONE, LATEST, TIMESTAMP }
+    public enum Kind {
+        NONE,
+        LATEST,
+        TIMESTAMP
+    }
 
     public StoppingOffsets {
         if ((kind == Kind.TIMESTAMP) != (timestamp != null)) {
@@ -35,7 +38,8 @@ public record StoppingOffsets(Kind kind, Instant timestamp) {
     /** Reads {@link #SYNTAX}; throws {@link IllegalArgumentException} naming what is accepted. */
     public static StoppingOffsets parse(String text) {
         String s = text.trim();
-        return TimestampPosition.isTimestamp(s) ? timestamp(TimestampPosition.parse(s, SYNTAX))
+        return TimestampPosition.isTimestamp(s)
+                ? timestamp(TimestampPosition.parse(s, SYNTAX))
                 : new StoppingOffsets(TimestampPosition.kind(s, Kind.values(), Kind.TIMESTAMP, SYNTAX), null);
     }
 

@@ -1,7 +1,6 @@
 package io.eventpipe.common.kafka;
 
 import io.eventpipe.common.config.Option;
-
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;

@@ -1,8 +1,7 @@
 package io.eventpipe.common.kafka;
 
-import io.eventpipe.common.config.Option;
 import io.eventpipe.common.config.ConfigReader;
-
+import io.eventpipe.common.config.Option;
 import java.time.Duration;
 import java.util.List;
 
@@ -15,22 +14,26 @@ import java.util.List;
  * @param retention {@code retention.ms} of the input and output topics
  * @param deadLetterRetention {@code retention.ms} of dead-letter topics (kept longer, for repair)
  */
-public record TopicLayout(int partitions, int replicationFactor, int minInsyncReplicas, Duration retention,
+public record TopicLayout(
+        int partitions,
+        int replicationFactor,
+        int minInsyncReplicas,
+        Duration retention,
         Duration deadLetterRetention) {
 
-    public static final Option<Integer> PARTITIONS = Option.integer("topics.partitions", 1, 6,
-            "Partitions per topic, for the topics command.");
-    public static final Option<Integer> REPLICATION_FACTOR = Option.integer("topics.replication-factor", 1, 3,
-            "Replication factor per topic, for the topics command.");
-    public static final Option<Integer> MIN_INSYNC_REPLICAS = Option.integer("topics.min-insync-replicas", 1, 2,
-            "min.insync.replicas per topic, for the topics command.");
-    public static final Option<Duration> RETENTION = Option.duration("topics.retention", "7d",
-            "retention.ms of input and output topics, for the topics command.");
-    public static final Option<Duration> DLQ_RETENTION = Option.duration("topics.dlq-retention", "30d",
-            "retention.ms of dead-letter topics, for the topics command.");
+    public static final Option<Integer> PARTITIONS =
+            Option.integer("topics.partitions", 1, 6, "Partitions per topic, for the topics command.");
+    public static final Option<Integer> REPLICATION_FACTOR =
+            Option.integer("topics.replication-factor", 1, 3, "Replication factor per topic, for the topics command.");
+    public static final Option<Integer> MIN_INSYNC_REPLICAS = Option.integer(
+            "topics.min-insync-replicas", 1, 2, "min.insync.replicas per topic, for the topics command.");
+    public static final Option<Duration> RETENTION = Option.duration(
+            "topics.retention", "7d", "retention.ms of input and output topics, for the topics command.");
+    public static final Option<Duration> DLQ_RETENTION = Option.duration(
+            "topics.dlq-retention", "30d", "retention.ms of dead-letter topics, for the topics command.");
 
-    public static final List<Option<?>> OPTIONS = List.of(PARTITIONS, REPLICATION_FACTOR, MIN_INSYNC_REPLICAS,
-            RETENTION, DLQ_RETENTION);
+    public static final List<Option<?>> OPTIONS =
+            List.of(PARTITIONS, REPLICATION_FACTOR, MIN_INSYNC_REPLICAS, RETENTION, DLQ_RETENTION);
 
     /** Reads the layout; problems are recorded in {@code s} (zeros stand in for values that did not parse). */
     public static TopicLayout read(ConfigReader s) {

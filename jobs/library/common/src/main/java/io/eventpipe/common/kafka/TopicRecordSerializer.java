@@ -1,5 +1,7 @@
 package io.eventpipe.common.kafka;
 
+import java.util.List;
+import java.util.Optional;
 import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.connector.kafka.lineage.DefaultKafkaDatasetFacet;
 import org.apache.flink.connector.kafka.lineage.DefaultKafkaDatasetIdentifier;
@@ -7,9 +9,6 @@ import org.apache.flink.connector.kafka.lineage.KafkaDatasetFacet;
 import org.apache.flink.connector.kafka.lineage.KafkaDatasetFacetProvider;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.kafka.clients.producer.ProducerRecord;
-
-import java.util.List;
-import java.util.Optional;
 
 /**
  * A sink's record serializer that also names the topic it writes to, which the Kafka sink needs for pooled
@@ -27,8 +26,7 @@ final class TopicRecordSerializer<T> implements KafkaRecordSerializationSchema<T
     }
 
     @Override
-    public void open(SerializationSchema.InitializationContext context, KafkaSinkContext sinkContext)
-            throws Exception {
+    public void open(SerializationSchema.InitializationContext context, KafkaSinkContext sinkContext) throws Exception {
         serializer.open(context, sinkContext);
     }
 

@@ -1,5 +1,6 @@
 package io.eventpipe.common.metrics;
 
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.api.common.eventtime.TimestampAssigner;
 import org.apache.flink.api.common.eventtime.TimestampAssignerSupplier;
 import org.apache.flink.api.common.eventtime.Watermark;
@@ -7,8 +8,6 @@ import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkGeneratorSupplier;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The {@code eventTimeLagMs} gauge: wall clock minus the current watermark, i.e. how far event-time processing is

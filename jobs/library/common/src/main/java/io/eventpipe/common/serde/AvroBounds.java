@@ -47,7 +47,7 @@ final class AvroBounds {
             throw new Problem("value nested deeper than " + MAX_DEPTH + " levels");
         }
         switch (s.getType()) {
-            case NULL -> { }
+            case NULL -> {}
             case BOOLEAN -> skip(1, field);
             case INT -> varint(5, field);
             case LONG -> varint(10, field);
@@ -88,8 +88,8 @@ final class AvroBounds {
             }
             // every item takes at least one byte unless its type is null; more items than bytes is a lie
             if (count < 0 || (count > end - pos && (mapKey != null || item.getType() != Schema.Type.NULL))) {
-                throw new Problem("field '" + field + "' claims " + count + " items, but only " + (end - pos)
-                        + " bytes remain");
+                throw new Problem(
+                        "field '" + field + "' claims " + count + " items, but only " + (end - pos) + " bytes remain");
             }
             for (long i = 0; i < count; i++) {
                 if (mapKey != null) {

@@ -1,11 +1,10 @@
 package io.eventpipe.common.serde;
 
 import io.eventpipe.schema.Event;
-import org.apache.avro.Schema;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
+import org.apache.avro.Schema;
 
 /**
  * Reads an envelope body straight into an {@link Event}, for writer schemas made of the envelope's own fields
@@ -37,11 +36,15 @@ final class EnvelopeReader {
             Schema s = f.schema();
             boolean ok = switch (f.name()) {
                 case "id", "type", "source", "payload" -> s.getType() == Schema.Type.STRING;
-                case "time" -> s.getType() == Schema.Type.LONG && s.getLogicalType() != null
-                        && s.getLogicalType().getName().equals("timestamp-millis");
-                case "headers" -> s.getType() == Schema.Type.UNION && s.getTypes().size() == 2
-                        && s.getTypes().get(0).getType() == Schema.Type.NULL
-                        && s.getTypes().get(1).getType() == Schema.Type.STRING;
+                case "time" ->
+                    s.getType() == Schema.Type.LONG
+                            && s.getLogicalType() != null
+                            && s.getLogicalType().getName().equals("timestamp-millis");
+                case "headers" ->
+                    s.getType() == Schema.Type.UNION
+                            && s.getTypes().size() == 2
+                            && s.getTypes().get(0).getType() == Schema.Type.NULL
+                            && s.getTypes().get(1).getType() == Schema.Type.STRING;
                 default -> false;
             };
             if (!ok) {

@@ -1,10 +1,6 @@
 package io.eventpipe.common.serde;
 
 import io.eventpipe.schema.Event;
-import org.apache.avro.Schema;
-import org.apache.avro.SchemaNormalization;
-import org.apache.avro.message.SchemaStore;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -13,6 +9,9 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaNormalization;
+import org.apache.avro.message.SchemaStore;
 
 /**
  * Every released version of the event envelope, loaded from {@code eventpipe/schemas/envelope/v<N>.avsc} on the

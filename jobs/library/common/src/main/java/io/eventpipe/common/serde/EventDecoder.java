@@ -5,14 +5,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.eventpipe.common.deadletter.Reason;
 import io.eventpipe.schema.Event;
-import org.apache.avro.Schema;
-import org.apache.avro.message.BinaryMessageDecoder;
-
 import java.io.IOException;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.util.IdentityHashMap;
 import java.util.Map;
+import org.apache.avro.Schema;
+import org.apache.avro.message.BinaryMessageDecoder;
 
 /**
  * Turns record values into {@link Event}s. Never throws anything but {@link DecodeException}: whatever the
@@ -31,6 +30,7 @@ public final class EventDecoder {
     private final EnvelopeReader envelope = new EnvelopeReader();
     /** Writer schema → whether {@link EnvelopeReader} reads it (else Avro's resolving decoder does). */
     private final Map<Schema, Boolean> direct = new IdentityHashMap<>();
+
     private final StrictUtf8 utf8 = new StrictUtf8();
     private final ObjectMapper json;
 
@@ -147,8 +147,8 @@ public final class EventDecoder {
                 t.toEpochMilli(); // the event's time is kept in milliseconds: it must fit
                 return t;
             } catch (DateTimeException | ArithmeticException e) {
-                throw new DecodeException("field 'time' is not an ISO-8601 instant within range: "
-                        + truncate(v.textValue()));
+                throw new DecodeException(
+                        "field 'time' is not an ISO-8601 instant within range: " + truncate(v.textValue()));
             }
         }
         throw new DecodeException("field 'time' must be epoch milliseconds or an ISO-8601 instant");

@@ -3,11 +3,10 @@ package io.eventpipe.common.serde;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.eventpipe.schema.Event;
-import org.apache.avro.message.BinaryMessageEncoder;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import org.apache.avro.message.BinaryMessageEncoder;
 
 /** Writes events in the wire formats the decoder reads. Not thread-safe; one per task or thread. */
 public final class EventEncoder {

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.io.Serializable;
 import java.math.BigDecimal;
 import java.util.ArrayDeque;
@@ -22,8 +21,9 @@ import java.util.Iterator;
  * @param maxIntegerDigits most digits before the decimal point of any number (1e25 has 26)
  * @param maxFractionDigits most digits after the decimal point, trailing zeros aside (1e-30 has 30)
  */
-public record JsonLimits(int maxNestingDepth, int maxNumberLength, int maxStringLength, int maxIntegerDigits,
-        int maxFractionDigits) implements Serializable {
+public record JsonLimits(
+        int maxNestingDepth, int maxNumberLength, int maxStringLength, int maxIntegerDigits, int maxFractionDigits)
+        implements Serializable {
 
     public static final JsonLimits DEFAULTS = new JsonLimits(64, 100, 1_000_000, 20, 20);
 

@@ -13,7 +13,8 @@ import java.nio.charset.StandardCharsets;
  * thread-safe.
  */
 final class StrictUtf8 {
-    private final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+    private final CharsetDecoder decoder = StandardCharsets.UTF_8
+            .newDecoder()
             .onMalformedInput(CodingErrorAction.REPORT)
             .onUnmappableCharacter(CodingErrorAction.REPORT);
 

@@ -4,14 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
 import io.eventpipe.common.deadletter.DeadLetter;
 import io.eventpipe.common.deadletter.DeadLetterHeaders;
-import io.eventpipe.common.kafka.RawRecord;
 import io.eventpipe.common.deadletter.Reason;
+import io.eventpipe.common.kafka.RawRecord;
 import io.eventpipe.common.serde.DecodeException;
 import io.eventpipe.common.serde.EnvelopeSchemas;
 import io.eventpipe.common.serde.EventDecoder;
 import io.eventpipe.common.serde.JsonLimits;
 import io.eventpipe.schema.Event;
-
 import java.util.regex.Pattern;
 
 /**
@@ -71,7 +70,10 @@ public final class EventValidator {
 
     private Outcome checkRules(RawRecord raw, Outcome out) {
         if (raw.size() > rules.maxRecordBytes()) {
-            return reject(out, raw, Reason.TOO_LARGE,
+            return reject(
+                    out,
+                    raw,
+                    Reason.TOO_LARGE,
                     "record of " + raw.size() + " bytes exceeds the limit of " + rules.maxRecordBytes());
         }
         Event event;
@@ -98,12 +100,20 @@ public final class EventValidator {
         }
         long time = event.getTime().toEpochMilli();
         if (time > saturatedAdd(raw.timestamp, futureSkewMillis)) {
-            return reject(out, raw, Reason.TIME_IN_FUTURE, "event time " + event.getTime()
-                    + " is more than " + rules.maxFutureSkew() + " after the record timestamp " + raw.timestamp);
+            return reject(
+                    out,
+                    raw,
+                    Reason.TIME_IN_FUTURE,
+                    "event time " + event.getTime() + " is more than " + rules.maxFutureSkew()
+                            + " after the record timestamp " + raw.timestamp);
         }
         if (time < saturatedAdd(raw.timestamp, -maxAgeMillis)) {
-            return reject(out, raw, Reason.TIME_TOO_OLD, "event time " + event.getTime()
-                    + " is more than " + rules.maxAge() + " before the record timestamp " + raw.timestamp);
+            return reject(
+                    out,
+                    raw,
+                    Reason.TIME_TOO_OLD,
+                    "event time " + event.getTime() + " is more than " + rules.maxAge()
+                            + " before the record timestamp " + raw.timestamp);
         }
         JsonNode payload;
         try {
@@ -123,8 +133,11 @@ public final class EventValidator {
         }
         String violations = contracts.violations(event.getType(), payload, 3);
         if (violations != null) {
-            return reject(out, raw, Reason.PAYLOAD_CONTRACT, "payload breaks the " + event.getType()
-                    + " contract: " + violations);
+            return reject(
+                    out,
+                    raw,
+                    Reason.PAYLOAD_CONTRACT,
+                    "payload breaks the " + event.getType() + " contract: " + violations);
         }
         out.event = event;
         return out;
@@ -169,7 +182,8 @@ public final class EventValidator {
 
     private static Outcome reject(Outcome out, RawRecord raw, Reason reason, String message) {
         String m = message.length() <= DeadLetterHeaders.MAX_MESSAGE_CHARS
-                ? message : message.substring(0, DeadLetterHeaders.MAX_MESSAGE_CHARS);
+                ? message
+                : message.substring(0, DeadLetterHeaders.MAX_MESSAGE_CHARS);
         out.deadLetter = DeadLetter.of(raw, reason, m);
         return out;
     }

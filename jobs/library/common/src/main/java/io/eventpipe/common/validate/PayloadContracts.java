@@ -5,7 +5,6 @@ import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -115,8 +114,8 @@ public final class PayloadContracts {
                     schema.initializeValidators();
                     schemas.put(type, schema);
                 } catch (RuntimeException e) {
-                    throw new IllegalArgumentException("the contract of " + type + " is not a JSON Schema: "
-                            + e.getMessage(), e);
+                    throw new IllegalArgumentException(
+                            "the contract of " + type + " is not a JSON Schema: " + e.getMessage(), e);
                 }
             });
             return new PayloadContracts(schemas);
@@ -128,7 +127,9 @@ public final class PayloadContracts {
             if (in == null) {
                 return List.of();
             }
-            return types(new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)).lines().toList());
+            return types(new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))
+                    .lines()
+                    .toList());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -2,7 +2,6 @@ package io.eventpipe.common.validate;
 
 import io.eventpipe.common.serde.EventFormat;
 import io.eventpipe.common.serde.JsonLimits;
-
 import java.io.Serializable;
 import java.time.Duration;
 
@@ -15,8 +14,9 @@ import java.time.Duration;
  * @param maxAge how far the event time may lie before the Kafka record timestamp
  * @param json bounds on JSON input and payloads
  */
-public record ValidationRules(EventFormat format, long maxRecordBytes, Duration maxFutureSkew, Duration maxAge,
-        JsonLimits json) implements Serializable {
+public record ValidationRules(
+        EventFormat format, long maxRecordBytes, Duration maxFutureSkew, Duration maxAge, JsonLimits json)
+        implements Serializable {
 
     /** With the default {@link JsonLimits}. */
     public ValidationRules(EventFormat format, long maxRecordBytes, Duration maxFutureSkew, Duration maxAge) {

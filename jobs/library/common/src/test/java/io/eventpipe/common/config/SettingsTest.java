@@ -1,16 +1,15 @@
 package io.eventpipe.common.config;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class SettingsTest {
     static final Option<Duration> INTERVAL = Option.duration("checkpoint.interval", "10s", "interval");
@@ -33,15 +32,15 @@ class SettingsTest {
 
     @Test
     void nestedYamlBecomesDottedKeysAndSetOverridesIt() throws Exception {
-        Settings s = load("checkpoint:\n  interval: 30s\njob:\n  parallelism: 2\n", List.of("job.parallelism=4"),
-                Map.of());
+        Settings s =
+                load("checkpoint:\n  interval: 30s\njob:\n  parallelism: 2\n", List.of("job.parallelism=4"), Map.of());
         assertThat(read(s, List.of())).containsExactly(Duration.ofSeconds(30), 4);
     }
 
     @Test
     void everyProblemIsReportedWithKeyValueAndRule() throws Exception {
-        Settings s = load("checkpoint:\n  interval: soon\njob:\n  parallelism: 0\n  parallelizm: 3\n", List.of(),
-                Map.of());
+        Settings s =
+                load("checkpoint:\n  interval: soon\njob:\n  parallelism: 0\n  parallelizm: 3\n", List.of(), Map.of());
         assertThatThrownBy(() -> read(s, List.of()))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("checkpoint.interval: 'soon' must be a duration")
@@ -56,13 +55,15 @@ class SettingsTest {
         String first = catchMessage(() -> read(bad, List.of()));
         String second = catchMessage(() -> read(bad, List.of()));
         assertThat(second).isEqualTo(first);
-        assertThat(first.lines().filter(l -> l.contains("checkpoint.interval")).count()).isEqualTo(1);
+        assertThat(first.lines().filter(l -> l.contains("checkpoint.interval")).count())
+                .isEqualTo(1);
 
         Settings ok = load("job:\n  parallelism: 3\n", List.of(), Map.of());
         assertThatThrownBy(() -> ok.read(OPTIONS, List.of(), r -> {
-            r.problem("a rule across keys failed");
-            return null;
-        })).hasMessageContaining("a rule across keys failed");
+                    r.problem("a rule across keys failed");
+                    return null;
+                }))
+                .hasMessageContaining("a rule across keys failed");
         assertThat(read(ok, List.of())).containsExactly(Duration.ofSeconds(10), 3);
 
         ConfigReader[] escaped = new ConfigReader[1];
@@ -104,7 +105,8 @@ class SettingsTest {
         Settings s = load("job: {parallelism: 2}\n", List.of("novalue"), Map.of());
         assertThatThrownBy(() -> read(s, List.of())).hasMessageContaining("--set 'novalue'");
         assertThatThrownBy(() -> load("job: [unclosed\n", List.of(), Map.of()))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("not valid YAML");
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("not valid YAML");
     }
 
     static final Option<Duration> RENAMED = Option.duration("sink.commit-timeout", "10min", "timeout")
@@ -119,20 +121,22 @@ class SettingsTest {
     void aDeprecatedKeyStillWorksWithAWarningNamingTheNewOne() throws Exception {
         Settings old = load("sink:\n  transaction-timeout-old: 7min\n", List.of(), Map.of());
         assertThat(readRenamed(old)).isEqualTo(Duration.ofMinutes(7));
-        assertThat(old.warnings(List.of(RENAMED))).containsExactly("sink.transaction-timeout-old is deprecated and "
-                + "will be removed; its value is used as sink.commit-timeout: rename the key");
+        assertThat(old.warnings(List.of(RENAMED)))
+                .containsExactly("sink.transaction-timeout-old is deprecated and "
+                        + "will be removed; its value is used as sink.commit-timeout: rename the key");
 
         Settings renamed = load("sink:\n  commit-timeout: 3min\n", List.of(), Map.of());
         assertThat(readRenamed(renamed)).isEqualTo(Duration.ofMinutes(3));
         assertThat(renamed.warnings(List.of(RENAMED))).isEmpty();
 
         Settings bad = load("sink:\n  transaction-timeout-old: soon\n", List.of(), Map.of());
-        assertThatThrownBy(() -> readRenamed(bad)).isInstanceOf(ConfigException.class)
+        assertThatThrownBy(() -> readRenamed(bad))
+                .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("sink.transaction-timeout-old: 'soon' must be a duration");
 
-        Settings both = load("sink:\n  transaction-timeout-old: 7min\n  commit-timeout: 3min\n", List.of(),
-                Map.of());
-        assertThatThrownBy(() -> readRenamed(both)).isInstanceOf(ConfigException.class)
+        Settings both = load("sink:\n  transaction-timeout-old: 7min\n  commit-timeout: 3min\n", List.of(), Map.of());
+        assertThatThrownBy(() -> readRenamed(both))
+                .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("sink.transaction-timeout-old: deprecated name of sink.commit-timeout, which is "
                         + "set too; remove sink.transaction-timeout-old");
         assertThat(ConfigReference.markdown(List.of(RENAMED)))

@@ -1,18 +1,17 @@
 package io.eventpipe.common.serde;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.eventpipe.schema.Event;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.message.BinaryMessageEncoder;
 import org.junit.jupiter.api.Test;
-
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Random;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** The direct envelope reader gives exactly what Avro's resolving decoder gives, for every envelope version. */
 class EnvelopeReaderTest {
@@ -39,8 +38,8 @@ class EnvelopeReaderTest {
         long[] times = {0, 1, -1, Long.MAX_VALUE, Long.MIN_VALUE, 1_700_000_000_000L};
         for (int i = 0; i < 300; i++) {
             long time = i < times.length ? times[i] : r.nextLong();
-            out.add(new Event(text(r), Instant.ofEpochMilli(time), text(r), text(r), text(r),
-                    r.nextBoolean() ? null : text(r)));
+            out.add(new Event(
+                    text(r), Instant.ofEpochMilli(time), text(r), text(r), text(r), r.nextBoolean() ? null : text(r)));
         }
         return out;
     }
@@ -71,14 +70,15 @@ class EnvelopeReaderTest {
     void onlyEnvelopeShapesAreReadDirectly() {
         Schema latest = schemas.latest();
         assertThat(EnvelopeReader.reads(latest)).isTrue();
-        Schema extraField = new Schema.Parser().parse(latest.toString().replace("\"fields\":[",
-                "\"fields\":[{\"name\":\"extra\",\"type\":\"int\"},"));
+        Schema extraField = new Schema.Parser()
+                .parse(latest.toString().replace("\"fields\":[", "\"fields\":[{\"name\":\"extra\",\"type\":\"int\"},"));
         assertThat(EnvelopeReader.reads(extraField)).isFalse();
-        Schema intTime = new Schema.Parser().parse(latest.toString().replace(
-                "{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"}", "\"int\""));
+        Schema intTime = new Schema.Parser()
+                .parse(latest.toString()
+                        .replace("{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"}", "\"int\""));
         assertThat(EnvelopeReader.reads(intTime)).isFalse();
-        Schema otherName = new Schema.Parser().parse(latest.toString().replace("\"name\":\"Event\"",
-                "\"name\":\"Other\""));
+        Schema otherName =
+                new Schema.Parser().parse(latest.toString().replace("\"name\":\"Event\"", "\"name\":\"Other\""));
         assertThat(EnvelopeReader.reads(otherName)).isFalse();
     }
 }

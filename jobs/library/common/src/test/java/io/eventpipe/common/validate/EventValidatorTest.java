@@ -1,22 +1,21 @@
 package io.eventpipe.common.validate;
 
-import io.eventpipe.common.kafka.RawRecord;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.eventpipe.common.deadletter.Reason;
+import io.eventpipe.common.kafka.RawRecord;
 import io.eventpipe.common.serde.EnvelopeSchemas;
 import io.eventpipe.common.serde.EventEncoder;
 import io.eventpipe.common.serde.EventFormat;
 import io.eventpipe.schema.Event;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.message.BinaryMessageEncoder;
 import org.junit.jupiter.api.Test;
-
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.time.Instant;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 class EventValidatorTest {
     private static final long NOW = Instant.parse("2026-11-27T10:00:00Z").toEpochMilli();
@@ -29,13 +28,19 @@ class EventValidatorTest {
     private final EventEncoder encoder = new EventEncoder(EventFormat.AVRO);
 
     static Event order(String id, long time) {
-        return Event.newBuilder().setId(id).setTime(Instant.ofEpochMilli(time)).setType("order.created")
-                .setSource("checkout").setPayload("{\"orderId\":\"o1\",\"customerId\":\"c1\",\"amount\":12.5,"
-                        + "\"currency\":\"EUR\",\"items\":[{\"sku\":\"a\",\"quantity\":1}]}").build();
+        return Event.newBuilder()
+                .setId(id)
+                .setTime(Instant.ofEpochMilli(time))
+                .setType("order.created")
+                .setSource("checkout")
+                .setPayload("{\"orderId\":\"o1\",\"customerId\":\"c1\",\"amount\":12.5,"
+                        + "\"currency\":\"EUR\",\"items\":[{\"sku\":\"a\",\"quantity\":1}]}")
+                .build();
     }
 
     private EventValidator.Outcome check(EventValidator v, byte[] value) {
-        return v.check(new RawRecord("k".getBytes(StandardCharsets.UTF_8), value, "events", 2, 41, NOW),
+        return v.check(
+                new RawRecord("k".getBytes(StandardCharsets.UTF_8), value, "events", 2, 41, NOW),
                 new EventValidator.Outcome());
     }
 
@@ -62,7 +67,10 @@ class EventValidatorTest {
         r.put("type", "page.viewed");
         r.put("source", "web");
         r.put("payload", "{\"path\":\"/\"}");
-        byte[] bytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v1).encode(r).array().clone();
+        byte[] bytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v1)
+                .encode(r)
+                .array()
+                .clone();
         EventValidator.Outcome o = check(avro, bytes);
         assertThat(o.event).isNotNull();
         assertThat(o.event.getId()).isEqualTo("old-1");
@@ -85,7 +93,8 @@ class EventValidatorTest {
     @Test
     void truncatedAvroIsUndecodable() {
         byte[] good = encoder.encode(order("id-1", NOW));
-        assertThat(check(avro, java.util.Arrays.copyOf(good, 14)).deadLetter.reason).isEqualTo(Reason.UNDECODABLE);
+        assertThat(check(avro, java.util.Arrays.copyOf(good, 14)).deadLetter.reason)
+                .isEqualTo(Reason.UNDECODABLE);
         assertThat(check(avro, new byte[0]).deadLetter.reason).isEqualTo(Reason.UNDECODABLE);
         assertThat(check(avro, null).deadLetter.reason).isEqualTo(Reason.UNDECODABLE);
     }
@@ -116,9 +125,28 @@ class EventValidatorTest {
 
     @Test
     void theTypeCheckAgreesWithTheTypePattern() {
-        java.util.List<String> types = new java.util.ArrayList<>(java.util.List.of("", "a", "A", "0", ".", "_", "-",
-                "a.", "a_b-c.9", "order.created", "é", "aé", "a b", "a/b", "a\u0000", "a\uD83D\uDE00", "Z" + "z".repeat(127),
-                "Z" + "z".repeat(128), "../etc", "a..b", "9-"));
+        java.util.List<String> types = new java.util.ArrayList<>(java.util.List.of(
+                "",
+                "a",
+                "A",
+                "0",
+                ".",
+                "_",
+                "-",
+                "a.",
+                "a_b-c.9",
+                "order.created",
+                "é",
+                "aé",
+                "a b",
+                "a/b",
+                "a\u0000",
+                "a\uD83D\uDE00",
+                "Z" + "z".repeat(127),
+                "Z" + "z".repeat(128),
+                "../etc",
+                "a..b",
+                "9-"));
         java.util.Random random = new java.util.Random(7);
         String alphabet = "aZ09._-/ é\u0130\u212A";
         for (int i = 0; i < 20_000; i++) {
@@ -130,16 +158,22 @@ class EventValidatorTest {
             types.add(b.toString());
         }
         for (String t : types) {
-            assertThat(EventValidator.validType(t)).as(t)
+            assertThat(EventValidator.validType(t))
+                    .as(t)
                     .isEqualTo(EventValidator.TYPE_PATTERN.matcher(t).matches());
         }
     }
 
     @Test
     void timeIsJudgedAgainstTheRecordTimestampNotTheWallClock() {
-        assertThat(reasonFor(order("a", NOW + Duration.ofMinutes(6).toMillis()))).isEqualTo(Reason.TIME_IN_FUTURE);
+        assertThat(reasonFor(order("a", NOW + Duration.ofMinutes(6).toMillis())))
+                .isEqualTo(Reason.TIME_IN_FUTURE);
         assertThat(reasonFor(order("b", NOW - Duration.ofDays(8).toMillis()))).isEqualTo(Reason.TIME_TOO_OLD);
-        assertThat(check(avro, encoder.encode(order("c", NOW + Duration.ofMinutes(4).toMillis()))).event)
+        assertThat(check(
+                                avro,
+                                encoder.encode(
+                                        order("c", NOW + Duration.ofMinutes(4).toMillis())))
+                        .event)
                 .isNotNull();
     }
 
@@ -182,7 +216,9 @@ class EventValidatorTest {
         assertThat(check(json, "{\"id\":1".getBytes(StandardCharsets.UTF_8)).deadLetter.reason)
                 .isEqualTo(Reason.UNDECODABLE);
         assertThat(check(json, "{\"id\":\"x\",\"type\":\"t\",\"payload\":{}}".getBytes(StandardCharsets.UTF_8))
-                .deadLetter.message).contains("time");
+                        .deadLetter
+                        .message)
+                .contains("time");
     }
 
     // --- hostile input: every answer is a dead letter with a reason, never an exception or an allocation by claim
@@ -240,21 +276,21 @@ class EventValidatorTest {
         byte[] ff = new byte[40];
         java.util.Arrays.fill(ff, (byte) 0xFF);
         assertThat(check(avro, single(ff)).deadLetter.message).contains("number longer than 10 bytes");
-        byte[] badUnion = single(concat(str("id-1"), varint(NOW), str("page.viewed"), str("web"), str("{}"),
-                varint(7)));
+        byte[] badUnion =
+                single(concat(str("id-1"), varint(NOW), str("page.viewed"), str("web"), str("{}"), varint(7)));
         EventValidator.Outcome o = check(avro, badUnion);
         assertThat(o.deadLetter.reason).isEqualTo(Reason.UNDECODABLE);
         assertThat(o.deadLetter.message).contains("field 'headers' has index 7, but only 2 are defined");
-        byte[] good = single(concat(str("id-1"), varint(NOW), str("page.viewed"), str("web"),
-                str("{\"path\":\"/\"}"), varint(0)));
+        byte[] good = single(
+                concat(str("id-1"), varint(NOW), str("page.viewed"), str("web"), str("{\"path\":\"/\"}"), varint(0)));
         assertThat(check(avro, good).event).isNotNull();
     }
 
     @Test
     void invalidUtf8InAStringIsUndecodable() {
         byte[] source = {'w', (byte) 0xC3, 0x28};
-        byte[] body = concat(str("id-1"), varint(NOW), str("page.viewed"), varint(source.length), source, str("{}"),
-                varint(0));
+        byte[] body = concat(
+                str("id-1"), varint(NOW), str("page.viewed"), varint(source.length), source, str("{}"), varint(0));
         EventValidator.Outcome o = check(avro, single(body));
         assertThat(o.deadLetter.reason).isEqualTo(Reason.UNDECODABLE);
         assertThat(o.deadLetter.message).contains("field 'source' is not valid UTF-8");
@@ -262,15 +298,17 @@ class EventValidatorTest {
 
     @Test
     void payloadNumbersBeyondTheirDigitBoundsAreAPayloadLimit() {
-        for (String amount : new String[] {"1e9999999", "1e-9999999", "123456789012345678901", "1e21",
-                "0.000000000000000000001", "1" + "0".repeat(500)}) {
+        for (String amount : new String[] {
+            "1e9999999", "1e-9999999", "123456789012345678901", "1e21", "0.000000000000000000001", "1" + "0".repeat(500)
+        }) {
             Event e = order("id-n", NOW);
             e.setPayload(e.getPayload().replace("12.5", amount));
             EventValidator.Outcome o = check(avro, encoder.encode(e));
             assertThat(o.deadLetter).as(amount).isNotNull();
             assertThat(o.deadLetter.reason).as(amount).isEqualTo(Reason.PAYLOAD_LIMIT);
         }
-        for (String amount : new String[] {"12345678901234567890", "0.30000000000000004", "1e19", "1.50000000000000000000000"}) {
+        for (String amount :
+                new String[] {"12345678901234567890", "0.30000000000000004", "1e19", "1.50000000000000000000000"}) {
             Event e = order("id-ok", NOW);
             e.setPayload(e.getPayload().replace("12.5", amount));
             assertThat(check(avro, encoder.encode(e)).event).as(amount).isNotNull();
@@ -309,19 +347,36 @@ class EventValidatorTest {
     void jsonInputWithOutOfRangeTimesOrLimitsIsRejectedWithAReason() {
         String base = "{\"id\":\"j1\",\"type\":\"page.viewed\",\"source\":\"web\",\"payload\":{\"path\":\"/\"},";
         assertThat(check(json, (base + "\"time\":99999999999999999999999}").getBytes(StandardCharsets.UTF_8))
-                .deadLetter.reason).isEqualTo(Reason.UNDECODABLE);
-        assertThat(check(json, (base + "\"time\":\"+1000000000-01-01T00:00:00Z\"}")
-                .getBytes(StandardCharsets.UTF_8)).deadLetter.reason).isEqualTo(Reason.UNDECODABLE);
-        assertThat(check(json, (base + "\"time\":" + NOW + ",\"x\":" + "[".repeat(100) + "]".repeat(100) + "}")
-                .getBytes(StandardCharsets.UTF_8)).deadLetter.reason).isEqualTo(Reason.PAYLOAD_LIMIT);
-        assertThat(check(json, (base + "\"time\":" + NOW + ",\"x\":" + "9".repeat(1000) + "}")
-                .getBytes(StandardCharsets.UTF_8)).deadLetter.reason).isEqualTo(Reason.PAYLOAD_LIMIT);
+                        .deadLetter
+                        .reason)
+                .isEqualTo(Reason.UNDECODABLE);
+        assertThat(check(json, (base + "\"time\":\"+1000000000-01-01T00:00:00Z\"}").getBytes(StandardCharsets.UTF_8))
+                        .deadLetter
+                        .reason)
+                .isEqualTo(Reason.UNDECODABLE);
+        assertThat(check(
+                                json,
+                                (base + "\"time\":" + NOW + ",\"x\":" + "[".repeat(100) + "]".repeat(100) + "}")
+                                        .getBytes(StandardCharsets.UTF_8))
+                        .deadLetter
+                        .reason)
+                .isEqualTo(Reason.PAYLOAD_LIMIT);
+        assertThat(check(
+                                json,
+                                (base + "\"time\":" + NOW + ",\"x\":" + "9".repeat(1000) + "}")
+                                        .getBytes(StandardCharsets.UTF_8))
+                        .deadLetter
+                        .reason)
+                .isEqualTo(Reason.PAYLOAD_LIMIT);
         byte[] badUtf8 = (base + "\"time\":" + NOW + "}").getBytes(StandardCharsets.UTF_8);
         badUtf8[9] = (byte) 0xFF;
         assertThat(check(json, badUtf8).deadLetter.reason).isEqualTo(Reason.UNDECODABLE);
         // what Jackson would let through as other characters: an overlong NUL, an encoded surrogate, > U+10FFFF
-        for (byte[] seq : new byte[][] {{(byte) 0xC0, (byte) 0x80}, {(byte) 0xED, (byte) 0xA0, (byte) 0x80},
-                {(byte) 0xF4, (byte) 0x90, (byte) 0x80, (byte) 0x80}}) {
+        for (byte[] seq : new byte[][] {
+            {(byte) 0xC0, (byte) 0x80},
+            {(byte) 0xED, (byte) 0xA0, (byte) 0x80},
+            {(byte) 0xF4, (byte) 0x90, (byte) 0x80, (byte) 0x80}
+        }) {
             String doc = base + "\"time\":" + NOW + "}";
             int at = doc.indexOf("j1") + 1;
             java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();

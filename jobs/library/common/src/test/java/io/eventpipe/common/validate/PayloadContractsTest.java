@@ -1,14 +1,13 @@
 package io.eventpipe.common.validate;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Files;
-import java.nio.file.Path;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class PayloadContractsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -26,22 +25,28 @@ class PayloadContractsTest {
     @Test
     void aDirectoryReplacesTheBuiltInContracts() throws Exception {
         Files.writeString(dir.resolve("index.txt"), "# types with a contract\norder.created\n\n");
-        Files.writeString(dir.resolve("order.created.json"), "{\"type\": \"object\", \"required\": [\"orderId\"],"
-                + " \"properties\": {\"currency\": {\"enum\": [\"EUR\"]}}}");
+        Files.writeString(
+                dir.resolve("order.created.json"),
+                "{\"type\": \"object\", \"required\": [\"orderId\"],"
+                        + " \"properties\": {\"currency\": {\"enum\": [\"EUR\"]}}}");
         PayloadContracts contracts = PayloadContracts.Texts.directory(dir).compile();
         assertThat(contracts.types()).containsExactly("order.created");
-        assertThat(contracts.violations("order.created", JSON.readTree("{\"orderId\": \"o\", \"currency\": \"EUR\"}"),
-                3)).isNull();
-        assertThat(contracts.violations("order.created", JSON.readTree("{\"orderId\": \"o\", \"currency\": \"USD\"}"),
-                3)).contains("currency");
+        assertThat(contracts.violations(
+                        "order.created", JSON.readTree("{\"orderId\": \"o\", \"currency\": \"EUR\"}"), 3))
+                .isNull();
+        assertThat(contracts.violations(
+                        "order.created", JSON.readTree("{\"orderId\": \"o\", \"currency\": \"USD\"}"), 3))
+                .contains("currency");
         // payment.captured has a built-in contract, but not here: any JSON passes
-        assertThat(contracts.violations("payment.captured", JSON.readTree("{}"), 3)).isNull();
+        assertThat(contracts.violations("payment.captured", JSON.readTree("{}"), 3))
+                .isNull();
     }
 
     @Test
     void aDirectoryThatCannotBeUsedIsRefusedWithWhatIsWrong() throws Exception {
         assertThatThrownBy(() -> PayloadContracts.Texts.directory(dir))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no index.txt in " + dir);
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("no index.txt in " + dir);
 
         Files.writeString(dir.resolve("index.txt"), "order.created\n");
         assertThatThrownBy(() -> PayloadContracts.Texts.directory(dir))

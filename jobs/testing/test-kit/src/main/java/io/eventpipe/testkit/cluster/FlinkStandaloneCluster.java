@@ -1,14 +1,11 @@
 package io.eventpipe.testkit.cluster;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.eventpipe.testkit.Keytool;
-import org.yaml.snakeyaml.DumperOptions;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
-
-import javax.net.ssl.SSLContext;
 import java.io.IOException;
 import java.io.Reader;
 import java.net.URI;
@@ -28,9 +25,11 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import javax.net.ssl.SSLContext;
+import org.yaml.snakeyaml.DumperOptions;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
  * A real Flink 2.2 standalone session cluster: a JobManager and TaskManagers as separate JVM processes, started from
@@ -62,12 +61,14 @@ public final class FlinkStandaloneCluster implements AutoCloseable {
     private final List<String> javaOpts;
     /** {@code env.java.opts.taskmanager}: for the TaskManagers only, such as a profiler's. */
     private final List<String> taskManagerOpts;
+
     private final HttpClient http;
     private final ObjectMapper json = new ObjectMapper();
     private final List<Process> processes = new ArrayList<>();
     private final Thread cleanup = new Thread(this::destroyAll, "flink-cluster-cleanup");
     /** The configuration every process starts from (a JobManager's own ports replace those of the first). */
     private final Map<String, String> config;
+
     private final ZooKeeperProcess zooKeeper;
     private final List<JobManager> jobManagers = new ArrayList<>();
     private final List<Process> taskManagers = new ArrayList<>();
@@ -98,8 +99,14 @@ public final class FlinkStandaloneCluster implements AutoCloseable {
         }
     }
 
-    private FlinkStandaloneCluster(Path home, Map<String, String> config, ZooKeeperProcess zooKeeper,
-            int restPort, List<String> javaOpts, List<String> taskManagerOpts, SSLContext restClient,
+    private FlinkStandaloneCluster(
+            Path home,
+            Map<String, String> config,
+            ZooKeeperProcess zooKeeper,
+            int restPort,
+            List<String> javaOpts,
+            List<String> taskManagerOpts,
+            SSLContext restClient,
             List<String> secrets) {
         this.home = home;
         this.config = config;
@@ -108,7 +115,10 @@ public final class FlinkStandaloneCluster implements AutoCloseable {
         this.javaOpts = javaOpts;
         this.taskManagerOpts = taskManagerOpts;
         this.secrets = secrets;
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).sslContext(restClient).build();
+        this.http = HttpClient.newBuilder()
+                .connectTimeout(Duration.ofSeconds(2))
+                .sslContext(restClient)
+                .build();
         Runtime.getRuntime().addShutdownHook(cleanup);
     }
 
@@ -119,7 +129,9 @@ public final class FlinkStandaloneCluster implements AutoCloseable {
      */
     public static Path jobJar(String job) {
         Path p = Path.of(System.getProperty("eventpipe." + job + ".jar"));
-        assertThat(p).as("the shaded %s job jar (built by its module's package phase)", job).exists();
+        assertThat(p)
+                .as("the shaded %s job jar (built by its module's package phase)", job)
+                .exists();
         return p;
     }
 
@@ -147,8 +159,12 @@ public final class FlinkStandaloneCluster implements AutoCloseable {
         flat.put("jobmanager.memory.process.size", "1024m");
         flat.put("taskmanager.memory.process.size", "2048m");
         flat.put("taskmanager.numberOfTaskSlots", "4");
-        flat.put("execution.checkpointing.dir", home.resolve("checkpoints").toUri().toString());
-        flat.put("execution.checkpointing.savepoint-dir", home.resolve("savepoints").toUri().toString());
+        flat.put(
+                "execution.checkpointing.dir",
+                home.resolve("checkpoints").toUri().toString());
+        flat.put(
+                "execution.checkpointing.savepoint-dir",
+                home.resolve("savepoints").toUri().toString());
         flat.put("metrics.reporter.prom.port", promBase + "-" + (promBase + 9));
         flat.put("io.tmp.dirs", home.resolve("tmp").toString());
         // The TLS settings of deploy/ stay as they are; only the stores and their passwords are made here, as an
@@ -156,18 +172,19 @@ public final class FlinkStandaloneCluster implements AutoCloseable {
         Path tls = Files.createDirectories(home.resolve("tls"));
         String internalPassword = "internal-" + UUID.randomUUID();
         String restPassword = "rest-" + UUID.randomUUID();
-        Keytool.selfSigned(tls.resolve("internal.p12"), "flink-internal", "CN=flink-internal", null,
-                internalPassword);
-        Keytool.selfSigned(tls.resolve("rest.p12"), "flink-rest", "CN=localhost", "SAN=dns:localhost,ip:127.0.0.1",
-                restPassword);
+        Keytool.selfSigned(tls.resolve("internal.p12"), "flink-internal", "CN=flink-internal", null, internalPassword);
+        Keytool.selfSigned(
+                tls.resolve("rest.p12"), "flink-rest", "CN=localhost", "SAN=dns:localhost,ip:127.0.0.1", restPassword);
         Keytool.trustStoreOf(tls.resolve("rest.p12"), "flink-rest", tls.resolve("rest-trust.p12"), restPassword);
         for (String store : List.of("internal", "rest")) {
             String prefix = "security.ssl." + store + ".";
             String password = store.equals("internal") ? internalPassword : restPassword;
             requireSet(flat, prefix + "enabled", "true");
             flat.put(prefix + "keystore", tls.resolve(store + ".p12").toString());
-            flat.put(prefix + "truststore", tls.resolve(store.equals("internal") ? "internal.p12" : "rest-trust.p12")
-                    .toString());
+            flat.put(
+                    prefix + "truststore",
+                    tls.resolve(store.equals("internal") ? "internal.p12" : "rest-trust.p12")
+                            .toString());
             flat.put(prefix + "keystore-password", password);
             flat.put(prefix + "key-password", password);
             flat.put(prefix + "truststore-password", password);
@@ -188,7 +205,12 @@ public final class FlinkStandaloneCluster implements AutoCloseable {
         writeConf(home.resolve("conf"), flat);
         List<String> opts = Arrays.asList(flat.get("env.java.opts.all").trim().split("\\s+"));
         String tmOpts = flat.getOrDefault("env.java.opts.taskmanager", "").trim();
-        FlinkStandaloneCluster cluster = new FlinkStandaloneCluster(home, flat, zooKeeper, restPort, opts,
+        FlinkStandaloneCluster cluster = new FlinkStandaloneCluster(
+                home,
+                flat,
+                zooKeeper,
+                restPort,
+                opts,
                 tmOpts.isEmpty() ? List.of() : Arrays.asList(tmOpts.split("\\s+")),
                 Keytool.sslContext(tls.resolve("rest.p12"), tls.resolve("rest-trust.p12"), restPassword),
                 List.of(internalPassword, restPassword));
@@ -210,14 +232,18 @@ public final class FlinkStandaloneCluster implements AutoCloseable {
         DumperOptions options = new DumperOptions();
         options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
         Files.writeString(conf.resolve("config.yaml"), new Yaml(options).dump(flat));
-        Files.writeString(conf.resolve("log4j.properties"), String.join("\n",
-                "rootLogger.level = INFO",
-                "rootLogger.appenderRef.file.ref = file",
-                "appender.file.type = File",
-                "appender.file.name = file",
-                "appender.file.fileName = ${sys:log.file}",
-                "appender.file.layout.type = PatternLayout",
-                "appender.file.layout.pattern = %d{HH:mm:ss,SSS} %-5p %-60c %x - %m%n", ""));
+        Files.writeString(
+                conf.resolve("log4j.properties"),
+                String.join(
+                        "\n",
+                        "rootLogger.level = INFO",
+                        "rootLogger.appenderRef.file.ref = file",
+                        "appender.file.type = File",
+                        "appender.file.name = file",
+                        "appender.file.fileName = ${sys:log.file}",
+                        "appender.file.layout.type = PatternLayout",
+                        "appender.file.layout.pattern = %d{HH:mm:ss,SSS} %-5p %-60c %x - %m%n",
+                        ""));
     }
 
     /** The ZooKeeper server of the cluster's high availability; fails when the configuration has none. */
@@ -284,19 +310,29 @@ public final class FlinkStandaloneCluster implements AutoCloseable {
     }
 
     private List<String> computeMemoryParams(String command) throws Exception {
-        Process p = new ProcessBuilder(List.of(java(), "-cp", classpath(),
-                "org.apache.flink.runtime.util.bash.BashJavaUtils", command, "--configDir",
-                home.resolve("conf").toString())).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(List.of(
+                        java(),
+                        "-cp",
+                        classpath(),
+                        "org.apache.flink.runtime.util.bash.BashJavaUtils",
+                        command,
+                        "--configDir",
+                        home.resolve("conf").toString()))
+                .redirectErrorStream(true)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
             throw new IllegalStateException(command + " failed:\n" + out);
         }
-        List<String> results = out.lines().filter(l -> l.startsWith("BASH_JAVA_UTILS_EXEC_RESULT:"))
-                .map(l -> l.substring("BASH_JAVA_UTILS_EXEC_RESULT:".length())).toList();
+        List<String> results = out.lines()
+                .filter(l -> l.startsWith("BASH_JAVA_UTILS_EXEC_RESULT:"))
+                .map(l -> l.substring("BASH_JAVA_UTILS_EXEC_RESULT:".length()))
+                .toList();
         if (results.size() < 2) {
             throw new IllegalStateException(command + " printed no memory settings:\n" + out);
         }
-        List<String> params = new ArrayList<>(Arrays.asList(results.get(0).trim().split("\\s+")));
+        List<String> params =
+                new ArrayList<>(Arrays.asList(results.get(0).trim().split("\\s+")));
         params.add("\u0000"); // separator: JVM flags before, program arguments after
         params.addAll(Arrays.asList(results.get(1).trim().split("\\s+")));
         return params;
@@ -367,9 +403,14 @@ public final class FlinkStandaloneCluster implements AutoCloseable {
         String name = "jobmanager-" + jobManagers.indexOf(jm) + "." + jm.launches++;
         jm.killed = false;
         jm.log = home.resolve("log/" + name + ".log");
-        jm.process = launch(name, "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint",
-                "GET_JM_RESOURCE_PARAMS", List.of("--configDir", jm.conf.toString(), "--executionMode", "cluster"));
-        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
+        jm.process = launch(
+                name,
+                "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint",
+                "GET_JM_RESOURCE_PARAMS",
+                List.of("--configDir", jm.conf.toString(), "--executionMode", "cluster"));
+        await().atMost(Duration.ofMinutes(2))
+                .pollInterval(Duration.ofMillis(250))
+                .ignoreExceptions()
                 .until(() -> {
                     if (!jm.alive()) {
                         throw new IllegalStateException("JobManager exited; see " + jm.log);
@@ -423,31 +464,42 @@ public final class FlinkStandaloneCluster implements AutoCloseable {
 
     /** Waits until one live JobManager leads and returns its index. */
     public int awaitLeader() {
-        return await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
+        return await().atMost(Duration.ofMinutes(3))
+                .pollInterval(Duration.ofMillis(250))
+                .ignoreExceptions()
                 .until(this::leadingJobManager, i -> i >= 0);
     }
 
     /** Starts one more TaskManager process and waits until the JobManager has registered it. */
     public void startTaskManager() throws Exception {
         java.util.Set<String> before = taskManagerIds();
-        Process tm = launch("taskmanager-" + taskManagers.size(),
-                "org.apache.flink.runtime.taskexecutor.TaskManagerRunner", "GET_TM_RESOURCE_PARAMS",
+        Process tm = launch(
+                "taskmanager-" + taskManagers.size(),
+                "org.apache.flink.runtime.taskexecutor.TaskManagerRunner",
+                "GET_TM_RESOURCE_PARAMS",
                 List.of("--configDir", home.resolve("conf").toString()));
         taskManagers.add(tm);
-        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
+        await().atMost(Duration.ofMinutes(2))
+                .pollInterval(Duration.ofMillis(250))
+                .ignoreExceptions()
                 .until(() -> !before.containsAll(taskManagerIds()));
     }
 
     /** The TaskManager processes that are alive, in start order. */
     public List<ProcessHandle> taskManagerProcesses() {
-        return taskManagers.stream().filter(Process::isAlive).map(Process::toHandle).toList();
+        return taskManagers.stream()
+                .filter(Process::isAlive)
+                .map(Process::toHandle)
+                .toList();
     }
 
     /** Ids of the TaskManagers the JobManager has registered (a killed one stays until its heartbeat times out). */
     public java.util.Set<String> taskManagerIds() {
         java.util.Set<String> ids = new java.util.HashSet<>();
         try {
-            get("/taskmanagers").path("taskmanagers").forEach(t -> ids.add(t.path("id").asText()));
+            get("/taskmanagers")
+                    .path("taskmanagers")
+                    .forEach(t -> ids.add(t.path("id").asText()));
         } catch (Exception e) {
             // not up yet
         }
@@ -457,8 +509,11 @@ public final class FlinkStandaloneCluster implements AutoCloseable {
     /** The TaskManager with the most slots in use (an index for {@link #killTaskManager(int)}). */
     public int busiestTaskManager() throws Exception {
         Map<String, Integer> used = new java.util.HashMap<>();
-        get("/taskmanagers").path("taskmanagers").forEach(t -> used.put(t.path("id").asText(),
-                t.path("slotsNumber").asInt() - t.path("freeSlots").asInt()));
+        get("/taskmanagers")
+                .path("taskmanagers")
+                .forEach(t -> used.put(
+                        t.path("id").asText(),
+                        t.path("slotsNumber").asInt() - t.path("freeSlots").asInt()));
         int busiest = -1;
         int most = -1;
         for (int i = 0; i < taskManagers.size(); i++) {
@@ -515,8 +570,12 @@ public final class FlinkStandaloneCluster implements AutoCloseable {
     }
 
     private JsonNode get(int port, String path) throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("https://localhost:" + port + path))
-                .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = http.send(
+                HttpRequest.newBuilder(URI.create("https://localhost:" + port + path))
+                        .timeout(Duration.ofSeconds(5))
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() == 503) {
             throw new LeaderUnknown("GET " + path + " on port " + port + ": 503 " + r.body());
         }
@@ -560,12 +619,17 @@ public final class FlinkStandaloneCluster implements AutoCloseable {
     }
 
     public long completedCheckpoints(String jobId) throws Exception {
-        return get("/jobs/" + jobId + "/checkpoints").path("counts").path("completed").asLong();
+        return get("/jobs/" + jobId + "/checkpoints")
+                .path("counts")
+                .path("completed")
+                .asLong();
     }
 
     /** Waits until the job is RUNNING with all its tasks running. */
     public void awaitRunning(String jobId) {
-        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
+        await().atMost(Duration.ofMinutes(2))
+                .pollInterval(Duration.ofMillis(250))
+                .ignoreExceptions()
                 .until(() -> allTasksRunning(jobId));
     }
 
@@ -614,7 +678,9 @@ public final class FlinkStandaloneCluster implements AutoCloseable {
     /** Waits for {@code more} checkpoints of the job to complete from now on. */
     public void awaitCheckpoints(String jobId, int more) throws Exception {
         long target = completedCheckpoints(jobId) + more;
-        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
+        await().atMost(Duration.ofMinutes(2))
+                .pollInterval(Duration.ofMillis(250))
+                .ignoreExceptions()
                 .until(() -> completedCheckpoints(jobId) >= target);
     }
 
@@ -627,10 +693,12 @@ public final class FlinkStandaloneCluster implements AutoCloseable {
         Path bin = home.resolve("bin/flink");
         if (!Files.exists(bin)) {
             Files.createDirectories(bin.getParent());
-            Files.writeString(bin, "#!/usr/bin/env bash\nexport FLINK_CONF_DIR='" + home.resolve("conf") + "'\n"
-                    + "export FLINK_PLUGINS_DIR='" + plugins + "'\n"
-                    + "exec '" + java() + "' " + String.join(" ", javaOpts) + " -cp '" + classpath() + "' "
-                    + "org.apache.flink.client.cli.CliFrontend \"$@\"\n");
+            Files.writeString(
+                    bin,
+                    "#!/usr/bin/env bash\nexport FLINK_CONF_DIR='" + home.resolve("conf") + "'\n"
+                            + "export FLINK_PLUGINS_DIR='" + plugins + "'\n"
+                            + "exec '" + java() + "' " + String.join(" ", javaOpts) + " -cp '" + classpath() + "' "
+                            + "org.apache.flink.client.cli.CliFrontend \"$@\"\n");
             bin.toFile().setExecutable(true);
         }
         return bin;

@@ -39,17 +39,21 @@ public final class ZooKeeperProcess implements AutoCloseable {
             port = s.getLocalPort();
         }
         // tickTime 1 s: sessions may last from 2 s to 20 s; Flink asks for its session timeout within that range
-        Files.writeString(dir.resolve("zoo.cfg"), String.join("\n",
-                "tickTime=1000",
-                "initLimit=10",
-                "syncLimit=5",
-                "dataDir=" + dir.resolve("data"),
-                "clientPort=" + port,
-                "clientPortAddress=127.0.0.1",
-                "maxClientCnxns=0",
-                "admin.enableServer=false",
-                "4lw.commands.whitelist=srvr,ruok",
-                "", ""));
+        Files.writeString(
+                dir.resolve("zoo.cfg"),
+                String.join(
+                        "\n",
+                        "tickTime=1000",
+                        "initLimit=10",
+                        "syncLimit=5",
+                        "dataDir=" + dir.resolve("data"),
+                        "clientPort=" + port,
+                        "clientPortAddress=127.0.0.1",
+                        "maxClientCnxns=0",
+                        "admin.enableServer=false",
+                        "4lw.commands.whitelist=srvr,ruok",
+                        "",
+                        ""));
         Files.writeString(dir.resolve("log4j2.properties"), """
                 rootLogger.level = INFO
                 rootLogger.appenderRef.file.ref = file
@@ -101,12 +105,19 @@ public final class ZooKeeperProcess implements AutoCloseable {
     private void launch() throws Exception {
         List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-Dlog4j2.configurationFile=" + dir.resolve("log4j2.properties").toUri(),
+                "-Xmx256m",
+                "-Dlog4j2.configurationFile=" + dir.resolve("log4j2.properties").toUri(),
                 "-Dzookeeper.jmx.log4j.disable=true",
-                "-cp", System.getProperty("java.class.path"),
-                "org.apache.zookeeper.server.quorum.QuorumPeerMain", dir.resolve("zoo.cfg").toString()));
-        process = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("zookeeper.out").toFile())).start();
+                "-cp",
+                System.getProperty("java.class.path"),
+                "org.apache.zookeeper.server.quorum.QuorumPeerMain",
+                dir.resolve("zoo.cfg").toString()));
+        process = new ProcessBuilder(cmd)
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(
+                        dir.resolve("zookeeper.out").toFile()))
+                .start();
         try {
             awaitServing();
         } catch (Exception | Error e) {
@@ -134,8 +145,8 @@ public final class ZooKeeperProcess implements AutoCloseable {
             }
             TimeUnit.MILLISECONDS.sleep(200);
         }
-        throw new IllegalStateException("ZooKeeper did not serve within 60 s (last answer to srvr: " + last
-                + "); see " + dir.resolve("zookeeper.log"));
+        throw new IllegalStateException("ZooKeeper did not serve within 60 s (last answer to srvr: " + last + "); see "
+                + dir.resolve("zookeeper.log"));
     }
 
     /** Sends one of ZooKeeper's four-letter commands and returns the answer (bounded to 64 KiB). */

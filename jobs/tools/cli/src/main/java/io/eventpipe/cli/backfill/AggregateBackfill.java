@@ -7,6 +7,13 @@ import io.eventpipe.aggregate.sinks.PostgresSchema;
 import io.eventpipe.aggregate.sinks.PostgresSink;
 import io.eventpipe.ingest.lake.LakeLayout;
 import io.eventpipe.schema.Event;
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExecutionOptions;
@@ -15,14 +22,6 @@ import org.apache.flink.core.fs.Path;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.CloseableIterator;
-
-import java.io.IOException;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.Timestamp;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
 
 /**
  * Recomputes the aggregate job's windows for a time range from the Parquet lake: the job's own window logic
@@ -64,8 +63,8 @@ public final class AggregateBackfill {
         try (Connection c = PostgresSchema.connect(config.postgres())) {
             c.setAutoCommit(false);
             long deleted;
-            try (PreparedStatement delete = c.prepareStatement("DELETE FROM " + PostgresSink.TABLE
-                    + " WHERE window_start >= ? AND window_start < ?")) {
+            try (PreparedStatement delete = c.prepareStatement(
+                    "DELETE FROM " + PostgresSink.TABLE + " WHERE window_start >= ? AND window_start < ?")) {
                 delete.setTimestamp(1, new Timestamp(from.toEpochMilli()));
                 delete.setTimestamp(2, new Timestamp(to.toEpochMilli()));
                 deleted = delete.executeUpdate();
@@ -73,7 +72,7 @@ public final class AggregateBackfill {
             long windows = 0;
             if (!dirs.isEmpty()) {
                 try (CloseableIterator<WindowResult> results = windows(dirs);
-                     PreparedStatement insert = c.prepareStatement(PostgresSink.REPLACE)) {
+                        PreparedStatement insert = c.prepareStatement(PostgresSink.REPLACE)) {
                     int batch = 0;
                     while (results.hasNext()) {
                         PostgresSink.bind(insert, results.next());
@@ -102,7 +101,8 @@ public final class AggregateBackfill {
         long fromMillis = from.toEpochMilli();
         long toMillis = to.toEpochMilli();
         DataStream<Event> events = LakeLayout.events(env, dirs)
-                .filter(e -> e.getTime().toEpochMilli() >= fromMillis && e.getTime().toEpochMilli() < toMillis);
+                .filter(e ->
+                        e.getTime().toEpochMilli() >= fromMillis && e.getTime().toEpochMilli() < toMillis);
         return AggregateTopology.windows(events, config).executeAndCollect("eventpipe-backfill-aggregate");
     }
 

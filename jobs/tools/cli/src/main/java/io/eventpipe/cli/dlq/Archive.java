@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.eventpipe.common.deadletter.DeadLetterArchive;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.net.URI;
@@ -65,7 +64,9 @@ final class Archive {
         List<Path> files;
         try (Stream<Path> s = Files.list(dayDir)) {
             files = s.filter(p -> !p.getFileName().toString().startsWith(".")
-                    && p.getFileName().toString().endsWith(".jsonl")).sorted().toList();
+                            && p.getFileName().toString().endsWith(".jsonl"))
+                    .sorted()
+                    .toList();
         }
         for (Path file : files) {
             try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {

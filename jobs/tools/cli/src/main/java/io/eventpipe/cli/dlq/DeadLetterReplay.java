@@ -5,17 +5,6 @@ import io.eventpipe.common.deadletter.Reason;
 import io.eventpipe.common.serde.EnvelopeSchemas;
 import io.eventpipe.common.validate.EventValidator;
 import io.eventpipe.ingest.IngestConfig;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -30,6 +19,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * Replays dead letters of the ingest job: reads its dead-letter topic (read_committed) up to its end when the replay
@@ -48,6 +47,7 @@ public final class DeadLetterReplay {
         public final Map<Reason, Long> wouldPass = new EnumMap<>(Reason.class);
         /** Dry run: of the selected, how many fail again, by old reason and the reason they would get now. */
         public final Map<Reason, Map<Reason, Long>> wouldFail = new EnumMap<>(Reason.class);
+
         public final Map<Reason, Long> replayed = new EnumMap<>(Reason.class);
         public long transactions;
         /** Cut letters whose whole record was not in the archive, by where it was looked for. */
@@ -72,8 +72,14 @@ public final class DeadLetterReplay {
      * @param transactionalId the replay producer's transactional id
      * @param idleTimeout how long the dead-letter topic may give nothing before the replay gives up
      */
-    public DeadLetterReplay(IngestConfig config, Selection selection, String targetTopic, Path archiveRoot,
-            int batchSize, String transactionalId, Duration idleTimeout) {
+    public DeadLetterReplay(
+            IngestConfig config,
+            Selection selection,
+            String targetTopic,
+            Path archiveRoot,
+            int batchSize,
+            String transactionalId,
+            Duration idleTimeout) {
         this.config = config;
         this.selection = selection;
         this.targetTopic = targetTopic;
@@ -86,15 +92,16 @@ public final class DeadLetterReplay {
     /** Judges the selected letters against the current rules and contracts; publishes nothing. */
     public Report dryRun() throws IOException {
         Report report = new Report();
-        EventValidator validator = new EventValidator(config.validation(), EnvelopeSchemas.load(),
-                config.contracts().compile());
+        EventValidator validator = new EventValidator(
+                config.validation(), EnvelopeSchemas.load(), config.contracts().compile());
         EventValidator.Outcome outcome = new EventValidator.Outcome();
         scan(report, (letter, key, value) -> {
             validator.check(letter.raw(key, value), outcome);
             if (outcome.event != null) {
                 report.wouldPass.merge(letter.reason(), 1L, Long::sum);
             } else {
-                report.wouldFail.computeIfAbsent(letter.reason(), r -> new EnumMap<>(Reason.class))
+                report.wouldFail
+                        .computeIfAbsent(letter.reason(), r -> new EnumMap<>(Reason.class))
                         .merge(outcome.deadLetter.reason, 1L, Long::sum);
             }
         });
@@ -108,8 +115,8 @@ public final class DeadLetterReplay {
         p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         p.put(ProducerConfig.ACKS_CONFIG, "all");
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(),
-                new ByteArraySerializer())) {
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
             producer.initTransactions();
             Batch batch = new Batch(producer, report);
             try {
@@ -140,8 +147,8 @@ public final class DeadLetterReplay {
                 producer.beginTransaction();
             }
             RecordHeaders headers = new RecordHeaders();
-            headers.add(DeadLetterHeaders.REPLAY_OF,
-                    letter.name(config.dlqTopic()).getBytes(StandardCharsets.UTF_8));
+            headers.add(
+                    DeadLetterHeaders.REPLAY_OF, letter.name(config.dlqTopic()).getBytes(StandardCharsets.UTF_8));
             producer.send(new ProducerRecord<>(targetTopic, null, letter.sourceTimestamp(), key, value, headers));
             pending.merge(letter.reason(), 1L, Long::sum);
             if (++size >= batchSize) {
@@ -189,10 +196,11 @@ public final class DeadLetterReplay {
         c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(config.dlqTopic(), idleTimeout).stream()
-                    .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
+                    .map(i -> new TopicPartition(i.topic(), i.partition()))
+                    .toList();
             if (partitions.isEmpty()) {
                 throw new IllegalStateException("the dead-letter topic " + config.dlqTopic() + " does not exist");
             }
@@ -232,9 +240,19 @@ public final class DeadLetterReplay {
                                     + e.getMessage());
                         }
                         // only coordinates are kept: the cut prefix is not needed
-                        cutByDay.computeIfAbsent(day, d -> new ArrayList<>()).add(new Letter(letter.dlqPartition(),
-                                letter.dlqOffset(), letter.reason(), letter.sourceTopic(), letter.sourcePartition(),
-                                letter.sourceOffset(), letter.sourceTimestamp(), true, letter.archive(), null, null));
+                        cutByDay.computeIfAbsent(day, d -> new ArrayList<>())
+                                .add(new Letter(
+                                        letter.dlqPartition(),
+                                        letter.dlqOffset(),
+                                        letter.reason(),
+                                        letter.sourceTopic(),
+                                        letter.sourcePartition(),
+                                        letter.sourceOffset(),
+                                        letter.sourceTimestamp(),
+                                        true,
+                                        letter.archive(),
+                                        null,
+                                        null));
                     } else {
                         action.accept(letter, letter.key(), letter.value());
                     }
@@ -244,7 +262,9 @@ public final class DeadLetterReplay {
         for (Map.Entry<Path, List<Letter>> day : cutByDay.entrySet()) {
             // each archived record serves one waiting letter of its source (a letter written twice waits twice)
             Map<Archive.Source, Deque<Letter>> wanted = new HashMap<>();
-            day.getValue().forEach(l -> wanted.computeIfAbsent(Archive.Source.of(l), s -> new ArrayDeque<>()).add(l));
+            day.getValue()
+                    .forEach(l -> wanted.computeIfAbsent(Archive.Source.of(l), s -> new ArrayDeque<>())
+                            .add(l));
             Archive.forEach(day.getKey(), entry -> {
                 Deque<Letter> letters = wanted.get(entry.source());
                 if (letters != null) {

@@ -1,12 +1,11 @@
 package io.eventpipe.cli.dlq;
 
 import io.eventpipe.common.deadletter.DeadLetterHeaders;
-import io.eventpipe.common.kafka.RawRecord;
 import io.eventpipe.common.deadletter.Reason;
+import io.eventpipe.common.kafka.RawRecord;
+import java.nio.charset.StandardCharsets;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
-
-import java.nio.charset.StandardCharsets;
 
 /**
  * One record of the dead-letter topic, read back: where it sits in the topic, why it was dead-lettered, and the
@@ -24,8 +23,18 @@ import java.nio.charset.StandardCharsets;
  * @param key the input record's key (a prefix when cut)
  * @param value the input record's value (a prefix when cut)
  */
-public record Letter(int dlqPartition, long dlqOffset, Reason reason, String sourceTopic, int sourcePartition,
-        long sourceOffset, long sourceTimestamp, boolean cut, String archive, byte[] key, byte[] value) {
+public record Letter(
+        int dlqPartition,
+        long dlqOffset,
+        Reason reason,
+        String sourceTopic,
+        int sourcePartition,
+        long sourceOffset,
+        long sourceTimestamp,
+        boolean cut,
+        String archive,
+        byte[] key,
+        byte[] value) {
 
     /** The letter in {@code r}, or null when its headers are not an eventpipe dead letter's. */
     public static Letter read(ConsumerRecord<byte[], byte[]> r) {
@@ -39,8 +48,18 @@ public record Letter(int dlqPartition, long dlqOffset, Reason reason, String sou
             if (topic == null) {
                 return null;
             }
-            return new Letter(r.partition(), r.offset(), reason, topic, partition, offset, timestamp, cut,
-                    cut ? header(r, DeadLetterHeaders.ARCHIVE) : null, r.key(), r.value());
+            return new Letter(
+                    r.partition(),
+                    r.offset(),
+                    reason,
+                    topic,
+                    partition,
+                    offset,
+                    timestamp,
+                    cut,
+                    cut ? header(r, DeadLetterHeaders.ARCHIVE) : null,
+                    r.key(),
+                    r.value());
         } catch (RuntimeException e) { // a missing header (NullPointerException) or one that is not a number
             return null;
         }

@@ -1,7 +1,6 @@
 package io.eventpipe.cli.dlq;
 
 import io.eventpipe.common.deadletter.Reason;
-
 import java.time.Instant;
 import java.util.Set;
 
@@ -16,8 +15,8 @@ import java.util.Set;
  * @param toOffset the input record's offset before this
  * @param max at most this many letters, in the dead-letter topic's order per partition
  */
-public record Selection(Set<Reason> reasons, Instant from, Instant to, Integer partition, Long fromOffset,
-        Long toOffset, long max) {
+public record Selection(
+        Set<Reason> reasons, Instant from, Instant to, Integer partition, Long fromOffset, Long toOffset, long max) {
 
     public Selection {
         reasons = Set.copyOf(reasons);
@@ -25,8 +24,8 @@ public record Selection(Set<Reason> reasons, Instant from, Instant to, Integer p
             throw new IllegalArgumentException("--to " + to + " must be after --from " + from);
         }
         if (fromOffset != null && toOffset != null && toOffset <= fromOffset) {
-            throw new IllegalArgumentException("--to-offset " + toOffset + " must be after --from-offset "
-                    + fromOffset);
+            throw new IllegalArgumentException(
+                    "--to-offset " + toOffset + " must be after --from-offset " + fromOffset);
         }
         if ((fromOffset != null || toOffset != null) && partition == null) {
             throw new IllegalArgumentException("an offset range needs --partition: offsets are per partition");

@@ -1,10 +1,8 @@
 package io.eventpipe.cli.run;
 
-import io.eventpipe.cli.Main;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.apache.flink.api.common.JobID;
-
+import io.eventpipe.cli.Main;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -12,11 +10,13 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import org.apache.flink.api.common.JobID;
 
 /** Reads a job's state, restarts, failures and metrics through Flink's REST API, as the web UI does. */
 final class FlinkRest {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(FlinkRest.class);
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final ObjectMapper json = new ObjectMapper();
     private final String base;
 
@@ -25,8 +25,12 @@ final class FlinkRest {
     }
 
     private JsonNode get(String path) throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + path))
-                .timeout(Duration.ofSeconds(3)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = http.send(
+                HttpRequest.newBuilder(URI.create(base + path))
+                        .timeout(Duration.ofSeconds(3))
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) {
             throw new IllegalStateException("GET " + path + " answered " + r.statusCode());
         }
@@ -56,7 +60,8 @@ final class FlinkRest {
             for (JsonNode m : get("/jobs/" + job + "/metrics?get=numRestarts")) {
                 restarts = m.path("value").asLong(-1);
             }
-            JsonNode entries = get("/jobs/" + job + "/exceptions?maxExceptions=1").path("exceptionHistory")
+            JsonNode entries = get("/jobs/" + job + "/exceptions?maxExceptions=1")
+                    .path("exceptionHistory")
                     .path("entries");
             String failure = entries.isEmpty() ? null : oneLine(entries.path(0));
             return new JobHealth(state, restarts, failure);
@@ -69,7 +74,8 @@ final class FlinkRest {
     /** The deepest "Caused by" line of a failure's stack trace, or its first line; at most 240 characters. */
     static String oneLine(JsonNode entry) {
         String trace = entry.path("stacktrace").asText("");
-        String line = trace.lines().findFirst().orElse(entry.path("exceptionName").asText("unknown failure"));
+        String line =
+                trace.lines().findFirst().orElse(entry.path("exceptionName").asText("unknown failure"));
         for (String l : (Iterable<String>) trace.lines()::iterator) {
             if (l.startsWith("Caused by: ")) {
                 line = l.substring("Caused by: ".length());

@@ -4,15 +4,14 @@ import io.eventpipe.aggregate.AggregateConfig;
 import io.eventpipe.aggregate.AggregateJob;
 import io.eventpipe.ingest.IngestConfig;
 import io.eventpipe.ingest.IngestJob;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /** One local Flink mini-cluster with the web UI and a Prometheus endpoint, running both jobs. */
 final class LocalCluster implements AutoCloseable {
@@ -32,8 +31,8 @@ final class LocalCluster implements AutoCloseable {
         Configuration config = new Configuration();
         config.set(RestOptions.PORT, webPort);
         config.set(RestOptions.BIND_ADDRESS, "localhost");
-        config.setString("metrics.reporter.prom.factory.class",
-                "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
+        config.setString(
+                "metrics.reporter.prom.factory.class", "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
         config.setString("metrics.reporter.prom.port", Integer.toString(metricsPort));
         MiniCluster flink = new MiniCluster(new MiniClusterConfiguration.Builder()
                 .setConfiguration(config)
@@ -42,14 +41,15 @@ final class LocalCluster implements AutoCloseable {
                 .build());
         try {
             flink.start();
-            StreamExecutionEnvironment ingestEnv =
-                    StreamExecutionEnvironment.getExecutionEnvironment(ingest.runtime().toConfiguration());
+            StreamExecutionEnvironment ingestEnv = StreamExecutionEnvironment.getExecutionEnvironment(
+                    ingest.runtime().toConfiguration());
             IngestJob.addTo(ingestEnv, ingest);
             JobID ingestJob = flink.submitJob(ingestEnv.getStreamGraph()).get().getJobID();
-            StreamExecutionEnvironment aggregateEnv =
-                    StreamExecutionEnvironment.getExecutionEnvironment(aggregate.runtime().toConfiguration());
+            StreamExecutionEnvironment aggregateEnv = StreamExecutionEnvironment.getExecutionEnvironment(
+                    aggregate.runtime().toConfiguration());
             AggregateJob.addTo(aggregateEnv, aggregate);
-            JobID aggregateJob = flink.submitJob(aggregateEnv.getStreamGraph()).get().getJobID();
+            JobID aggregateJob =
+                    flink.submitJob(aggregateEnv.getStreamGraph()).get().getJobID();
             return new LocalCluster(flink, ingestJob, aggregateJob);
         } catch (Exception | Error e) {
             flink.close();

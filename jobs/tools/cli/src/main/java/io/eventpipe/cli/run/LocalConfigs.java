@@ -4,7 +4,6 @@ import io.eventpipe.aggregate.AggregateConfig;
 import io.eventpipe.common.config.ConfigException;
 import io.eventpipe.common.config.Settings;
 import io.eventpipe.ingest.IngestConfig;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;

@@ -2,7 +2,6 @@ package io.eventpipe.cli.run;
 
 import io.eventpipe.localkit.embedded.EmbeddedKafka;
 import io.eventpipe.localkit.embedded.EmbeddedPostgres;
-
 import java.io.FileOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -46,8 +45,8 @@ final class LocalInfrastructure implements AutoCloseable {
         PrintStream out = System.out;
         PrintStream err = System.err;
         Files.createDirectories(log.toAbsolutePath().getParent());
-        try (PrintStream toLog = new PrintStream(new FileOutputStream(log.toFile(), true), true,
-                StandardCharsets.UTF_8)) {
+        try (PrintStream toLog =
+                new PrintStream(new FileOutputStream(log.toFile(), true), true, StandardCharsets.UTF_8)) {
             System.setOut(toLog);
             System.setErr(toLog);
             return start.call();

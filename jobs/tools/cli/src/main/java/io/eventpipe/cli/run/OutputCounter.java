@@ -1,12 +1,6 @@
 package io.eventpipe.cli.run;
 
 import io.eventpipe.common.deadletter.DeadLetterHeaders;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,6 +9,11 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /** Counts committed records in the clean and dead-letter topics, as a read_committed consumer sees them. */
 final class OutputCounter implements AutoCloseable {
@@ -34,7 +33,8 @@ final class OutputCounter implements AutoCloseable {
         this.cleanTopic = cleanTopic;
         List<TopicPartition> parts = new ArrayList<>();
         for (String t : List.of(cleanTopic, dlqTopic)) {
-            consumer.partitionsFor(t, Duration.ofSeconds(30)).forEach(i -> parts.add(new TopicPartition(t, i.partition())));
+            consumer.partitionsFor(t, Duration.ofSeconds(30))
+                    .forEach(i -> parts.add(new TopicPartition(t, i.partition())));
         }
         consumer.assign(parts);
         consumer.seekToBeginning(parts);

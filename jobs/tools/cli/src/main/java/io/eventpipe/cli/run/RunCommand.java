@@ -1,17 +1,13 @@
 package io.eventpipe.cli.run;
 
-import io.eventpipe.cli.Topics;
 import io.eventpipe.aggregate.AggregateConfig;
 import io.eventpipe.aggregate.AggregateJob;
+import io.eventpipe.cli.Topics;
 import io.eventpipe.common.config.ConfigException;
-import io.eventpipe.common.kafka.JobTopics;
 import io.eventpipe.common.io.Directories;
+import io.eventpipe.common.kafka.JobTopics;
 import io.eventpipe.common.serde.EventFormat;
 import io.eventpipe.ingest.IngestConfig;
-import org.apache.flink.util.TimeUtils;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,6 +17,9 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.apache.flink.util.TimeUtils;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code eventpipe run}: a Kafka broker, PostgreSQL, the topics, an event generator, and the ingest and aggregate
@@ -28,7 +27,9 @@ import java.util.concurrent.TimeUnit;
  * {@code --duration} and prints a summary. The parts: {@link LocalInfrastructure}, {@link LocalConfigs},
  * {@link LocalCluster}, {@link Traffic} and {@link StatusReport}.
  */
-@Command(name = "run", mixinStandardHelpOptions = true,
+@Command(
+        name = "run",
+        mixinStandardHelpOptions = true,
         description = "Run everything locally: Kafka broker, PostgreSQL, topics, event generator, the ingest and "
                 + "aggregate jobs with the Flink web UI. Ctrl-C stops it.")
 public final class RunCommand implements Callable<Integer> {
@@ -38,41 +39,51 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--rate", defaultValue = "500", description = "Events per second (default: ${DEFAULT-VALUE}).")
     int rate;
 
-    @Option(names = "--duplicates", defaultValue = "0.10",
+    @Option(
+            names = "--duplicates",
+            defaultValue = "0.10",
             description = "Share of events sent twice (default: ${DEFAULT-VALUE}).")
     double duplicates;
 
-    @Option(names = "--bad", defaultValue = "0.01",
+    @Option(
+            names = "--bad",
+            defaultValue = "0.01",
             description = "Share of bad records of each kind (default: ${DEFAULT-VALUE}).")
     double bad;
 
-    @Option(names = "--format", defaultValue = "AVRO",
+    @Option(
+            names = "--format",
+            defaultValue = "AVRO",
             description = "Input format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     EventFormat format;
 
     @Option(names = "--web-port", defaultValue = "8081", description = "Flink web UI port (default: ${DEFAULT-VALUE}).")
     int webPort;
 
-    @Option(names = "--metrics-port", defaultValue = "9249",
+    @Option(
+            names = "--metrics-port",
+            defaultValue = "9249",
             description = "Prometheus /metrics port of the local cluster (default: ${DEFAULT-VALUE}).")
     int metricsPort;
 
-    @Option(names = "--data-dir", defaultValue = ".eventpipe/local",
+    @Option(
+            names = "--data-dir",
+            defaultValue = ".eventpipe/local",
             description = "Lake and checkpoints; emptied at start (default: ${DEFAULT-VALUE}).")
     Path dataDir;
 
     @Option(names = "--status-interval", defaultValue = "5s", description = "Status line period.")
     String statusInterval;
 
-    @Option(names = "--config",
+    @Option(
+            names = "--config",
             description = "Ingest configuration file applied over the local defaults (deploy/config/local/).")
     Path configFile;
 
     @Option(names = "--set", description = "Override an ingest configuration key: key=value.")
     List<String> sets = new ArrayList<>();
 
-    @Option(names = "--aggregate-config",
-            description = "Aggregate configuration file applied over the local defaults.")
+    @Option(names = "--aggregate-config", description = "Aggregate configuration file applied over the local defaults.")
     Path aggregateConfigFile;
 
     @Option(names = "--aggregate-set", description = "Override an aggregate configuration key: key=value.")
@@ -89,22 +100,29 @@ public final class RunCommand implements Callable<Integer> {
         Directories.deleteRecursively(data);
         Files.createDirectories(data);
         Path lake = data.resolve("lake");
-        Path log = Path.of(System.getProperty("eventpipe.log.file", ".eventpipe/eventpipe.log")).toAbsolutePath();
+        Path log = Path.of(System.getProperty("eventpipe.log.file", ".eventpipe/eventpipe.log"))
+                .toAbsolutePath();
 
-        Thread hook = new Thread(() -> {
-            stop.countDown();
-            try {
-                stopped.await(60, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "eventpipe-ctrl-c");
+        Thread hook = new Thread(
+                () -> {
+                    stop.countDown();
+                    try {
+                        stopped.await(60, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                },
+                "eventpipe-ctrl-c");
         Runtime.getRuntime().addShutdownHook(hook);
 
         System.out.println("eventpipe local run: starting Kafka and PostgreSQL (their output goes to " + log + ")...");
         try (LocalInfrastructure infra = LocalInfrastructure.start(data, log)) {
-            LocalConfigs configs = new LocalConfigs(infra.kafka().bootstrapServers(), data,
-                    infra.postgres().jdbcUrl(), infra.postgres().user(), format.name().toLowerCase(Locale.ROOT));
+            LocalConfigs configs = new LocalConfigs(
+                    infra.kafka().bootstrapServers(),
+                    data,
+                    infra.postgres().jdbcUrl(),
+                    infra.postgres().user(),
+                    format.name().toLowerCase(Locale.ROOT));
             IngestConfig ingest;
             AggregateConfig aggregate;
             try {
@@ -119,7 +137,8 @@ public final class RunCommand implements Callable<Integer> {
             topics.create(ingestTopics).forEach(l -> System.out.println("  " + l));
             // the aggregate job reads the clean topic the ingest job created
             topics.create(AggregateConfig.TOPICS.specs(aggregate).stream()
-                            .filter(t -> ingestTopics.stream().noneMatch(i -> i.name().equals(t.name())))
+                            .filter(t -> ingestTopics.stream()
+                                    .noneMatch(i -> i.name().equals(t.name())))
                             .toList())
                     .forEach(l -> System.out.println("  " + l));
             AggregateJob.startupChecks(aggregate);
@@ -129,8 +148,9 @@ public final class RunCommand implements Callable<Integer> {
                         + ", aggregate " + flink.aggregateJob());
                 System.out.println("Prometheus metrics: http://localhost:" + metricsPort + "/metrics");
                 System.out.println("Kafka: " + infra.kafka().bootstrapServers() + "   lake: " + lake);
-                System.out.println("PostgreSQL: psql -h localhost -p " + infra.postgres().port()
-                        + " -U postgres -c 'SELECT * FROM event_windows ORDER BY window_start DESC LIMIT 20'");
+                System.out.println(
+                        "PostgreSQL: psql -h localhost -p " + infra.postgres().port()
+                                + " -U postgres -c 'SELECT * FROM event_windows ORDER BY window_start DESC LIMIT 20'");
                 return run(infra, flink, ingest, lake, runFor, every) ? 0 : 1;
             }
         } finally {
@@ -144,18 +164,33 @@ public final class RunCommand implements Callable<Integer> {
     }
 
     /** Sends traffic and prints status until stopped; true when both jobs were still running at the end. */
-    private boolean run(LocalInfrastructure infra, LocalCluster flink, IngestConfig ingest, Path lake,
-            Duration runFor, Duration every) throws Exception {
+    private boolean run(
+            LocalInfrastructure infra,
+            LocalCluster flink,
+            IngestConfig ingest,
+            Path lake,
+            Duration runFor,
+            Duration every)
+            throws Exception {
         String bootstrap = infra.kafka().bootstrapServers();
         try (Traffic traffic = new Traffic(bootstrap, ingest.inputTopic(), format, rate, duplicates, bad);
-             OutputCounter counter = new OutputCounter(bootstrap, ingest.cleanTopic(), ingest.dlqTopic())) {
-            StatusReport report = new StatusReport(System.out, new FlinkRest(webPort), traffic, counter,
-                    flink.ingestJob(), flink.aggregateJob(), infra.postgres(), lake);
+                OutputCounter counter = new OutputCounter(bootstrap, ingest.cleanTopic(), ingest.dlqTopic())) {
+            StatusReport report = new StatusReport(
+                    System.out,
+                    new FlinkRest(webPort),
+                    traffic,
+                    counter,
+                    flink.ingestJob(),
+                    flink.aggregateJob(),
+                    infra.postgres(),
+                    lake);
             long started = System.nanoTime();
             long deadline = runFor == null ? Long.MAX_VALUE : started + runFor.toNanos();
             traffic.start();
-            while (!stop.await(Math.min(every.toMillis(), Math.max(1, (deadline - System.nanoTime()) / 1_000_000)),
-                    TimeUnit.MILLISECONDS) && System.nanoTime() < deadline) {
+            while (!stop.await(
+                            Math.min(every.toMillis(), Math.max(1, (deadline - System.nanoTime()) / 1_000_000)),
+                            TimeUnit.MILLISECONDS)
+                    && System.nanoTime() < deadline) {
                 report.printStatus();
             }
             System.out.println("stopping: generator stopped, waiting for the last checkpoint to commit...");

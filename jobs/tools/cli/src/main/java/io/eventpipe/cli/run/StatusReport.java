@@ -1,8 +1,6 @@
 package io.eventpipe.cli.run;
 
 import io.eventpipe.localkit.embedded.EmbeddedPostgres;
-import org.apache.flink.api.common.JobID;
-
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -21,6 +19,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.apache.flink.api.common.JobID;
 
 /**
  * What the local run prints: a status line per period (each job's state and restarts, then the counts), a warning
@@ -38,8 +37,15 @@ final class StatusReport {
     private final long started = System.nanoTime();
     private final Map<String, Long> restartsSeen = new HashMap<>();
 
-    StatusReport(PrintStream out, FlinkRest rest, Traffic traffic, OutputCounter counter, JobID ingestJob,
-            JobID aggregateJob, EmbeddedPostgres postgres, Path lake) {
+    StatusReport(
+            PrintStream out,
+            FlinkRest rest,
+            Traffic traffic,
+            OutputCounter counter,
+            JobID ingestJob,
+            JobID aggregateJob,
+            EmbeddedPostgres postgres,
+            Path lake) {
         this.out = out;
         this.rest = rest;
         this.traffic = traffic;
@@ -72,20 +78,32 @@ final class StatusReport {
             long before = restartsSeen.getOrDefault(name, 0L);
             restartsSeen.put(name, Math.max(before, h.restarts()));
             if (!h.running() || h.restarts() > before) {
-                warnings.append(String.format(Locale.ROOT, "%n  ! %s job: %s", name,
+                warnings.append(String.format(
+                        Locale.ROOT,
+                        "%n  ! %s job: %s",
+                        name,
                         h.running() ? "running again after a restart" : h.state()));
                 if (h.lastFailure() != null) {
                     warnings.append("; last failure: ").append(h.lastFailure());
                 }
             }
         });
-        line.append(String.format(Locale.ROOT, " produced %,d | clean %,d | duplicates dropped %s | "
+        line.append(String.format(
+                Locale.ROOT,
+                " produced %,d | clean %,d | duplicates dropped %s | "
                         + "dead-lettered %,d | lake files %s | windows written %s",
-                traffic.produced(), counter.clean(), count(dups), counter.deadLettered(), count(lakeFiles(lake)),
+                traffic.produced(),
+                counter.clean(),
+                count(dups),
+                counter.deadLettered(),
+                count(lakeFiles(lake)),
                 count(windows())));
         if (traffic.failed() > 0) {
-            warnings.append(String.format(Locale.ROOT, "%n  ! traffic: %,d records not sent; first error: %s",
-                    traffic.failed(), traffic.firstFailure()));
+            warnings.append(String.format(
+                    Locale.ROOT,
+                    "%n  ! traffic: %,d records not sent; first error: %s",
+                    traffic.failed(),
+                    traffic.firstFailure()));
         }
         out.println(line.append(warnings));
     }
@@ -114,8 +132,11 @@ final class StatusReport {
             }
             TimeUnit.MILLISECONDS.sleep(200);
         }
-        out.printf(Locale.ROOT, "  not settled after %ds: %s of %,d produced records are not yet committed"
-                        + " (clean, dropped or dead-lettered)%n", timeout.toSeconds(),
+        out.printf(
+                Locale.ROOT,
+                "  not settled after %ds: %s of %,d produced records are not yet committed"
+                        + " (clean, dropped or dead-lettered)%n",
+                timeout.toSeconds(),
                 accounted < 0 ? "some" : String.format(Locale.ROOT, "%,d", traffic.produced() - accounted),
                 traffic.produced());
     }
@@ -127,25 +148,36 @@ final class StatusReport {
         out.println();
         out.println("Summary");
         StringBuilder restarts = new StringBuilder();
-        health.forEach((name, h) -> restarts.append(restarts.isEmpty() ? "" : ", ").append(name).append(' ')
+        health.forEach((name, h) -> restarts.append(restarts.isEmpty() ? "" : ", ")
+                .append(name)
+                .append(' ')
                 .append(h.restarts() < 0 ? "-" : Long.toString(h.restarts())));
         out.println("  restarts            " + restarts);
         health.forEach((name, h) -> {
             if (!h.running()) {
-                out.printf(Locale.ROOT, "  ! %s job: %s; last failure: %s%n", name, h.state(),
+                out.printf(
+                        Locale.ROOT,
+                        "  ! %s job: %s; last failure: %s%n",
+                        name,
+                        h.state(),
                         h.lastFailure() == null ? "none reported" : h.lastFailure());
             }
         });
         out.printf(Locale.ROOT, "  produced            %,d%n", traffic.produced());
         if (traffic.failed() > 0) {
-            out.printf(Locale.ROOT, "  ! not sent          %,d; first error: %s%n", traffic.failed(),
+            out.printf(
+                    Locale.ROOT,
+                    "  ! not sent          %,d; first error: %s%n",
+                    traffic.failed(),
                     traffic.firstFailure());
         }
         out.printf(Locale.ROOT, "  clean (committed)   %,d%n", counter.clean());
         out.printf(Locale.ROOT, "  duplicates dropped  %s%n", count(dups));
         out.printf(Locale.ROOT, "  dead-lettered       %,d%n", counter.deadLettered());
-        counter.deadLetteredByReason().entrySet().stream().sorted(Map.Entry.comparingByKey())
-                .forEach(e -> out.printf(Locale.ROOT, "    %-18s %,d%n", e.getKey(), e.getValue().get()));
+        counter.deadLetteredByReason().entrySet().stream()
+                .sorted(Map.Entry.comparingByKey())
+                .forEach(e -> out.printf(
+                        Locale.ROOT, "    %-18s %,d%n", e.getKey(), e.getValue().get()));
         out.printf(Locale.ROOT, "  lake files          %s under %s%n", count(lakeFiles(lake)), lake);
         out.println("  query them, e.g. with DuckDB:  SELECT type, count(*) FROM read_parquet('" + lake
                 + "/**/*.parquet') GROUP BY type;");
@@ -155,8 +187,8 @@ final class StatusReport {
 
     private long windows() {
         try (Connection c = DriverManager.getConnection(postgres.jdbcUrl(), postgres.user(), "");
-             Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT count(*) FROM event_windows")) {
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT count(*) FROM event_windows")) {
             rs.next();
             return rs.getLong(1);
         } catch (SQLException e) {
@@ -172,14 +204,26 @@ final class StatusReport {
         out.println();
         out.println("Latest windows (event_windows)");
         try (Connection c = DriverManager.getConnection(postgres.jdbcUrl(), postgres.user(), "");
-             Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT window_start, type, source, event_count, metrics::text "
-                     + "FROM event_windows ORDER BY window_start DESC, type, source LIMIT 12")) {
-            out.printf(Locale.ROOT, "  %-22s %-18s %-18s %7s  %s%n", "window_start", "type", "source", "events",
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT window_start, type, source, event_count, metrics::text "
+                        + "FROM event_windows ORDER BY window_start DESC, type, source LIMIT 12")) {
+            out.printf(
+                    Locale.ROOT,
+                    "  %-22s %-18s %-18s %7s  %s%n",
+                    "window_start",
+                    "type",
+                    "source",
+                    "events",
                     "metrics");
             while (rs.next()) {
-                out.printf(Locale.ROOT, "  %-22s %-18s %-18s %7d  %s%n", rs.getTimestamp(1).toInstant(),
-                        rs.getString(2), rs.getString(3), rs.getLong(4), rs.getString(5));
+                out.printf(
+                        Locale.ROOT,
+                        "  %-22s %-18s %-18s %7d  %s%n",
+                        rs.getTimestamp(1).toInstant(),
+                        rs.getString(2),
+                        rs.getString(3),
+                        rs.getLong(4),
+                        rs.getString(5));
             }
         } catch (SQLException e) {
             out.println("  cannot read them: " + e.getMessage());
@@ -192,7 +236,8 @@ final class StatusReport {
             return 0;
         }
         try (Stream<Path> files = Files.walk(lake)) {
-            return files.filter(p -> p.getFileName().toString().endsWith(".parquet")).count();
+            return files.filter(p -> p.getFileName().toString().endsWith(".parquet"))
+                    .count();
         } catch (UncheckedIOException e) {
             if (e.getCause() instanceof NoSuchFileException) {
                 return 0; // files move while the sink commits; the next status line counts again

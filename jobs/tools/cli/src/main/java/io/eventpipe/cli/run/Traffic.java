@@ -1,18 +1,17 @@
 package io.eventpipe.cli.run;
 
 import io.eventpipe.cli.Main;
+import io.eventpipe.common.serde.EventFormat;
 import io.eventpipe.localkit.generate.EventGenerator;
 import io.eventpipe.localkit.generate.GeneratedRecord;
-import io.eventpipe.common.serde.EventFormat;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-
 import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /** The local run's traffic: generated records sent at a fixed rate from their own thread. */
 final class Traffic implements AutoCloseable {
@@ -39,8 +38,8 @@ final class Traffic implements AutoCloseable {
         this.producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
         this.topic = topic;
         this.rate = rate;
-        this.events = new EventGenerator(new EventGenerator.Settings(format, duplicates, bad,
-                EventGenerator.BAD_KINDS, 100_000, System.nanoTime()));
+        this.events = new EventGenerator(new EventGenerator.Settings(
+                format, duplicates, bad, EventGenerator.BAD_KINDS, 100_000, System.nanoTime()));
         this.thread = new Thread(this::loop, "eventpipe-generator");
     }
 

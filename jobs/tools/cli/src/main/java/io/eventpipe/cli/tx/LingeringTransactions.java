@@ -1,19 +1,6 @@
 package io.eventpipe.cli.tx;
 
 import io.eventpipe.common.kafka.KafkaConnection;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ListOffsetsOptions;
-import org.apache.kafka.clients.admin.ListOffsetsResult;
-import org.apache.kafka.clients.admin.ListTransactionsOptions;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.admin.TransactionDescription;
-import org.apache.kafka.clients.admin.TransactionListing;
-import org.apache.kafka.clients.admin.TransactionState;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.common.IsolationLevel;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,6 +13,18 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.ListTransactionsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TransactionDescription;
+import org.apache.kafka.clients.admin.TransactionListing;
+import org.apache.kafka.clients.admin.TransactionState;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * The open Kafka transactions of one job's transactional sinks, found with the Admin API, and ending them.
@@ -40,8 +39,11 @@ import java.util.regex.Pattern;
  */
 public final class LingeringTransactions {
     /** The states of a transaction that is not over. */
-    private static final Set<TransactionState> OPEN = Set.of(TransactionState.ONGOING,
-            TransactionState.PREPARE_COMMIT, TransactionState.PREPARE_ABORT, TransactionState.PREPARE_EPOCH_FENCE);
+    private static final Set<TransactionState> OPEN = Set.of(
+            TransactionState.ONGOING,
+            TransactionState.PREPARE_COMMIT,
+            TransactionState.PREPARE_ABORT,
+            TransactionState.PREPARE_EPOCH_FENCE);
 
     private final KafkaConnection kafka;
     private final List<Pattern> ids;
@@ -51,7 +53,9 @@ public final class LingeringTransactions {
      */
     public LingeringTransactions(KafkaConnection kafka, List<String> prefixes) {
         this.kafka = kafka;
-        this.ids = prefixes.stream().map(p -> Pattern.compile(Pattern.quote(p) + "-\\d+-\\d+")).toList();
+        this.ids = prefixes.stream()
+                .map(p -> Pattern.compile(Pattern.quote(p) + "-\\d+-\\d+"))
+                .toList();
     }
 
     /** Whether a transaction in this state is not over yet. */
@@ -73,8 +77,14 @@ public final class LingeringTransactions {
     }
 
     /** An open transaction of the job. */
-    public record Open(String transactionalId, TransactionState state, long producerId, short producerEpoch,
-            Instant started, Duration timeout, List<Partition> partitions) {
+    public record Open(
+            String transactionalId,
+            TransactionState state,
+            long producerId,
+            short producerEpoch,
+            Instant started,
+            Duration timeout,
+            List<Partition> partitions) {
         public Duration age(Instant now) {
             return started == null ? Duration.ZERO : Duration.between(started, now);
         }
@@ -99,8 +109,10 @@ public final class LingeringTransactions {
     public List<Open> find() throws Exception {
         try (Admin admin = admin()) {
             List<String> mine = new ArrayList<>();
-            for (TransactionListing t : get(admin.listTransactions(new ListTransactionsOptions()
-                    .filterStates(OPEN)).all(), "listing transactions")) {
+            for (TransactionListing t : get(
+                    admin.listTransactions(new ListTransactionsOptions().filterStates(OPEN))
+                            .all(),
+                    "listing transactions")) {
                 if (owns(t.transactionalId())) {
                     mine.add(t.transactionalId());
                 }
@@ -108,8 +120,8 @@ public final class LingeringTransactions {
             if (mine.isEmpty()) {
                 return List.of();
             }
-            Map<String, TransactionDescription> described = get(admin.describeTransactions(mine).all(),
-                    "describing transactions");
+            Map<String, TransactionDescription> described =
+                    get(admin.describeTransactions(mine).all(), "describing transactions");
             Set<TopicPartition> partitions = new java.util.HashSet<>();
             described.values().forEach(d -> partitions.addAll(d.topicPartitions()));
             Map<TopicPartition, Long> stable = latest(admin, partitions, IsolationLevel.READ_COMMITTED);
@@ -124,10 +136,17 @@ public final class LingeringTransactions {
                         .sorted(Comparator.comparing(TopicPartition::toString))
                         .map(tp -> new Partition(tp, stable.getOrDefault(tp, -1L), high.getOrDefault(tp, -1L)))
                         .toList();
-                open.add(new Open(e.getKey(), d.state(), d.producerId(), (short) d.producerEpoch(),
+                open.add(new Open(
+                        e.getKey(),
+                        d.state(),
+                        d.producerId(),
+                        (short) d.producerEpoch(),
                         d.transactionStartTimeMs().isPresent()
-                                ? Instant.ofEpochMilli(d.transactionStartTimeMs().getAsLong()) : null,
-                        Duration.ofMillis(d.transactionTimeoutMs()), ps));
+                                ? Instant.ofEpochMilli(
+                                        d.transactionStartTimeMs().getAsLong())
+                                : null,
+                        Duration.ofMillis(d.transactionTimeoutMs()),
+                        ps));
             }
             open.sort(Comparator.comparing((Open o) -> o.started() == null ? Instant.MAX : o.started())
                     .thenComparing(Open::transactionalId));
@@ -142,8 +161,8 @@ public final class LingeringTransactions {
         }
         Map<TopicPartition, OffsetSpec> request = new HashMap<>();
         partitions.forEach(tp -> request.put(tp, OffsetSpec.latest()));
-        Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> info = get(admin.listOffsets(request,
-                new ListOffsetsOptions(isolation)).all(), "reading the partitions' offsets");
+        Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> info = get(
+                admin.listOffsets(request, new ListOffsetsOptions(isolation)).all(), "reading the partitions' offsets");
         Map<TopicPartition, Long> out = new HashMap<>();
         info.forEach((tp, i) -> out.put(tp, i.offset()));
         return out;
@@ -159,20 +178,21 @@ public final class LingeringTransactions {
     public Map<String, TransactionState> abort(List<Open> transactions) throws Exception {
         for (Open t : transactions) {
             if (!owns(t.transactionalId())) {
-                throw new IllegalArgumentException("transactional id " + t.transactionalId()
-                        + " is not one of the job's");
+                throw new IllegalArgumentException(
+                        "transactional id " + t.transactionalId() + " is not one of the job's");
             }
         }
         for (Open t : transactions) {
             var props = kafka.producerConfig();
             props.setProperty("transactional.id", t.transactionalId());
-            props.setProperty("max.block.ms", Long.toString(kafka.requestTimeout().toMillis()));
-            try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(props, new ByteArraySerializer(),
-                    new ByteArraySerializer())) {
+            props.setProperty(
+                    "max.block.ms", Long.toString(kafka.requestTimeout().toMillis()));
+            try (KafkaProducer<byte[], byte[]> p =
+                    new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
                 p.initTransactions();
             } catch (org.apache.kafka.common.KafkaException e) {
-                throw new IllegalStateException("cannot end transaction " + t.transactionalId() + ": "
-                        + e.getMessage(), e);
+                throw new IllegalStateException(
+                        "cannot end transaction " + t.transactionalId() + ": " + e.getMessage(), e);
             }
         }
         Map<String, TransactionState> states = new LinkedHashMap<>();
@@ -180,8 +200,8 @@ public final class LingeringTransactions {
         long deadline = System.nanoTime() + kafka.requestTimeout().toNanos();
         try (Admin admin = admin()) {
             while (true) {
-                Map<String, TransactionDescription> d = get(admin.describeTransactions(ids).all(),
-                        "describing transactions");
+                Map<String, TransactionDescription> d =
+                        get(admin.describeTransactions(ids).all(), "describing transactions");
                 boolean open = false;
                 for (String id : ids) {
                     TransactionState state = d.get(id).state();

@@ -21,7 +21,8 @@ public final class EmbeddedPostgres implements AutoCloseable {
 
     /** Starts a server with its data in {@code dataDir} on a free port. */
     public static EmbeddedPostgres start(Path dataDir) throws Exception {
-        io.zonky.test.db.postgres.embedded.EmbeddedPostgres s = builder(dataDir, 0).start();
+        io.zonky.test.db.postgres.embedded.EmbeddedPostgres s =
+                builder(dataDir, 0).start();
         EmbeddedPostgres pg = new EmbeddedPostgres(dataDir, s.getPort());
         pg.server = s;
         return pg;

@@ -6,9 +6,6 @@ import io.eventpipe.common.deadletter.Reason;
 import io.eventpipe.common.serde.EnvelopeSchemas;
 import io.eventpipe.common.serde.EventFormat;
 import io.eventpipe.schema.Event;
-import org.apache.avro.Schema;
-import org.apache.avro.SchemaNormalization;
-
 import java.io.ByteArrayOutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -25,6 +22,8 @@ import java.util.Random;
 import java.util.UUID;
 import java.util.function.LongFunction;
 import java.util.function.Supplier;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaNormalization;
 
 /**
  * Hostile records for the ingest job, deterministic for a seed: records over 1 MiB, Avro bodies whose lengths lie,
@@ -43,26 +42,33 @@ import java.util.function.Supplier;
 public final class AdversarialCorpus {
     /** A record over this many bytes is LARGE: after the first round of kinds, one every {@link #LARGE_SPACING}. */
     public static final int LARGE_BYTES = 100_000;
+
     public static final int LARGE_SPACING = 400;
     /** The smallest {@code maxRecordBytes} for which every kind keeps its reason (the deep-nesting ones take 30 KB). */
     public static final long MIN_MAX_RECORD_BYTES = 64 * 1024;
 
     /** 1.1 MiB: oversized values are larger, whether a MB is taken to be 10^6 or 2^20 bytes. */
     private static final long OVERSIZED_MIN = 1_153_434;
+
     private static final int NESTING = 5_000;
     private static final int MANY_DIGITS = 5_000;
     private static final long YEAR_10000 = 253_402_300_800_000L;
     private static final byte[][] BAD_UTF8 = {
-        {(byte) 0xC3, 0x28},                  // lead byte followed by a non-continuation byte
-        {(byte) 0xFF},                        // never valid in UTF-8
-        {(byte) 0xC0, (byte) 0x80},           // overlong encoding of U+0000
+        {(byte) 0xC3, 0x28}, // lead byte followed by a non-continuation byte
+        {(byte) 0xFF}, // never valid in UTF-8
+        {(byte) 0xC0, (byte) 0x80}, // overlong encoding of U+0000
         {(byte) 0xED, (byte) 0xA0, (byte) 0x80}, // an encoded UTF-16 surrogate
-        {(byte) 0xE2, (byte) 0x82},           // a 3-byte sequence cut after 2 bytes (ASCII follows)
-        {(byte) 0x80},                        // a continuation byte with no lead byte
+        {(byte) 0xE2, (byte) 0x82}, // a 3-byte sequence cut after 2 bytes (ASCII follows)
+        {(byte) 0x80}, // a continuation byte with no lead byte
         {(byte) 0xF4, (byte) 0x90, (byte) 0x80, (byte) 0x80}, // beyond U+10FFFF
     };
     private static final String[] NOT_JSON = {
-        "{oops", "{\"orderId\": o-17", "<order id=\"1\"/>", "[1, 2", "orderId=o-1&amount=3", "{'orderId':'o-1'}",
+        "{oops",
+        "{\"orderId\": o-17",
+        "<order id=\"1\"/>",
+        "[1, 2",
+        "orderId=o-1&amount=3",
+        "{'orderId':'o-1'}",
         "{\"orderId\":\"o-1\",}",
     };
     private static final String PLACEHOLDER = "@@BAD-UTF8@@";
@@ -93,6 +99,7 @@ public final class AdversarialCorpus {
     private final ObjectMapper mapper = new ObjectMapper();
     /** Fingerprints of envelope v1 and v2, whose field layouts the body writer knows. */
     private final long[] fingerprints;
+
     private final List<Kind> kinds = new ArrayList<>();
     private long sequence;
 
@@ -169,12 +176,19 @@ public final class AdversarialCorpus {
         });
         kind("oversized-near-limit", max + 20_000 + 300 > LARGE_BYTES, now -> {
             Event e = base(now, "page.viewed");
-            return dead("oversized-near-limit", key(e), padded(e, between(max + 1, max + 20_000 - 8)), now, e.getId(),
+            return dead(
+                    "oversized-near-limit",
+                    key(e),
+                    padded(e, between(max + 1, max + 20_000 - 8)),
+                    now,
+                    e.getId(),
                     Reason.TOO_LARGE);
         });
         kind("huge-id", true, now -> {
             Event e = base(now, null);
-            e.setId(pad(e.getId() + "-", (int) between(Math.max(1_100_000, max + 1), Math.max(1_150_000, max + 50_000)),
+            e.setId(pad(
+                    e.getId() + "-",
+                    (int) between(Math.max(1_100_000, max + 1), Math.max(1_150_000, max + 50_000)),
                     'i'));
             return dead("huge-id", key(e), encode(e), now, e.getId(), Reason.TOO_LARGE);
         });
@@ -203,8 +217,11 @@ public final class AdversarialCorpus {
         });
         kind("payload-length-overclaim", false, now -> {
             Event e = base(now, null);
-            Body b = new Body(fingerprints[version() - 1]).string(e.getId()).varlong(e.getTime().toEpochMilli())
-                    .string(e.getType()).string(e.getSource());
+            Body b = new Body(fingerprints[version() - 1])
+                    .string(e.getId())
+                    .varlong(e.getTime().toEpochMilli())
+                    .string(e.getType())
+                    .string(e.getSource());
             byte[] rest = utf8(e.getPayload());
             b.varlong(rest.length + 1_000_000L).raw(rest);
             return dead("payload-length-overclaim", key(e), b.bytes(), now, e.getId(), Reason.UNDECODABLE);
@@ -218,7 +235,12 @@ public final class AdversarialCorpus {
             Event e = base(now, null);
             byte[] whole = avro(e, version());
             int cut = 1 + random.nextInt(whole.length - Body.HEADER_BYTES);
-            return dead("truncated-body", key(e), Arrays.copyOf(whole, whole.length - cut), now, e.getId(),
+            return dead(
+                    "truncated-body",
+                    key(e),
+                    Arrays.copyOf(whole, whole.length - cut),
+                    now,
+                    e.getId(),
                     Reason.UNDECODABLE);
         });
         kind("unknown-fingerprint", false, now -> {
@@ -226,13 +248,23 @@ public final class AdversarialCorpus {
             do {
                 fp = random.nextLong();
             } while (fp == fingerprints[0] || fp == fingerprints[1]);
-            return dead("unknown-fingerprint", smallKey(), new Body(fp).raw(randomBytes(random.nextInt(201))).bytes(),
-                    now, "", Reason.UNDECODABLE);
+            return dead(
+                    "unknown-fingerprint",
+                    smallKey(),
+                    new Body(fp).raw(randomBytes(random.nextInt(201))).bytes(),
+                    now,
+                    "",
+                    Reason.UNDECODABLE);
         });
         kind("known-fingerprint-garbage", false, now -> {
             byte[] ff = new byte[10 + random.nextInt(91)];
             Arrays.fill(ff, (byte) 0xFF);
-            return dead("known-fingerprint-garbage", smallKey(), new Body(knownFingerprint()).raw(ff).bytes(), now, "",
+            return dead(
+                    "known-fingerprint-garbage",
+                    smallKey(),
+                    new Body(knownFingerprint()).raw(ff).bytes(),
+                    now,
+                    "",
                     Reason.UNDECODABLE);
         });
         kind("bad-marker", false, now -> {
@@ -257,7 +289,9 @@ public final class AdversarialCorpus {
             Event e = base(now, null);
             int version = version();
             byte[] bad = BAD_UTF8[random.nextInt(BAD_UTF8.length)];
-            Body b = new Body(fingerprints[version - 1]).string(e.getId()).varlong(e.getTime().toEpochMilli())
+            Body b = new Body(fingerprints[version - 1])
+                    .string(e.getId())
+                    .varlong(e.getTime().toEpochMilli())
                     .string(e.getType());
             if (random.nextBoolean()) {
                 b.string(concat(utf8("web"), bad, utf8("x"))).string(e.getPayload());
@@ -269,10 +303,20 @@ public final class AdversarialCorpus {
             }
             return dead("invalid-utf8", key(e), b.bytes(), now, e.getId(), Reason.UNDECODABLE);
         });
-        kind("null-value", false, now -> dead("null-value", random.nextBoolean() ? null : smallKey(), null, now, "",
-                Reason.UNDECODABLE));
-        kind("empty-value", false, now -> dead("empty-value", random.nextBoolean() ? null : smallKey(), new byte[0],
-                now, "", Reason.UNDECODABLE));
+        kind(
+                "null-value",
+                false,
+                now -> dead("null-value", random.nextBoolean() ? null : smallKey(), null, now, "", Reason.UNDECODABLE));
+        kind(
+                "empty-value",
+                false,
+                now -> dead(
+                        "empty-value",
+                        random.nextBoolean() ? null : smallKey(),
+                        new byte[0],
+                        now,
+                        "",
+                        Reason.UNDECODABLE));
 
         // MISSING_FIELD, INVALID_FIELD
         kind("blank-id", false, now -> {
@@ -287,8 +331,16 @@ public final class AdversarialCorpus {
         });
         kind("invalid-type", false, now -> {
             Event e = base(now, null);
-            e.setType(new String[] {"../order.created", "order created", "t".repeat(129), "order.created\n",
-                ".hidden", "order/created", "ord\u00E9r.created"}[random.nextInt(7)]);
+            e.setType(new String[] {
+                        "../order.created",
+                        "order created",
+                        "t".repeat(129),
+                        "order.created\n",
+                        ".hidden",
+                        "order/created",
+                        "ord\u00E9r.created"
+                    }
+                    [random.nextInt(7)]);
             return dead("invalid-type", key(e), encode(e), now, e.getId(), Reason.INVALID_FIELD);
         });
         kind("source-with-nul", false, now -> {
@@ -356,8 +408,13 @@ public final class AdversarialCorpus {
         });
         kind("json-oversized-near-limit", max + 20_000 + 300 > LARGE_BYTES, now -> {
             Event e = base(now, "page.viewed");
-            return dead("json-oversized-near-limit", key(e), padded(e, between(max + 1, max + 20_000 - 8)), now,
-                    e.getId(), Reason.TOO_LARGE);
+            return dead(
+                    "json-oversized-near-limit",
+                    key(e),
+                    padded(e, between(max + 1, max + 20_000 - 8)),
+                    now,
+                    e.getId(),
+                    Reason.TOO_LARGE);
         });
         kind("json-huge-key", true, now -> {
             Event e = base(now, null);
@@ -387,7 +444,9 @@ public final class AdversarialCorpus {
             }
             String text = new String(json(f), StandardCharsets.UTF_8);
             int at = text.indexOf(PLACEHOLDER);
-            byte[] v = concat(utf8(text.substring(0, at)), BAD_UTF8[random.nextInt(BAD_UTF8.length)],
+            byte[] v = concat(
+                    utf8(text.substring(0, at)),
+                    BAD_UTF8[random.nextInt(BAD_UTF8.length)],
                     utf8(text.substring(at + PLACEHOLDER.length())));
             return dead("json-invalid-utf8", key(e), v, now, e.getId(), Reason.UNDECODABLE);
         });
@@ -396,13 +455,36 @@ public final class AdversarialCorpus {
             byte[] v = utf8("[" + new String(json(jsonFields(e)), StandardCharsets.UTF_8) + "]");
             return dead("json-array-root", key(e), v, now, "", Reason.UNDECODABLE);
         });
-        kind("json-scalar-root", false, now -> dead("json-scalar-root", smallKey(),
-                utf8(new String[] {"null", "42", "\"event\"", "true"}[random.nextInt(4)]), now, "",
-                Reason.UNDECODABLE));
-        kind("json-null-value", false, now -> dead("json-null-value", random.nextBoolean() ? null : smallKey(), null,
-                now, "", Reason.UNDECODABLE));
-        kind("json-empty-value", false, now -> dead("json-empty-value", random.nextBoolean() ? null : smallKey(),
-                new byte[0], now, "", Reason.UNDECODABLE));
+        kind(
+                "json-scalar-root",
+                false,
+                now -> dead(
+                        "json-scalar-root",
+                        smallKey(),
+                        utf8(new String[] {"null", "42", "\"event\"", "true"}[random.nextInt(4)]),
+                        now,
+                        "",
+                        Reason.UNDECODABLE));
+        kind(
+                "json-null-value",
+                false,
+                now -> dead(
+                        "json-null-value",
+                        random.nextBoolean() ? null : smallKey(),
+                        null,
+                        now,
+                        "",
+                        Reason.UNDECODABLE));
+        kind(
+                "json-empty-value",
+                false,
+                now -> dead(
+                        "json-empty-value",
+                        random.nextBoolean() ? null : smallKey(),
+                        new byte[0],
+                        now,
+                        "",
+                        Reason.UNDECODABLE));
         kind("json-id-object", false, now -> {
             Event e = base(now, null);
             Map<String, String> f = jsonFields(e);
@@ -414,8 +496,10 @@ public final class AdversarialCorpus {
         kind("json-time-garbage", false, now -> {
             Event e = base(now, null);
             Map<String, String> f = jsonFields(e);
-            f.put("time", new String[] {"\"yesterday\"", "\"2024-13-45T99:00:00Z\"", "true", "1.7e12",
-                "{\"ms\":1}"}[random.nextInt(5)]);
+            f.put(
+                    "time",
+                    new String[] {"\"yesterday\"", "\"2024-13-45T99:00:00Z\"", "true", "1.7e12", "{\"ms\":1}"}
+                            [random.nextInt(5)]);
             return dead("json-time-garbage", key(e), json(f), now, e.getId(), Reason.UNDECODABLE);
         });
         kind("json-payload-missing", false, now -> {
@@ -573,22 +657,31 @@ public final class AdversarialCorpus {
         e.setId("adv-" + (++sequence) + "-" + new UUID(random.nextLong(), random.nextLong()));
         if (type != null && !type.equals(e.getType())) {
             e.setType(type);
-            e.setPayload(switch (type) {
-                case "order.created" -> order(String.format(Locale.ROOT, "%.2f",
-                        (100 + random.nextInt(50_000)) / 100.0), "");
-                case "page.viewed" -> "{\"sessionId\":\"s-" + random.nextInt(100_000) + "\",\"path\":\"/\","
-                        + "\"durationMs\":" + random.nextInt(60_000) + "}";
-                case "user.signed_up" -> "{\"userId\":\"u-" + random.nextInt(1_000_000) + "\",\"plan\":\"free\"}";
-                default -> throw new IllegalArgumentException(type);
-            });
+            e.setPayload(
+                    switch (type) {
+                        case "order.created" ->
+                            order(String.format(Locale.ROOT, "%.2f", (100 + random.nextInt(50_000)) / 100.0), "");
+                        case "page.viewed" ->
+                            "{\"sessionId\":\"s-" + random.nextInt(100_000) + "\",\"path\":\"/\"," + "\"durationMs\":"
+                                    + random.nextInt(60_000) + "}";
+                        case "user.signed_up" ->
+                            "{\"userId\":\"u-" + random.nextInt(1_000_000) + "\",\"plan\":\"free\"}";
+                        default -> throw new IllegalArgumentException(type);
+                    });
         }
         return e;
     }
 
     /** Source, payload and headers full of characters that look dangerous but break no rule. */
     private Event unicode(Event e) {
-        e.setSource(new String[] {"mobile-app-\u00FCn\u00EFc\u00F8d\u00E9-\uD83D\uDE80", "web\u202Eppa-elibom",
-            "w\u00E9b\u200B", "\u65E5\u672C\u8A9E-source", "web \"quoted\" 'source' <b>&amp;"}[random.nextInt(5)]);
+        e.setSource(new String[] {
+                    "mobile-app-\u00FCn\u00EFc\u00F8d\u00E9-\uD83D\uDE80",
+                    "web\u202Eppa-elibom",
+                    "w\u00E9b\u200B",
+                    "\u65E5\u672C\u8A9E-source",
+                    "web \"quoted\" 'source' <b>&amp;"
+                }
+                [random.nextInt(5)]);
         e.setPayload("{\"userId\":\"u-\u03A9-\uD83D\uDE80-" + random.nextInt(1_000_000) + "\",\"plan\":\"pro\","
                 + "\"bio\":\"nul:\\u0000 bidi:\u202E zero-width:\u200B quote:\\\" backslash:\\\\ "
                 + "emoji:\uD83D\uDC69\u200D\uD83D\uDC69\u200D\uD83D\uDC67\"}");
@@ -634,8 +727,9 @@ public final class AdversarialCorpus {
     }
 
     private static String pad(String prefix, int length, char c) {
-        return prefix.length() >= length ? prefix.substring(0, length) : prefix + String.valueOf(c).repeat(
-                length - prefix.length());
+        return prefix.length() >= length
+                ? prefix.substring(0, length)
+                : prefix + String.valueOf(c).repeat(length - prefix.length());
     }
 
     private byte[] encode(Event e) {
@@ -714,11 +808,15 @@ public final class AdversarialCorpus {
         List<Schema> versions = EnvelopeSchemas.load().versions();
         List<String> v1 = List.of("id", "time", "type", "source", "payload");
         List<String> v2 = List.of("id", "time", "type", "source", "payload", "headers");
-        if (versions.size() < 2 || !fieldNames(versions.get(0)).equals(v1) || !fieldNames(versions.get(1)).equals(v2)) {
+        if (versions.size() < 2
+                || !fieldNames(versions.get(0)).equals(v1)
+                || !fieldNames(versions.get(1)).equals(v2)) {
             throw new IllegalStateException("envelope v1/v2 are not laid out as this generator writes them");
         }
-        return new long[] {SchemaNormalization.parsingFingerprint64(versions.get(0)),
-            SchemaNormalization.parsingFingerprint64(versions.get(1))};
+        return new long[] {
+            SchemaNormalization.parsingFingerprint64(versions.get(0)),
+            SchemaNormalization.parsingFingerprint64(versions.get(1))
+        };
     }
 
     private static List<String> fieldNames(Schema s) {
@@ -739,7 +837,10 @@ public final class AdversarialCorpus {
     }
 
     private static Body fields(Body b, Event e) {
-        return b.string(e.getId()).varlong(e.getTime().toEpochMilli()).string(e.getType()).string(e.getSource())
+        return b.string(e.getId())
+                .varlong(e.getTime().toEpochMilli())
+                .string(e.getType())
+                .string(e.getSource())
                 .string(e.getPayload());
     }
 
@@ -757,7 +858,10 @@ public final class AdversarialCorpus {
 
     /** Every field of {@code e} after the id. */
     private static void afterId(Body b, Event e, int version) {
-        b.varlong(e.getTime().toEpochMilli()).string(e.getType()).string(e.getSource()).string(e.getPayload());
+        b.varlong(e.getTime().toEpochMilli())
+                .string(e.getType())
+                .string(e.getSource())
+                .string(e.getPayload());
         if (version >= 2) {
             b.varlong(0);
         }

@@ -4,7 +4,6 @@ import io.eventpipe.common.deadletter.Reason;
 import io.eventpipe.common.serde.EventEncoder;
 import io.eventpipe.common.serde.EventFormat;
 import io.eventpipe.schema.Event;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -39,16 +38,21 @@ public final class EventGenerator {
      * @param oversizeBytes size of TOO_LARGE records (must exceed the job's validation.max-record-bytes)
      * @param seed random seed
      */
-    public record Settings(EventFormat format, double duplicateShare, double badSharePerKind, Set<Reason> badKinds,
-            int oversizeBytes, long seed) {
+    public record Settings(
+            EventFormat format,
+            double duplicateShare,
+            double badSharePerKind,
+            Set<Reason> badKinds,
+            int oversizeBytes,
+            long seed) {
         public Settings {
             badKinds = badKinds.isEmpty() ? EnumSet.noneOf(Reason.class) : EnumSet.copyOf(badKinds);
             if (badKinds.contains(Reason.UNEXPECTED)) {
                 throw new IllegalArgumentException("no record is meant to cause UNEXPECTED");
             }
             if (duplicateShare < 0 || badSharePerKind < 0 || duplicateShare + badSharePerKind * badKinds.size() > 0.9) {
-                throw new IllegalArgumentException("duplicate and bad shares must be >= 0 and leave at least 10% "
-                        + "of records clean");
+                throw new IllegalArgumentException(
+                        "duplicate and bad shares must be >= 0 and leave at least 10% " + "of records clean");
             }
         }
 
@@ -95,8 +99,14 @@ public final class EventGenerator {
     }
 
     private static GeneratedRecord repeat(GeneratedRecord original, GeneratedRecord.Expected expected) {
-        return new GeneratedRecord(original.key(), original.value(), original.timestamp(), original.id(), expected,
-                original.reason(), original.kind());
+        return new GeneratedRecord(
+                original.key(),
+                original.value(),
+                original.timestamp(),
+                original.id(),
+                expected,
+                original.reason(),
+                original.kind());
     }
 
     private GeneratedRecord remember(List<GeneratedRecord> recent, GeneratedRecord r) {
@@ -110,8 +120,8 @@ public final class EventGenerator {
 
     private GeneratedRecord clean(long now) {
         Event e = event(now);
-        return new GeneratedRecord(EventEncoder.key(e), encoder.encode(e), now, e.getId(),
-                GeneratedRecord.Expected.CLEAN, null);
+        return new GeneratedRecord(
+                EventEncoder.key(e), encoder.encode(e), now, e.getId(), GeneratedRecord.Expected.CLEAN, null);
     }
 
     /** A valid event whose time lies up to 2 s before {@code now}. */
@@ -125,27 +135,46 @@ public final class EventGenerator {
                 type = "order.created";
                 int qty = 1 + random.nextInt(3);
                 double price = cents(5 + random.nextInt(200));
-                payload = String.format(Locale.ROOT, "{\"orderId\":\"o-%d\",\"customerId\":\"c-%d\",\"amount\":%.2f,"
-                        + "\"currency\":\"%s\",\"items\":[{\"sku\":\"sku-%d\",\"quantity\":%d,\"unitPrice\":%.2f}]}",
-                        random.nextInt(1_000_000), random.nextInt(10_000), qty * price,
-                        CURRENCIES[random.nextInt(CURRENCIES.length)], random.nextInt(500), qty, price);
+                payload = String.format(
+                        Locale.ROOT,
+                        "{\"orderId\":\"o-%d\",\"customerId\":\"c-%d\",\"amount\":%.2f,"
+                                + "\"currency\":\"%s\",\"items\":[{\"sku\":\"sku-%d\",\"quantity\":%d,\"unitPrice\":%.2f}]}",
+                        random.nextInt(1_000_000),
+                        random.nextInt(10_000),
+                        qty * price,
+                        CURRENCIES[random.nextInt(CURRENCIES.length)],
+                        random.nextInt(500),
+                        qty,
+                        price);
             }
             case 1 -> {
                 type = "payment.captured";
-                payload = String.format(Locale.ROOT, "{\"paymentId\":\"p-%d\",\"orderId\":\"o-%d\",\"amount\":%.2f,"
-                        + "\"currency\":\"%s\",\"method\":\"%s\"}", random.nextInt(1_000_000),
-                        random.nextInt(1_000_000), cents(100 + random.nextInt(50_000)),
-                        CURRENCIES[random.nextInt(CURRENCIES.length)], METHODS[random.nextInt(METHODS.length)]);
+                payload = String.format(
+                        Locale.ROOT,
+                        "{\"paymentId\":\"p-%d\",\"orderId\":\"o-%d\",\"amount\":%.2f,"
+                                + "\"currency\":\"%s\",\"method\":\"%s\"}",
+                        random.nextInt(1_000_000),
+                        random.nextInt(1_000_000),
+                        cents(100 + random.nextInt(50_000)),
+                        CURRENCIES[random.nextInt(CURRENCIES.length)],
+                        METHODS[random.nextInt(METHODS.length)]);
             }
             case 2 -> {
                 type = "page.viewed";
-                payload = String.format(Locale.ROOT, "{\"sessionId\":\"s-%d\",\"path\":\"%s\",\"durationMs\":%d}",
-                        random.nextInt(100_000), PAGES[random.nextInt(PAGES.length)], random.nextInt(60_000));
+                payload = String.format(
+                        Locale.ROOT,
+                        "{\"sessionId\":\"s-%d\",\"path\":\"%s\",\"durationMs\":%d}",
+                        random.nextInt(100_000),
+                        PAGES[random.nextInt(PAGES.length)],
+                        random.nextInt(60_000));
             }
             default -> {
                 type = "user.signed_up";
-                payload = String.format(Locale.ROOT, "{\"userId\":\"u-%d\",\"plan\":\"%s\"}",
-                        random.nextInt(1_000_000), random.nextBoolean() ? "free" : "pro");
+                payload = String.format(
+                        Locale.ROOT,
+                        "{\"userId\":\"u-%d\",\"plan\":\"%s\"}",
+                        random.nextInt(1_000_000),
+                        random.nextBoolean() ? "free" : "pro");
             }
         }
         return Event.newBuilder()
@@ -154,8 +183,8 @@ public final class EventGenerator {
                 .setType(type)
                 .setSource(source)
                 .setPayload(payload)
-                .setHeaders(random.nextInt(4) == 0 ? "{\"traceId\":\"" + Long.toHexString(random.nextLong()) + "\"}"
-                        : null)
+                .setHeaders(
+                        random.nextInt(4) == 0 ? "{\"traceId\":\"" + Long.toHexString(random.nextLong()) + "\"}" : null)
                 .build();
     }
 
@@ -184,8 +213,13 @@ public final class EventGenerator {
                     e.setType("");
                 } else {
                     value = encoder.encode(withId(e, ""));
-                    return new GeneratedRecord(("no-id-" + random.nextLong()).getBytes(StandardCharsets.UTF_8),
-                            value, now, "", GeneratedRecord.Expected.DEAD_LETTER, reason);
+                    return new GeneratedRecord(
+                            ("no-id-" + random.nextLong()).getBytes(StandardCharsets.UTF_8),
+                            value,
+                            now,
+                            "",
+                            GeneratedRecord.Expected.DEAD_LETTER,
+                            reason);
                 }
                 value = encoder.encode(e);
             }
@@ -219,8 +253,8 @@ public final class EventGenerator {
             }
             default -> throw new IllegalArgumentException(reason.name());
         }
-        return new GeneratedRecord(EventEncoder.key(e), value, now, e.getId(), GeneratedRecord.Expected.DEAD_LETTER,
-                reason);
+        return new GeneratedRecord(
+                EventEncoder.key(e), value, now, e.getId(), GeneratedRecord.Expected.DEAD_LETTER, reason);
     }
 
     private static Event withId(Event e, String id) {

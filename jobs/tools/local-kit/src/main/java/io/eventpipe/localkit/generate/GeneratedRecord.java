@@ -13,8 +13,8 @@ import io.eventpipe.common.deadletter.Reason;
  * @param reason for DEAD_LETTER, why
  * @param kind what sort of record it is, for reports ({@code valid}, or the bad kind's name)
  */
-public record GeneratedRecord(byte[] key, byte[] value, long timestamp, String id, Expected expected, Reason reason,
-        String kind) {
+public record GeneratedRecord(
+        byte[] key, byte[] value, long timestamp, String id, Expected expected, Reason reason, String kind) {
 
     public GeneratedRecord(byte[] key, byte[] value, long timestamp, String id, Expected expected, Reason reason) {
         this(key, value, timestamp, id, expected, reason, reason == null ? "valid" : reason.name());
@@ -26,5 +26,9 @@ public record GeneratedRecord(byte[] key, byte[] value, long timestamp, String i
     }
 
     /** What the job should do with a generated record. */
-    public enum Expected { CLEAN, DUPLICATE, DEAD_LETTER }
+    public enum Expected {
+        CLEAN,
+        DUPLICATE,
+        DEAD_LETTER
+    }
 }

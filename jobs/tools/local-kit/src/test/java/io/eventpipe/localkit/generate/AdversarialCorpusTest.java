@@ -1,25 +1,24 @@
 package io.eventpipe.localkit.generate;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.eventpipe.common.deadletter.Reason;
 import io.eventpipe.common.serde.EnvelopeSchemas;
 import io.eventpipe.common.serde.EventFormat;
 import io.eventpipe.schema.Event;
-import org.apache.avro.message.BinaryMessageDecoder;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
-
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.apache.avro.message.BinaryMessageDecoder;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** The corpus's own promises: coverage, size, determinism. Whether the job agrees is for the ingest tests. */
 class AdversarialCorpusTest {
@@ -35,7 +34,9 @@ class AdversarialCorpusTest {
     void hasTheReadmesCountOfDistinctKebabCaseKinds(EventFormat format) {
         List<String> kinds = corpus(format, 1).kinds();
         // README.md states these counts: change it with them
-        assertThat(kinds).hasSize(format == EventFormat.AVRO ? 34 : 30).doesNotHaveDuplicates()
+        assertThat(kinds)
+                .hasSize(format == EventFormat.AVRO ? 34 : 30)
+                .doesNotHaveDuplicates()
                 .allSatisfy(k -> assertThat(k).matches("[a-z0-9]+(-[a-z0-9]+)*"));
         assertThat(corpus(format, 2).kinds()).isEqualTo(kinds);
     }
@@ -66,11 +67,14 @@ class AdversarialCorpusTest {
         for (int i = 0; i < records.size(); i++) {
             GeneratedRecord r = records.get(i);
             if (r.size() > AdversarialCorpus.LARGE_BYTES) {
-                assertThat(largeKinds).as("kind of record %d of %d bytes", i, r.size()).contains(r.kind());
+                assertThat(largeKinds)
+                        .as("kind of record %d of %d bytes", i, r.size())
+                        .contains(r.kind());
             }
             if (largeKinds.contains(r.kind())) {
                 if (i >= k) {
-                    assertThat(i - last).as("records between LARGE ones at %d", i)
+                    assertThat(i - last)
+                            .as("records between LARGE ones at %d", i)
                             .isGreaterThanOrEqualTo(AdversarialCorpus.LARGE_SPACING);
                 }
                 last = i;
@@ -83,8 +87,13 @@ class AdversarialCorpusTest {
     void theFirstRoundIsOneOfEachKindInOrder(EventFormat format) {
         AdversarialCorpus corpus = corpus(format, 4);
         List<String> kinds = corpus.kinds();
-        assertThat(corpus.generate(kinds.size(), NOW).stream().map(GeneratedRecord::kind).toList()).isEqualTo(kinds);
-        assertThat(corpus(format, 4).generate(5, NOW).stream().map(GeneratedRecord::kind).toList())
+        assertThat(corpus.generate(kinds.size(), NOW).stream()
+                        .map(GeneratedRecord::kind)
+                        .toList())
+                .isEqualTo(kinds);
+        assertThat(corpus(format, 4).generate(5, NOW).stream()
+                        .map(GeneratedRecord::kind)
+                        .toList())
                 .isEqualTo(kinds.subList(0, 5));
         assertThat(corpus.generate(0, NOW)).isEmpty();
     }
@@ -99,7 +108,9 @@ class AdversarialCorpusTest {
         for (int i = 0; i < a.size(); i++) {
             assertSame(a.get(i), b.get(i));
         }
-        assertThat(a.stream().filter(r -> r.expected() == GeneratedRecord.Expected.CLEAN).map(GeneratedRecord::id))
+        assertThat(a.stream()
+                        .filter(r -> r.expected() == GeneratedRecord.Expected.CLEAN)
+                        .map(GeneratedRecord::id))
                 .doesNotContainAnyElementsOf(c.stream().map(GeneratedRecord::id).toList());
     }
 
@@ -165,7 +176,8 @@ class AdversarialCorpusTest {
     @Test
     void theStringLengthOverclaimIsAFifteenByteRecord() {
         List<GeneratedRecord> overclaims = corpus(EventFormat.AVRO, 9).generate(2_000, NOW).stream()
-                .filter(r -> r.kind().equals("string-length-overclaim")).toList();
+                .filter(r -> r.kind().equals("string-length-overclaim"))
+                .toList();
         assertThat(overclaims).isNotEmpty().allSatisfy(r -> {
             assertThat(r.value().length).isIn(15, 16);
             assertThat(r.value()[0]).isEqualTo((byte) 0xC3);
@@ -202,8 +214,9 @@ class AdversarialCorpusTest {
     @EnumSource(EventFormat.class)
     void everyKindHasASingleExpectation(EventFormat format) {
         Map<String, Set<String>> outcomes = corpus(format, 12).generate(3_000, NOW).stream()
-                .collect(Collectors.groupingBy(GeneratedRecord::kind, Collectors.mapping(
-                        r -> r.expected() + "/" + r.reason(), Collectors.toSet())));
+                .collect(Collectors.groupingBy(
+                        GeneratedRecord::kind,
+                        Collectors.mapping(r -> r.expected() + "/" + r.reason(), Collectors.toSet())));
         assertThat(outcomes.values()).allSatisfy(s -> assertThat(s).hasSize(1));
     }
 

@@ -81,13 +81,12 @@ public final class AggregateTopology {
                 .sinkTo(sinks.late())
                 .name(OperatorNames.LATE_SINK)
                 .uid(Uids.LATE_SINK);
-        events.getSideOutput(DecodeValidateFunction.DEAD_LETTERS)
-                .sinkTo(sinks.deadLetters())
-                .name(OperatorNames.DLQ_SINK)
-                .uid(Uids.DLQ_SINK);
-        events.getSideOutput(DeadLetterArchive.ARCHIVE)
-                .sinkTo(sinks.deadLetterArchive())
-                .name(OperatorNames.DLQ_ARCHIVE_SINK)
-                .uid(Uids.DLQ_ARCHIVE_SINK);
+        DeadLetterArchive.route(
+                events,
+                DecodeValidateFunction.DEAD_LETTERS,
+                sinks.deadLetters(),
+                Uids.DLQ_SINK,
+                sinks.deadLetterArchive(),
+                Uids.DLQ_ARCHIVE_SINK);
     }
 }

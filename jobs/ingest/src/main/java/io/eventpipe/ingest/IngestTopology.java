@@ -68,13 +68,12 @@ public final class IngestTopology {
         sinks.lake()
                 .ifPresent(lake ->
                         unique.sinkTo(lake).name(OperatorNames.LAKE_SINK).uid(Uids.LAKE_SINK));
-        valid.getSideOutput(DecodeValidateFunction.DEAD_LETTERS)
-                .sinkTo(sinks.deadLetters())
-                .name(OperatorNames.DLQ_SINK)
-                .uid(Uids.DLQ_SINK);
-        valid.getSideOutput(DeadLetterArchive.ARCHIVE)
-                .sinkTo(sinks.deadLetterArchive())
-                .name(OperatorNames.DLQ_ARCHIVE_SINK)
-                .uid(Uids.DLQ_ARCHIVE_SINK);
+        DeadLetterArchive.route(
+                valid,
+                DecodeValidateFunction.DEAD_LETTERS,
+                sinks.deadLetters(),
+                Uids.DLQ_SINK,
+                sinks.deadLetterArchive(),
+                Uids.DLQ_ARCHIVE_SINK);
     }
 }

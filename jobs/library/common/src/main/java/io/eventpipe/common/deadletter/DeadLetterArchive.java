@@ -8,9 +8,11 @@ import java.io.OutputStream;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import org.apache.flink.api.common.serialization.Encoder;
+import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.connector.file.sink.FileSink;
 import org.apache.flink.core.fs.Path;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.functions.sink.filesystem.BucketAssigner;
 import org.apache.flink.streaming.api.functions.sink.filesystem.OutputFileConfig;
 import org.apache.flink.streaming.api.functions.sink.filesystem.bucketassigners.SimpleVersionedStringSerializer;
@@ -27,6 +29,27 @@ import org.apache.flink.util.OutputTag;
 public final class DeadLetterArchive {
     /** The side output of whole records to archive, beside the (possibly cut) letters for the topic. */
     public static final OutputTag<DeadLetter> ARCHIVE = new OutputTag<>("dead-letter-archive") {};
+
+    /** The operator names of the two dead-letter sinks, the same in every job. */
+    public static final String TOPIC_SINK_NAME = "kafka: dead letters";
+
+    public static final String ARCHIVE_SINK_NAME = "dead-letter archive";
+
+    /**
+     * Sends the dead letters of {@code step} (its side output {@code deadLetters}) to the dead-letter topic, and the
+     * whole records too large for it (its side output {@link #ARCHIVE}) to the archive: the same wiring in every job,
+     * under the job's own uids.
+     */
+    public static void route(
+            SingleOutputStreamOperator<?> step,
+            OutputTag<DeadLetter> deadLetters,
+            Sink<DeadLetter> topic,
+            String topicUid,
+            Sink<DeadLetter> archive,
+            String archiveUid) {
+        step.getSideOutput(deadLetters).sinkTo(topic).name(TOPIC_SINK_NAME).uid(topicUid);
+        step.getSideOutput(ARCHIVE).sinkTo(archive).name(ARCHIVE_SINK_NAME).uid(archiveUid);
+    }
 
     private DeadLetterArchive() {}
 

@@ -92,29 +92,24 @@ public final class JobTopics<C extends JobTopics.KafkaJob> {
     /** A topic the job writes, through a sink with its own transactional-id prefix. */
     public static <C> Topic<C> output(
             Option<String> key, Function<C, String> name, Option<String> prefixKey, Function<C, String> prefix) {
-        return new Topic<>(
-                key,
-                true,
-                name,
-                Objects.requireNonNull(prefixKey, "prefixKey"),
-                Objects.requireNonNull(prefix, "prefix"),
-                null,
-                null,
-                false);
+        return written(key, name, prefixKey, prefix, false);
     }
 
     /** The job's dead-letter topic. */
     public static <C> Topic<C> deadLetters(
             Option<String> key, Function<C, String> name, Option<String> prefixKey, Function<C, String> prefix) {
-        return new Topic<>(
-                key,
-                true,
-                name,
-                Objects.requireNonNull(prefixKey, "prefixKey"),
-                Objects.requireNonNull(prefix, "prefix"),
-                null,
-                null,
-                true);
+        return written(key, name, prefixKey, prefix, true);
+    }
+
+    private static <C> Topic<C> written(
+            Option<String> key,
+            Function<C, String> name,
+            Option<String> prefixKey,
+            Function<C, String> prefix,
+            boolean deadLetters) {
+        Objects.requireNonNull(prefixKey, "prefixKey");
+        Objects.requireNonNull(prefix, "prefix");
+        return new Topic<>(key, true, name, prefixKey, prefix, null, null, deadLetters);
     }
 
     /** A topic to create or check, with the retention it should have. */

@@ -44,9 +44,11 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -142,7 +144,8 @@ class DeadLetterReplayIT {
         KAFKA.produce(
                 fixed.inputTopic(),
                 records.stream()
-                        .map(r -> new ProducerRecord<>(fixed.inputTopic(), null, r.timestamp(), r.key(), r.value()))
+                        .map(r -> new ProducerRecord<>(
+                                fixed.inputTopic(), null, r.timestamp(), r.key(), r.value(), headers(r)))
                         .toList());
 
         // the strict job: known clean events, known letters
@@ -210,6 +213,23 @@ class DeadLetterReplayIT {
                     .hasSize((int) letters)
                     .allMatch(s -> s.startsWith("replay.dlq/"));
 
+            // the input records' own headers travel: onto their letters, back with each replay, and onto the letter
+            // of a replayed record that failed again, beside the replay header naming the letter it came from
+            long badTotal =
+                    badLetters.values().stream().mapToLong(Long::longValue).sum();
+            List<ConsumerRecord<byte[], byte[]>> replays = KAFKA.readCommitted(fixed.inputTopic()).stream()
+                    .filter(r -> r.headers().lastHeader(DeadLetterHeaders.REPLAY_OF) != null)
+                    .toList();
+            assertThat(replays)
+                    .hasSize((int) letters)
+                    .allSatisfy(DeadLetterReplayIT::carriesInputHeaders)
+                    .allSatisfy(r -> assertThat(r.headers().headers(DeadLetterHeaders.REPLAY_OF))
+                            .hasSize(1));
+            List<ConsumerRecord<byte[], byte[]>> dead = KAFKA.readCommitted(fixed.dlqTopic());
+            assertThat(dead).allSatisfy(DeadLetterReplayIT::carriesInputHeaders);
+            assertThat(dead.stream().filter(r -> r.headers().lastHeader(DeadLetterHeaders.REPLAY_OF) != null))
+                    .hasSize((int) badTotal);
+
             // replaying the refused orders again adds nothing clean: the job remembers their ids
             String again = CommandRun.ok(
                     "dlq",
@@ -228,6 +248,26 @@ class DeadLetterReplayIT {
         } finally {
             job.cancel().get(30, TimeUnit.SECONDS);
         }
+    }
+
+    /** Headers of the producer's own, as a platform's records carry them: a trace id, and one without a value. */
+    private static RecordHeaders headers(GeneratedRecord r) {
+        RecordHeaders h = new RecordHeaders();
+        h.add(
+                "trace",
+                ("t-" + r.timestamp() + "-" + java.util.Arrays.hashCode(r.value())).getBytes(StandardCharsets.UTF_8));
+        h.add("no-value", null);
+        return h;
+    }
+
+    private static void carriesInputHeaders(ConsumerRecord<byte[], byte[]> r) {
+        assertThat(r.headers().lastHeader("trace")).as("trace header").isNotNull();
+        assertThat(new String(r.headers().lastHeader("trace").value(), StandardCharsets.UTF_8))
+                .startsWith("t-");
+        assertThat(r.headers().lastHeader("no-value"))
+                .as("header without a value")
+                .isNotNull();
+        assertThat(r.headers().lastHeader("no-value").value()).isNull();
     }
 
     /** The built-in contracts with order.created's currency narrowed to EUR. */

@@ -1,6 +1,7 @@
 package io.eventpipe.common.deadletter;
 
 import io.eventpipe.common.kafka.RawRecord;
+import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 
 /**
@@ -24,6 +25,12 @@ public class DeadLetter {
     public int originalValueBytes;
     public String valueSha256;
     public String archive;
+    /** The input record's headers ({@link RawRecord#headerKeys}), or null when it had none or they were dropped. */
+    public String[] headerKeys;
+
+    public byte[][] headerValues;
+    /** On a cut letter: how many input headers were left out to fit the topic (the archive keeps them). */
+    public int headersDropped;
 
     public DeadLetter() {}
 
@@ -37,6 +44,8 @@ public class DeadLetter {
         d.timestamp = raw.timestamp;
         d.reason = reason;
         d.message = message;
+        d.headerKeys = raw.headerKeys;
+        d.headerValues = raw.headerValues;
         return d;
     }
 
@@ -56,7 +65,47 @@ public class DeadLetter {
         d.originalValueBytes = originalValueBytes;
         d.valueSha256 = valueSha256;
         d.archive = archive;
+        d.headerKeys = headerKeys;
+        d.headerValues = headerValues;
+        d.headersDropped = headersDropped;
         return d;
+    }
+
+    /**
+     * Whether the input header {@code key} goes on the letter: all but those named like the letter's own ({@link
+     * DeadLetterHeaders#PREFIX}), which would contradict them.
+     */
+    public static boolean carried(String key) {
+        return !key.startsWith(DeadLetterHeaders.PREFIX);
+    }
+
+    /** Bytes the carried input headers add to the letter: keys, values, and Kafka's framing of each. */
+    public long carriedHeaderBytes() {
+        if (headerKeys == null) {
+            return 0;
+        }
+        long bytes = 0;
+        for (int i = 0; i < headerKeys.length; i++) {
+            if (carried(headerKeys[i])) {
+                byte[] v = headerValues[i];
+                bytes += DeadLetterHeaders.FRAMING_BYTES_PER_HEADER
+                        + headerKeys[i].getBytes(StandardCharsets.UTF_8).length
+                        + (v == null ? 0 : v.length);
+            }
+        }
+        return bytes;
+    }
+
+    /** How many input headers the letter carries. */
+    public int carriedHeaders() {
+        if (headerKeys == null) {
+            return 0;
+        }
+        int n = 0;
+        for (String k : headerKeys) {
+            n += carried(k) ? 1 : 0;
+        }
+        return n;
     }
 
     /** Bytes of key plus value. */

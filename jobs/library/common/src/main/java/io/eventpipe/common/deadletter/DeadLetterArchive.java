@@ -100,6 +100,17 @@ public final class DeadLetterArchive {
             g.writeStringField("message", d.message);
             binary(g, "key_base64", d.key);
             binary(g, "value_base64", d.value);
+            if (d.headerKeys != null) {
+                // every header of the record, as it came
+                g.writeArrayFieldStart("headers");
+                for (int i = 0; i < d.headerKeys.length; i++) {
+                    g.writeStartObject();
+                    g.writeStringField("key", d.headerKeys[i]);
+                    binary(g, "value_base64", d.headerValues[i]);
+                    g.writeEndObject();
+                }
+                g.writeEndArray();
+            }
             g.writeEndObject();
             g.flush();
             out.write('\n');

@@ -26,6 +26,18 @@ public final class DeadLetterHeaders {
      */
     public static final String REPLAY_OF = "eventpipe.replay.of";
 
+    /** The prefix of the letter's own headers. The input record's other headers follow them on the letter. */
+    public static final String PREFIX = "eventpipe.dlq.";
+
+    /**
+     * On a cut letter whose input headers did not fit the topic with it: how many were left out. The archive keeps the
+     * whole record, headers and all.
+     */
+    public static final String HEADERS_DROPPED = "eventpipe.dlq.headers-dropped";
+
+    /** What Kafka adds to each header beside its key and value (two varint lengths), at most. */
+    public static final int FRAMING_BYTES_PER_HEADER = 10;
+
     /** The message header is cut to this many characters. */
     public static final int MAX_MESSAGE_CHARS = 500;
 

@@ -8,11 +8,12 @@ import java.util.HexFormat;
 import java.util.function.Consumer;
 
 /**
- * Makes every dead letter fit its topic. A letter whose key and value exceed {@code maxRecordBytes} goes whole to
- * the archive and, cut, to the topic: prefixes of key and value, the original sizes, the SHA-256 of the value and
- * the archive directory that holds it.
+ * Makes every dead letter fit its topic. A letter whose key, value and carried input headers exceed {@code
+ * maxRecordBytes} goes whole to the archive and, cut, to the topic: prefixes of key and value, the original sizes,
+ * the SHA-256 of the value and the archive directory that holds it, and the input headers where they still fit
+ * (else their count, {@link DeadLetterHeaders#HEADERS_DROPPED}).
  *
- * @param maxRecordBytes the most key plus value bytes a dead-letter record may carry
+ * @param maxRecordBytes the most key, value and input-header bytes a dead-letter record may carry
  * @param archiveRoot where whole records are archived ({@link DeadLetterArchive})
  */
 public record DeadLetterLimit(long maxRecordBytes, String archiveRoot) implements Serializable {
@@ -21,7 +22,7 @@ public record DeadLetterLimit(long maxRecordBytes, String archiveRoot) implement
 
     /** Sends {@code d} whole to {@code topic}, or whole to {@code archive} and cut to {@code topic}. */
     public void route(DeadLetter d, Consumer<DeadLetter> topic, Consumer<DeadLetter> archive) {
-        if (d.size() <= maxRecordBytes) {
+        if (d.size() + d.carriedHeaderBytes() <= maxRecordBytes) {
             topic.accept(d);
         } else {
             archive.accept(d);
@@ -31,7 +32,11 @@ public record DeadLetterLimit(long maxRecordBytes, String archiveRoot) implement
 
     DeadLetter cut(DeadLetter d) {
         int keyKeep = d.key == null ? 0 : (int) Math.min(d.key.length, Math.min(MAX_CUT_KEY_BYTES, maxRecordBytes));
-        int valueKeep = d.value == null ? 0 : (int) Math.min(d.value.length, maxRecordBytes - keyKeep);
+        // the input headers stay where they take at most half of what the key leaves; else only their count does
+        long headerBytes = d.carriedHeaderBytes();
+        boolean keepHeaders = headerBytes <= (maxRecordBytes - keyKeep) / 2;
+        long valueRoom = maxRecordBytes - keyKeep - (keepHeaders ? headerBytes : 0);
+        int valueKeep = d.value == null ? 0 : (int) Math.min(d.value.length, valueRoom);
         DeadLetter c = d.withBytes(
                 d.key == null ? null : Arrays.copyOf(d.key, keyKeep),
                 d.value == null ? null : Arrays.copyOf(d.value, valueKeep));
@@ -40,6 +45,11 @@ public record DeadLetterLimit(long maxRecordBytes, String archiveRoot) implement
         c.originalValueBytes = d.value == null ? -1 : d.value.length;
         c.valueSha256 = d.value == null ? null : sha256(d.value);
         c.archive = archiveRoot + "/" + DeadLetterArchive.bucket(d.timestamp) + "/";
+        if (!keepHeaders) {
+            c.headersDropped = d.carriedHeaders();
+            c.headerKeys = null;
+            c.headerValues = null;
+        }
         return c;
     }
 

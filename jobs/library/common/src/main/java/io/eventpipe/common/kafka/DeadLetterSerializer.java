@@ -9,7 +9,7 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
  * Dead letters: the original key and value bytes untouched (or, for a letter cut to fit, their prefixes and the cut
- * headers), the reason and origin as headers.
+ * headers), the reason and origin as headers, then the original record's headers.
  */
 public final class DeadLetterSerializer implements KafkaRecordSerializationSchema<DeadLetter> {
     private static final long serialVersionUID = 1L;
@@ -36,6 +36,17 @@ public final class DeadLetterSerializer implements KafkaRecordSerializationSchem
                 h.add(DeadLetterHeaders.ORIGINAL_VALUE_SHA256, utf8(d.valueSha256));
             }
             h.add(DeadLetterHeaders.ARCHIVE, utf8(d.archive));
+            if (d.headersDropped > 0) {
+                h.add(DeadLetterHeaders.HEADERS_DROPPED, utf8(Integer.toString(d.headersDropped)));
+            }
+        }
+        // the input record's own headers (a replay's eventpipe.replay.of among them), after the letter's
+        if (d.headerKeys != null) {
+            for (int i = 0; i < d.headerKeys.length; i++) {
+                if (DeadLetter.carried(d.headerKeys[i])) {
+                    h.add(d.headerKeys[i], d.headerValues[i]);
+                }
+            }
         }
         // Timestamped now, not with the original time: topic retention then counts from when the letter was written.
         return new ProducerRecord<>(topic, null, null, d.key, d.value, h);

@@ -8,6 +8,10 @@ public class RawRecord {
     public int partition;
     public long offset;
     public long timestamp;
+    /** The record's header keys, in order, or null when it has none. */
+    public String[] headerKeys;
+    /** The header values, one per key (an element is null where a header has no value), or null with no headers. */
+    public byte[][] headerValues;
 
     public RawRecord() {}
 
@@ -18,6 +22,13 @@ public class RawRecord {
         this.partition = partition;
         this.offset = offset;
         this.timestamp = timestamp;
+    }
+
+    /** This record with the headers given ({@code null}s for none); returns this. */
+    public RawRecord withHeaders(String[] keys, byte[][] values) {
+        this.headerKeys = keys;
+        this.headerValues = values;
+        return this;
     }
 
     /** Bytes of key plus value, the quantity limited by {@code validation.max-record-bytes}. */

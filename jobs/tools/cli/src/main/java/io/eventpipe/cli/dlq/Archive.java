@@ -10,8 +10,11 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeader;
 
 /**
  * Reads whole records back from the dead-letter archive ({@link DeadLetterArchive}): JSON lines under
@@ -25,8 +28,8 @@ final class Archive {
         }
     }
 
-    /** An archived record: where it came from, its key and value. */
-    record Entry(Source source, byte[] key, byte[] value) {}
+    /** An archived record: where it came from, its key, value and headers. */
+    record Entry(Source source, byte[] key, byte[] value, List<Header> headers) {}
 
     private static final JsonFactory JSON = new JsonFactory();
 
@@ -85,6 +88,7 @@ final class Archive {
         long offset = -1;
         byte[] key = null;
         byte[] value = null;
+        List<Header> headers = new ArrayList<>();
         try (JsonParser p = JSON.createParser(line)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw new IOException("an archive line is not a JSON object");
@@ -98,6 +102,7 @@ final class Archive {
                     case "source_offset" -> offset = p.getLongValue();
                     case "key_base64" -> key = t == JsonToken.VALUE_NULL ? null : p.getBinaryValue();
                     case "value_base64" -> value = t == JsonToken.VALUE_NULL ? null : p.getBinaryValue();
+                    case "headers" -> headers(p, headers);
                     default -> p.skipChildren();
                 }
             }
@@ -105,7 +110,31 @@ final class Archive {
         if (topic == null || partition < 0 || offset < 0) {
             throw new IOException("an archive line lacks source_topic, source_partition or source_offset");
         }
-        return new Entry(new Source(topic, partition, offset), key, value);
+        return new Entry(new Source(topic, partition, offset), key, value, List.copyOf(headers));
+    }
+
+    /** The {@code headers} array: objects of {@code key} and {@code value_base64} (null for a header without one). */
+    private static void headers(JsonParser p, List<Header> into) throws IOException {
+        if (p.currentToken() != JsonToken.START_ARRAY) {
+            throw new IOException("an archive line's headers are not an array");
+        }
+        while (p.nextToken() == JsonToken.START_OBJECT) {
+            String key = null;
+            byte[] value = null;
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                JsonToken t = p.nextToken();
+                switch (name) {
+                    case "key" -> key = p.getText();
+                    case "value_base64" -> value = t == JsonToken.VALUE_NULL ? null : p.getBinaryValue();
+                    default -> p.skipChildren();
+                }
+            }
+            if (key == null) {
+                throw new IOException("an archive line has a header without a key");
+            }
+            into.add(new RecordHeader(key, value));
+        }
     }
 
     @FunctionalInterface

@@ -26,6 +26,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -95,8 +96,8 @@ public final class DeadLetterReplay {
         EventValidator validator = new EventValidator(
                 config.validation(), EnvelopeSchemas.load(), config.contracts().compile());
         EventValidator.Outcome outcome = new EventValidator.Outcome();
-        scan(report, (letter, key, value) -> {
-            validator.check(letter.raw(key, value), outcome);
+        scan(report, (letter, key, value, headers) -> {
+            validator.check(letter.raw(key, value, headers), outcome);
             if (outcome.event != null) {
                 report.wouldPass.merge(letter.reason(), 1L, Long::sum);
             } else {
@@ -120,7 +121,7 @@ public final class DeadLetterReplay {
             producer.initTransactions();
             Batch batch = new Batch(producer, report);
             try {
-                scan(report, (letter, key, value) -> batch.add(letter, key, value));
+                scan(report, (letter, key, value, headers) -> batch.add(letter, key, value, headers));
                 batch.commit();
             } catch (RuntimeException | IOException e) {
                 batch.abort();
@@ -142,11 +143,16 @@ public final class DeadLetterReplay {
             this.report = report;
         }
 
-        void add(Letter letter, byte[] key, byte[] value) {
+        void add(Letter letter, byte[] key, byte[] value, List<Header> original) {
             if (size == 0) {
                 producer.beginTransaction();
             }
+            // the record's own headers as it came (CloudEvents attributes, tracing), and which letter it replays;
+            // a record replayed before names only the latest letter
             RecordHeaders headers = new RecordHeaders();
+            original.stream()
+                    .filter(h -> !h.key().equals(DeadLetterHeaders.REPLAY_OF))
+                    .forEach(headers::add);
             headers.add(
                     DeadLetterHeaders.REPLAY_OF, letter.name(config.dlqTopic()).getBytes(StandardCharsets.UTF_8));
             producer.send(new ProducerRecord<>(targetTopic, null, letter.sourceTimestamp(), key, value, headers));
@@ -182,12 +188,12 @@ public final class DeadLetterReplay {
 
     @FunctionalInterface
     private interface LetterAction {
-        void accept(Letter letter, byte[] key, byte[] value) throws IOException;
+        void accept(Letter letter, byte[] key, byte[] value, List<Header> headers) throws IOException;
     }
 
     /**
      * Reads the dead-letter topic from its start to its end offsets as of now and hands each selected letter, with
-     * its whole record, to {@code action}: whole letters as they come, cut ones afterwards, day by day from the
+     * its whole record and headers, to {@code action}: whole letters as they come, cut ones afterwards, day by day from the
      * archive, so that memory holds one record at a time.
      */
     private void scan(Report report, LetterAction action) throws IOException {
@@ -252,9 +258,10 @@ public final class DeadLetterReplay {
                                         true,
                                         letter.archive(),
                                         null,
-                                        null));
+                                        null,
+                                        List.of()));
                     } else {
-                        action.accept(letter, letter.key(), letter.value());
+                        action.accept(letter, letter.key(), letter.value(), letter.headers());
                     }
                 }
             }
@@ -272,7 +279,7 @@ public final class DeadLetterReplay {
                     if (letters.isEmpty()) {
                         wanted.remove(entry.source());
                     }
-                    action.accept(l, entry.key(), entry.value());
+                    action.accept(l, entry.key(), entry.value(), entry.headers());
                 }
             });
             long missing = wanted.values().stream().mapToLong(Deque::size).sum();

@@ -1,9 +1,12 @@
 package io.eventpipe.cli.dlq;
 
+import io.eventpipe.common.deadletter.DeadLetter;
 import io.eventpipe.common.deadletter.DeadLetterHeaders;
 import io.eventpipe.common.deadletter.Reason;
 import io.eventpipe.common.kafka.RawRecord;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 
@@ -22,6 +25,8 @@ import org.apache.kafka.common.header.Header;
  * @param archive the archive root of a cut letter, else null
  * @param key the input record's key (a prefix when cut)
  * @param value the input record's value (a prefix when cut)
+ * @param headers the input record's headers that the letter carries, in order (for a cut letter whose headers did
+ *     not fit, the archive has them)
  */
 public record Letter(
         int dlqPartition,
@@ -34,7 +39,8 @@ public record Letter(
         boolean cut,
         String archive,
         byte[] key,
-        byte[] value) {
+        byte[] value,
+        List<Header> headers) {
 
     /** The letter in {@code r}, or null when its headers are not an eventpipe dead letter's. */
     public static Letter read(ConsumerRecord<byte[], byte[]> r) {
@@ -59,10 +65,22 @@ public record Letter(
                     cut,
                     cut ? header(r, DeadLetterHeaders.ARCHIVE) : null,
                     r.key(),
-                    r.value());
+                    r.value(),
+                    carried(r));
         } catch (RuntimeException e) { // a missing header (NullPointerException) or one that is not a number
             return null;
         }
+    }
+
+    /** The letter's headers that are the input record's own: all but the letter's ({@link DeadLetterHeaders#PREFIX}). */
+    private static List<Header> carried(ConsumerRecord<byte[], byte[]> r) {
+        List<Header> headers = new ArrayList<>();
+        for (Header h : r.headers()) {
+            if (DeadLetter.carried(h.key())) {
+                headers.add(h);
+            }
+        }
+        return List.copyOf(headers);
     }
 
     /** {@code <dlq topic>/<partition>@<offset>}: names this letter, in the replay header. */
@@ -70,9 +88,19 @@ public record Letter(
         return dlqTopic + "/" + dlqPartition + "@" + dlqOffset;
     }
 
-    /** The input record as the ingest job saw it, with {@code key} and {@code value} (whole ones for a cut letter). */
-    public RawRecord raw(byte[] wholeKey, byte[] wholeValue) {
-        return new RawRecord(wholeKey, wholeValue, sourceTopic, sourcePartition, sourceOffset, sourceTimestamp);
+    /**
+     * The input record as the ingest job saw it, with {@code key}, {@code value} and {@code headers} (whole ones for
+     * a cut letter).
+     */
+    public RawRecord raw(byte[] wholeKey, byte[] wholeValue, List<Header> wholeHeaders) {
+        RawRecord raw =
+                new RawRecord(wholeKey, wholeValue, sourceTopic, sourcePartition, sourceOffset, sourceTimestamp);
+        if (!wholeHeaders.isEmpty()) {
+            raw.withHeaders(
+                    wholeHeaders.stream().map(Header::key).toArray(String[]::new),
+                    wholeHeaders.stream().map(Header::value).toArray(byte[][]::new));
+        }
+        return raw;
     }
 
     private static String header(ConsumerRecord<byte[], byte[]> r, String name) {

@@ -88,7 +88,9 @@ public record IngestConfig(
             "source.format",
             EventFormat.class,
             EventFormat.AVRO,
-            "Input encoding: avro (single-object encoding) or json.");
+            "Input encoding: avro (eventpipe's envelope, Avro single-object encoding), json (its JSON envelope) or "
+                    + "cloudevents (CloudEvents 1.0 with JSON data, binary or structured mode). See "
+                    + "docs/configuration.md.");
     public static final Option<String> CONTRACTS_DIR = Option.string(
             "validation.contracts-dir",
             null,

@@ -16,7 +16,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
 
 /**
@@ -46,7 +45,7 @@ final class CorpusCommand implements Callable<Integer> {
     @Option(
             names = "--format",
             defaultValue = "avro",
-            converter = FormatConverter.class,
+            converter = EnvelopeFormat.Converter.class,
             description = "Wire format: avro or json (default: ${DEFAULT-VALUE}).")
     EventFormat format;
 
@@ -65,14 +64,6 @@ final class CorpusCommand implements Callable<Integer> {
             description = "Kafka producer property, key=value (security settings; "
                     + "max.request.size defaults to 4000000).")
     Map<String, String> properties = Map.of();
-
-    /** Accepts the format in any case. */
-    static final class FormatConverter implements ITypeConverter<EventFormat> {
-        @Override
-        public EventFormat convert(String value) {
-            return EventFormat.valueOf(value.trim().toUpperCase(Locale.ROOT));
-        }
-    }
 
     @Override
     public Integer call() throws Exception {

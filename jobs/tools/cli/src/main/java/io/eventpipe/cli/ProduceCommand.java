@@ -44,7 +44,9 @@ final class ProduceCommand implements Callable<Integer> {
 
     @Option(
             names = "--format",
-            defaultValue = "AVRO",
+            defaultValue = "avro",
+            completionCandidates = EnvelopeFormat.Candidates.class,
+            converter = EnvelopeFormat.Converter.class,
             description = "Wire format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     EventFormat format;
 

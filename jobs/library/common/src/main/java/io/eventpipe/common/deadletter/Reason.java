@@ -16,6 +16,8 @@ public enum Reason {
     TIME_TOO_OLD,
     /** The payload is not a JSON document. */
     PAYLOAD_NOT_JSON,
+    /** The record's data is declared as something other than JSON (a CloudEvent's {@code datacontenttype}). */
+    UNSUPPORTED_CONTENT_TYPE,
     /** The payload breaks the JSON Schema contract of its type. */
     PAYLOAD_CONTRACT,
     /**

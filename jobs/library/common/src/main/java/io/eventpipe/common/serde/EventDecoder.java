@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.eventpipe.common.deadletter.Reason;
+import io.eventpipe.common.kafka.RawRecord;
 import io.eventpipe.schema.Event;
 import java.io.IOException;
 import java.time.DateTimeException;
@@ -33,6 +34,7 @@ public final class EventDecoder {
 
     private final StrictUtf8 utf8 = new StrictUtf8();
     private final ObjectMapper json;
+    private final CloudEventsDecoder cloudEvents;
 
     public EventDecoder(EventFormat format, EnvelopeSchemas schemas) {
         this(format, schemas, JsonLimits.DEFAULTS);
@@ -43,13 +45,26 @@ public final class EventDecoder {
         this.schemas = schemas;
         this.avro = Event.createDecoder(schemas);
         this.json = limits.mapper();
+        this.cloudEvents = new CloudEventsDecoder(json);
+    }
+
+    /** The event in {@code raw}: its value, and for {@link EventFormat#CLOUDEVENTS} its headers too. */
+    public Event decode(RawRecord raw) throws DecodeException {
+        if (format == EventFormat.CLOUDEVENTS) {
+            return cloudEvents.decode(raw);
+        }
+        return decode(raw.value);
     }
 
     public Event decode(byte[] value) throws DecodeException {
         if (value == null || value.length == 0) {
             throw new DecodeException("empty record value");
         }
-        return format == EventFormat.AVRO ? decodeAvro(value) : decodeJson(value);
+        return switch (format) {
+            case AVRO -> decodeAvro(value);
+            case JSON -> decodeJson(value);
+            case CLOUDEVENTS -> throw new DecodeException("a CloudEvent is read with its record's headers");
+        };
     }
 
     private Event decodeAvro(byte[] value) throws DecodeException {
@@ -82,7 +97,11 @@ public final class EventDecoder {
         }
     }
 
-    private Event decodeJson(byte[] value) throws DecodeException {
+    /**
+     * {@code value} as a JSON object, read within the mapper's {@link JsonLimits}: invalid UTF-8, text that is not
+     * JSON and JSON that is not an object are {@link Reason#UNDECODABLE}, a limit is {@link Reason#PAYLOAD_LIMIT}.
+     */
+    static JsonNode readObject(ObjectMapper json, StrictUtf8 utf8, byte[] value) throws DecodeException {
         if (!utf8.valid(value, 0, value.length)) {
             throw new DecodeException("not a JSON document: not valid UTF-8");
         }
@@ -98,6 +117,11 @@ public final class EventDecoder {
         if (node == null || !node.isObject()) {
             throw new DecodeException("not a JSON object");
         }
+        return node;
+    }
+
+    private Event decodeJson(byte[] value) throws DecodeException {
+        JsonNode node = readObject(json, utf8, value);
         Event.Builder b = Event.newBuilder()
                 .setId(text(node, "id"))
                 .setType(text(node, "type"))

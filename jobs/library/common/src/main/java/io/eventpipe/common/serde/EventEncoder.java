@@ -15,6 +15,9 @@ public final class EventEncoder {
     private final ObjectMapper json = new ObjectMapper();
 
     public EventEncoder(EventFormat format) {
+        if (format == EventFormat.CLOUDEVENTS) {
+            throw new IllegalArgumentException("eventpipe writes its own envelope, avro or json, not CloudEvents");
+        }
         this.format = format;
     }
 

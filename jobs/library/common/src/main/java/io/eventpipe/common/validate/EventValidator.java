@@ -78,7 +78,7 @@ public final class EventValidator {
         }
         Event event;
         try {
-            event = decoder.decode(raw.value);
+            event = decoder.decode(raw);
         } catch (DecodeException e) {
             return reject(out, raw, e.reason(), e.getMessage());
         }

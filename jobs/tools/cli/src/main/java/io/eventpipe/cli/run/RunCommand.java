@@ -2,6 +2,7 @@ package io.eventpipe.cli.run;
 
 import io.eventpipe.aggregate.AggregateConfig;
 import io.eventpipe.aggregate.AggregateJob;
+import io.eventpipe.cli.EnvelopeFormat;
 import io.eventpipe.cli.Topics;
 import io.eventpipe.common.config.ConfigException;
 import io.eventpipe.common.io.Directories;
@@ -53,7 +54,9 @@ public final class RunCommand implements Callable<Integer> {
 
     @Option(
             names = "--format",
-            defaultValue = "AVRO",
+            defaultValue = "avro",
+            completionCandidates = EnvelopeFormat.Candidates.class,
+            converter = EnvelopeFormat.Converter.class,
             description = "Input format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     EventFormat format;
 

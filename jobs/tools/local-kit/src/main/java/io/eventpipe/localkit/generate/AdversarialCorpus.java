@@ -82,6 +82,9 @@ public final class AdversarialCorpus {
     public record Settings(EventFormat format, long maxRecordBytes, long seed) {
         public Settings {
             Objects.requireNonNull(format, "format");
+            if (format == EventFormat.CLOUDEVENTS) {
+                throw new IllegalArgumentException("the corpus is of eventpipe's envelope, avro or json");
+            }
             if (maxRecordBytes < MIN_MAX_RECORD_BYTES) {
                 throw new IllegalArgumentException("maxRecordBytes must be at least " + MIN_MAX_RECORD_BYTES
                         + " for every kind to keep its reason, got " + maxRecordBytes);

@@ -23,7 +23,9 @@ import java.util.UUID;
  */
 public final class EventGenerator {
     /** Every reason a generated bad record can have: all but {@link Reason#UNEXPECTED}, which only a bug causes. */
-    public static final Set<Reason> BAD_KINDS = Set.copyOf(EnumSet.complementOf(EnumSet.of(Reason.UNEXPECTED)));
+    /** Every reason an envelope record can have: not UNEXPECTED (a bug), nor a CloudEvent's UNSUPPORTED_CONTENT_TYPE. */
+    public static final Set<Reason> BAD_KINDS =
+            Set.copyOf(EnumSet.complementOf(EnumSet.of(Reason.UNEXPECTED, Reason.UNSUPPORTED_CONTENT_TYPE)));
 
     private static final String[] SOURCES = {"checkout-service", "payments-service", "web", "mobile-app"};
     private static final String[] CURRENCIES = {"EUR", "USD", "GBP"};
@@ -49,6 +51,10 @@ public final class EventGenerator {
             badKinds = badKinds.isEmpty() ? EnumSet.noneOf(Reason.class) : EnumSet.copyOf(badKinds);
             if (badKinds.contains(Reason.UNEXPECTED)) {
                 throw new IllegalArgumentException("no record is meant to cause UNEXPECTED");
+            }
+            if (badKinds.contains(Reason.UNSUPPORTED_CONTENT_TYPE)) {
+                throw new IllegalArgumentException("the generator writes eventpipe's envelope, which has no content "
+                        + "type: UNSUPPORTED_CONTENT_TYPE is a CloudEvent's");
             }
             if (duplicateShare < 0 || badSharePerKind < 0 || duplicateShare + badSharePerKind * badKinds.size() > 0.9) {
                 throw new IllegalArgumentException(

@@ -30,7 +30,9 @@ class AdversarialCorpusTest {
     }
 
     @ParameterizedTest
-    @EnumSource(EventFormat.class)
+    @EnumSource(
+            value = EventFormat.class,
+            names = {"AVRO", "JSON"})
     void hasTheReadmesCountOfDistinctKebabCaseKinds(EventFormat format) {
         List<String> kinds = corpus(format, 1).kinds();
         // README.md states these counts: change it with them
@@ -42,7 +44,9 @@ class AdversarialCorpusTest {
     }
 
     @ParameterizedTest
-    @EnumSource(EventFormat.class)
+    @EnumSource(
+            value = EventFormat.class,
+            names = {"AVRO", "JSON"})
     void tenThousandRecordsHoldEveryKindInUnderOneHundredMegabytes(EventFormat format) {
         AdversarialCorpus corpus = corpus(format, 7);
         List<GeneratedRecord> records = corpus.generate(10_000, NOW);
@@ -57,7 +61,9 @@ class AdversarialCorpusTest {
     }
 
     @ParameterizedTest
-    @EnumSource(EventFormat.class)
+    @EnumSource(
+            value = EventFormat.class,
+            names = {"AVRO", "JSON"})
     void largeRecordsComeAtMostOnceEveryFourHundredAfterTheFirstRound(EventFormat format) {
         AdversarialCorpus corpus = corpus(format, 3);
         List<GeneratedRecord> records = corpus.generate(10_000, NOW);
@@ -83,7 +89,9 @@ class AdversarialCorpusTest {
     }
 
     @ParameterizedTest
-    @EnumSource(EventFormat.class)
+    @EnumSource(
+            value = EventFormat.class,
+            names = {"AVRO", "JSON"})
     void theFirstRoundIsOneOfEachKindInOrder(EventFormat format) {
         AdversarialCorpus corpus = corpus(format, 4);
         List<String> kinds = corpus.kinds();
@@ -99,7 +107,9 @@ class AdversarialCorpusTest {
     }
 
     @ParameterizedTest
-    @EnumSource(EventFormat.class)
+    @EnumSource(
+            value = EventFormat.class,
+            names = {"AVRO", "JSON"})
     void isDeterministicForASeed(EventFormat format) {
         List<GeneratedRecord> a = corpus(format, 42).generate(1_000, NOW);
         List<GeneratedRecord> b = corpus(format, 42).generate(1_000, NOW);
@@ -125,7 +135,9 @@ class AdversarialCorpusTest {
     }
 
     @ParameterizedTest
-    @EnumSource(EventFormat.class)
+    @EnumSource(
+            value = EventFormat.class,
+            names = {"AVRO", "JSON"})
     void cleanRecordsHaveFreshUniqueIdsAcrossCalls(EventFormat format) {
         AdversarialCorpus corpus = corpus(format, 5);
         Set<String> ids = new HashSet<>();
@@ -146,7 +158,9 @@ class AdversarialCorpusTest {
     }
 
     @ParameterizedTest
-    @EnumSource(EventFormat.class)
+    @EnumSource(
+            value = EventFormat.class,
+            names = {"AVRO", "JSON"})
     void onlyTooLargeRecordsExceedTheLimit(EventFormat format) {
         for (long max : new long[] {AdversarialCorpus.MIN_MAX_RECORD_BYTES, MAX}) {
             AdversarialCorpus corpus = new AdversarialCorpus(new AdversarialCorpus.Settings(format, max, 11));
@@ -211,7 +225,9 @@ class AdversarialCorpusTest {
     }
 
     @ParameterizedTest
-    @EnumSource(EventFormat.class)
+    @EnumSource(
+            value = EventFormat.class,
+            names = {"AVRO", "JSON"})
     void everyKindHasASingleExpectation(EventFormat format) {
         Map<String, Set<String>> outcomes = corpus(format, 12).generate(3_000, NOW).stream()
                 .collect(Collectors.groupingBy(

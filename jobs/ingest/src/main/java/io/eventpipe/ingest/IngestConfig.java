@@ -18,6 +18,7 @@ import io.eventpipe.common.kafka.TopicLayout;
 import io.eventpipe.common.kafka.TopicOptions;
 import io.eventpipe.common.kafka.TransactionNaming;
 import io.eventpipe.common.serde.EventFormat;
+import io.eventpipe.common.serde.FieldMapping;
 import io.eventpipe.common.validate.PayloadContracts;
 import io.eventpipe.common.validate.ValidationOptions;
 import io.eventpipe.common.validate.ValidationRules;
@@ -88,9 +89,9 @@ public record IngestConfig(
             "source.format",
             EventFormat.class,
             EventFormat.AVRO,
-            "Input encoding: avro (eventpipe's envelope, Avro single-object encoding), json (its JSON envelope) or "
-                    + "cloudevents (CloudEvents 1.0 with JSON data, binary or structured mode). See "
-                    + "docs/configuration.md.");
+            "Input encoding: avro (eventpipe's envelope, Avro single-object encoding), json (its JSON envelope), "
+                    + "cloudevents (CloudEvents 1.0 with JSON data, binary or structured mode) or mapped-json (JSON "
+                    + "records of their own shape, by source.mapping.*). See docs/configuration.md.");
     public static final Option<String> CONTRACTS_DIR = Option.string(
             "validation.contracts-dir",
             null,
@@ -140,6 +141,7 @@ public record IngestConfig(
         all.add(STOPPING_OFFSETS);
         all.addAll(ValidationOptions.ALL);
         all.add(CONTRACTS_DIR);
+        all.addAll(FieldMapping.OPTIONS);
         all.addAll(DeadLetterOptions.ALL);
         all.addAll(KafkaOptions.ALL);
         all.addAll(TopicLayout.OPTIONS);
@@ -159,7 +161,8 @@ public record IngestConfig(
         String name = s.get(JOB_NAME);
         JobRuntime runtime = JobRuntime.read(s, name);
         KafkaConnection kafka = KafkaOptions.read(s);
-        ValidationRules rules = ValidationOptions.read(s, s.get(FORMAT));
+        EventFormat format = s.get(FORMAT);
+        ValidationRules rules = ValidationOptions.read(s, format).withMapping(FieldMapping.read(s, format));
         String group = s.get(GROUP_ID);
         boolean lake = Boolean.TRUE.equals(s.get(LAKE_ENABLED));
         String lakePath = lake ? s.require(LAKE_PATH) : null;

@@ -4,10 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.eventpipe.common.config.Settings;
-import io.eventpipe.common.deadletter.DeadLetterHeaders;
 import io.eventpipe.common.deadletter.Reason;
-import io.eventpipe.common.serde.EnvelopeSchemas;
-import io.eventpipe.common.serde.EventDecoder;
 import io.eventpipe.common.serde.EventFormat;
 import io.eventpipe.schema.Event;
 import io.eventpipe.testkit.Checkpoints;
@@ -182,13 +179,7 @@ class CloudEventsIT {
                     .hasSize(clean.size())
                     .containsExactlyInAnyOrderElementsOf(clean);
             List<ConsumerRecord<byte[], byte[]>> letters = KAFKA.readCommitted(config.dlqTopic());
-            Map<Reason, Long> reasons = new TreeMap<>();
-            for (ConsumerRecord<byte[], byte[]> r : letters) {
-                String reason = new String(
-                        r.headers().lastHeader(DeadLetterHeaders.REASON).value(), StandardCharsets.UTF_8);
-                reasons.merge(Reason.valueOf(reason), 1L, Long::sum);
-            }
-            assertThat(reasons).isEqualTo(dead);
+            assertThat(IngestRuns.deadLetterReasons(KAFKA, config)).isEqualTo(dead);
             // a binary-mode letter keeps its CloudEvents headers, so a replay can decode it again
             assertThat(letters)
                     .filteredOn(r -> new String(r.key(), StandardCharsets.UTF_8).startsWith("x-"))
@@ -202,12 +193,6 @@ class CloudEventsIT {
 
     /** The ids of the clean topic's events (read_committed), with repeats. */
     private static List<String> cleanIds(IngestConfig config) throws Exception {
-        EventDecoder decoder = new EventDecoder(EventFormat.AVRO, EnvelopeSchemas.load());
-        List<String> ids = new ArrayList<>();
-        for (ConsumerRecord<byte[], byte[]> r : KAFKA.readCommitted(config.cleanTopic())) {
-            Event e = decoder.decode(r.value());
-            ids.add(e.getId());
-        }
-        return ids;
+        return IngestRuns.cleanEvents(KAFKA, config).stream().map(Event::getId).toList();
     }
 }

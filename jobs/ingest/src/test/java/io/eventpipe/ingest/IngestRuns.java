@@ -1,14 +1,23 @@
 package io.eventpipe.ingest;
 
+import io.eventpipe.common.deadletter.DeadLetterHeaders;
+import io.eventpipe.common.deadletter.Reason;
+import io.eventpipe.common.serde.EnvelopeSchemas;
+import io.eventpipe.common.serde.EventDecoder;
 import io.eventpipe.common.serde.EventFormat;
 import io.eventpipe.localkit.generate.EventGenerator;
 import io.eventpipe.localkit.generate.GeneratedRecord;
+import io.eventpipe.schema.Event;
+import io.eventpipe.testkit.KafkaBrokerExtension;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /** What the ingest job's integration tests share: generated input, and starting the job on the test's cluster. */
 final class IngestRuns {
@@ -58,5 +67,26 @@ final class IngestRuns {
                 config.runtime().toConfiguration());
         IngestJob.addTo(env, config);
         return env.executeAsync(config.runtime().jobName());
+    }
+
+    /** The clean topic's events (read_committed), in topic order, repeats kept. */
+    static List<Event> cleanEvents(KafkaBrokerExtension kafka, IngestConfig config) throws Exception {
+        EventDecoder decoder = new EventDecoder(EventFormat.AVRO, EnvelopeSchemas.load());
+        List<Event> events = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> r : kafka.readCommitted(config.cleanTopic())) {
+            events.add(decoder.decode(r.value()));
+        }
+        return events;
+    }
+
+    /** The dead-letter topic's letters (read_committed) by reason. */
+    static Map<Reason, Long> deadLetterReasons(KafkaBrokerExtension kafka, IngestConfig config) {
+        Map<Reason, Long> reasons = new TreeMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : kafka.readCommitted(config.dlqTopic())) {
+            String reason =
+                    new String(r.headers().lastHeader(DeadLetterHeaders.REASON).value(), StandardCharsets.UTF_8);
+            reasons.merge(Reason.valueOf(reason), 1L, Long::sum);
+        }
+        return reasons;
     }
 }

@@ -35,17 +35,27 @@ public final class EventDecoder {
     private final StrictUtf8 utf8 = new StrictUtf8();
     private final ObjectMapper json;
     private final CloudEventsDecoder cloudEvents;
+    private final MappedJsonDecoder mapped;
 
     public EventDecoder(EventFormat format, EnvelopeSchemas schemas) {
         this(format, schemas, JsonLimits.DEFAULTS);
     }
 
     public EventDecoder(EventFormat format, EnvelopeSchemas schemas, JsonLimits limits) {
+        this(format, schemas, limits, null);
+    }
+
+    /** @param mapping the field mapping of {@link EventFormat#MAPPED_JSON}, else null */
+    public EventDecoder(EventFormat format, EnvelopeSchemas schemas, JsonLimits limits, FieldMapping mapping) {
+        if ((format == EventFormat.MAPPED_JSON) != (mapping != null)) {
+            throw new IllegalArgumentException("a field mapping goes with mapped-json, and only with it");
+        }
         this.format = format;
         this.schemas = schemas;
         this.avro = Event.createDecoder(schemas);
         this.json = limits.mapper();
         this.cloudEvents = new CloudEventsDecoder(json);
+        this.mapped = mapping == null ? null : new MappedJsonDecoder(mapping, json);
     }
 
     /** The event in {@code raw}: its value, and for {@link EventFormat#CLOUDEVENTS} its headers too. */
@@ -64,6 +74,7 @@ public final class EventDecoder {
             case AVRO -> decodeAvro(value);
             case JSON -> decodeJson(value);
             case CLOUDEVENTS -> throw new DecodeException("a CloudEvent is read with its record's headers");
+            case MAPPED_JSON -> mapped.decode(value);
         };
     }
 

@@ -15,8 +15,8 @@ public final class EventEncoder {
     private final ObjectMapper json = new ObjectMapper();
 
     public EventEncoder(EventFormat format) {
-        if (format == EventFormat.CLOUDEVENTS) {
-            throw new IllegalArgumentException("eventpipe writes its own envelope, avro or json, not CloudEvents");
+        if (format != EventFormat.AVRO && format != EventFormat.JSON) {
+            throw new IllegalArgumentException("eventpipe writes its own envelope, avro or json, not " + format);
         }
         this.format = format;
     }

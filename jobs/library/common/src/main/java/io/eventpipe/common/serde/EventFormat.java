@@ -10,5 +10,7 @@ public enum EventFormat {
      * CloudEvents 1.0 with JSON data, in the Kafka binding's binary mode ({@code ce_*} headers, data in the value) or
      * structured mode ({@code content-type: application/cloudevents+json}).
      */
-    CLOUDEVENTS
+    CLOUDEVENTS,
+    /** JSON records of their own shape, whose fields a {@link FieldMapping} maps onto the envelope. */
+    MAPPED_JSON
 }

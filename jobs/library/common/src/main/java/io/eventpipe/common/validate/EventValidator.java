@@ -35,7 +35,7 @@ public final class EventValidator {
     public EventValidator(ValidationRules rules, EnvelopeSchemas schemas, PayloadContracts contracts) {
         this.rules = rules;
         this.limits = rules.json();
-        this.decoder = new EventDecoder(rules.format(), schemas, limits);
+        this.decoder = new EventDecoder(rules.format(), schemas, limits, rules.mapping());
         // a reader built once: ObjectMapper.readTree resolves the JsonNode type on every call
         this.json = limits.mapper().readerFor(JsonNode.class);
         this.contracts = contracts;

@@ -82,7 +82,7 @@ public final class AdversarialCorpus {
     public record Settings(EventFormat format, long maxRecordBytes, long seed) {
         public Settings {
             Objects.requireNonNull(format, "format");
-            if (format == EventFormat.CLOUDEVENTS) {
+            if (format != EventFormat.AVRO && format != EventFormat.JSON) {
                 throw new IllegalArgumentException("the corpus is of eventpipe's envelope, avro or json");
             }
             if (maxRecordBytes < MIN_MAX_RECORD_BYTES) {

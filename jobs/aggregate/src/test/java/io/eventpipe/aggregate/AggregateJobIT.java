@@ -242,7 +242,7 @@ class AggregateJobIT {
             EventDecoder decoder = new EventDecoder(EventFormat.AVRO, EnvelopeSchemas.load());
             try (KafkaProducer<byte[], byte[]> p = KAFKA.largeRecordProducer()) {
                 for (GeneratedRecord r : hostile) {
-                    p.send(new ProducerRecord<>(config.inputTopic(), null, r.timestamp(), r.key(), r.value()));
+                    p.send(r.toProducerRecord(config.inputTopic()));
                     if (r.expected() == GeneratedRecord.Expected.CLEAN) {
                         accepted.add(decoder.decode(r.value()));
                     }

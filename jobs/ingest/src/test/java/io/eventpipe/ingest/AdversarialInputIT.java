@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.eventpipe.common.config.Settings;
+import io.eventpipe.common.deadletter.DeadLetterHeaders;
 import io.eventpipe.common.deadletter.Reason;
 import io.eventpipe.common.serde.EventFormat;
 import io.eventpipe.localkit.generate.AdversarialCorpus;
@@ -30,7 +31,6 @@ import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -71,7 +71,7 @@ class AdversarialInputIT {
 
     @Test
     void avroCorpusLeavesTheJobRunningWithExactOutputs(@InjectMiniCluster MiniCluster cluster) throws Exception {
-        run(cluster, "hostile-avro", EventFormat.AVRO, 12_000, 10_000);
+        run(cluster, "hostile-avro", EventFormat.AVRO, 12_500, 10_000);
     }
 
     @Test
@@ -91,7 +91,7 @@ class AdversarialInputIT {
         assertThat(hostile.stream().map(GeneratedRecord::kind).collect(Collectors.toSet()))
                 .containsExactlyInAnyOrderElementsOf(corpus.kinds())
                 // the counts the README states
-                .hasSize(format == EventFormat.AVRO ? 34 : 30);
+                .hasSize(format == EventFormat.AVRO ? 38 : 34);
         assertThat(hostile).anySatisfy(r -> assertThat(r.size()).isGreaterThan(1 << 20));
         if (format == EventFormat.AVRO) {
             // the corpus the issue asks for: at least 10,000 bad records
@@ -106,7 +106,7 @@ class AdversarialInputIT {
         try {
             try (KafkaProducer<byte[], byte[]> p = KAFKA.largeRecordProducer()) {
                 for (GeneratedRecord r : records) {
-                    p.send(new ProducerRecord<>(config.inputTopic(), null, r.timestamp(), r.key(), r.value()));
+                    p.send(r.toProducerRecord(config.inputTopic()));
                 }
                 p.flush();
             }
@@ -120,11 +120,53 @@ class AdversarialInputIT {
             Checkpoints.await(cluster, job.getJobID(), 2);
             expected.assertExact(KAFKA, config.inputTopic(), config.cleanTopic(), config.dlqTopic(), lake);
             expected.assertArchiveExact(lake.resolve("_dead_letters"));
+            assertHeadersOnLetters(records, config);
             assertThat(Restarts.of(cluster, job.getJobID())).as("restarts").isZero();
             assertThat(job.getJobStatus().get(10, TimeUnit.SECONDS)).isEqualTo(JobStatus.RUNNING);
         } finally {
             job.cancel().get(30, TimeUnit.SECONDS);
         }
+    }
+
+    /**
+     * Hostile headers on the letters: one named like a letter's own is not copied (each letter has one reason, its
+     * own), the others are (a header without a value too), and a header too large for the letter is dropped and
+     * counted, its record archived whole.
+     */
+    private static void assertHeadersOnLetters(List<GeneratedRecord> records, IngestConfig config) {
+        long named = records.stream()
+                .filter(r -> r.kind().endsWith("dlq-named-headers"))
+                .count();
+        long huge = records.stream()
+                .filter(r -> r.kind().endsWith("huge-header-bad"))
+                .count();
+        assertThat(named).isPositive();
+        assertThat(huge).isPositive();
+        List<org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]>> letters =
+                KAFKA.readCommitted(config.dlqTopic());
+        assertThat(letters)
+                .allSatisfy(r -> assertThat(r.headers().headers(DeadLetterHeaders.REASON))
+                        .hasSize(1));
+        assertThat(letters.stream().filter(r -> r.headers().lastHeader("no-value") != null))
+                .hasSize((int) named)
+                .allSatisfy(r -> {
+                    assertThat(r.headers().lastHeader("no-value").value()).isNull();
+                    assertThat(new String(
+                                    r.headers()
+                                            .lastHeader(DeadLetterHeaders.REASON)
+                                            .value(),
+                                    java.nio.charset.StandardCharsets.UTF_8))
+                            .isEqualTo("UNDECODABLE");
+                    assertThat(r.headers().lastHeader(DeadLetterHeaders.CUT)).isNull();
+                    assertThat(r.headers().lastHeader(DeadLetterHeaders.REPLAY_OF))
+                            .isNotNull();
+                });
+        assertThat(letters.stream().filter(r -> r.headers().lastHeader(DeadLetterHeaders.HEADERS_DROPPED) != null))
+                .hasSize((int) huge)
+                .allSatisfy(r -> {
+                    assertThat(r.headers().lastHeader("h0")).isNull();
+                    assertThat(r.headers().lastHeader(DeadLetterHeaders.CUT)).isNotNull();
+                });
     }
 
     /** Valid events with 10% duplicates and 1% of each ordinary bad kind (the corpus covers oversized ones). */

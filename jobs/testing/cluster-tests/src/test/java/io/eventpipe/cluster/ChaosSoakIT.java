@@ -31,7 +31,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -377,13 +376,11 @@ class ChaosSoakIT {
                         batch.add(gen.next(now));
                     }
                     for (GeneratedRecord r : batch) {
-                        p.send(
-                                new ProducerRecord<>(NAME + ".events", null, r.timestamp(), r.key(), r.value()),
-                                (meta, e) -> {
-                                    if (e != null) {
-                                        error.compareAndSet(null, e);
-                                    }
-                                });
+                        p.send(r.toProducerRecord(NAME + ".events"), (meta, e) -> {
+                            if (e != null) {
+                                error.compareAndSet(null, e);
+                            }
+                        });
                         sent.add(r);
                     }
                     second++;

@@ -2,6 +2,7 @@ package io.eventpipe.localkit.generate;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.eventpipe.common.deadletter.DeadLetterHeaders;
 import io.eventpipe.common.deadletter.Reason;
 import io.eventpipe.common.serde.EnvelopeSchemas;
 import io.eventpipe.common.serde.EventFormat;
@@ -24,6 +25,8 @@ import java.util.function.LongFunction;
 import java.util.function.Supplier;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeader;
 
 /**
  * Hostile records for the ingest job, deterministic for a seed: records over 1 MiB, Avro bodies whose lengths lie,
@@ -397,6 +400,7 @@ public final class AdversarialCorpus {
             e.setId(pad(e.getId() + "-", 256, 'm'));
             return clean("id-max-length-valid", key(e), encode(e), now, e.getId());
         });
+        headerKinds("");
     }
 
     // ---------------------------------------------------------------------------------------------------- JSON kinds
@@ -600,6 +604,57 @@ public final class AdversarialCorpus {
             f.put("extra", "{\"unknown\":[1,2.5,null,true,{\"x\":\"\\u0000\"}]}"); // fields the job ignores
             return clean("json-unicode-valid", key(e), json(f), now, e.getId());
         });
+        headerKinds("json-");
+    }
+
+    // ---------------------------------------------------------------------------------------------- header kinds
+
+    /**
+     * Records whose headers are hostile: thousands of them, one huge one, and ones named like a dead letter's own.
+     * The value decides the outcome; the headers must neither refuse a record nor make its letter one the topic
+     * refuses (the huge one does not fit the letter, which is cut and archived with it whole).
+     */
+    private void headerKinds(String prefix) {
+        kind(prefix + "many-headers-valid", false, now -> {
+            Event e = base(now, null);
+            return clean(prefix + "many-headers-valid", key(e), encode(e), now, e.getId())
+                    .withHeaders(headers(2_000, 8));
+        });
+        kind(prefix + "huge-header-valid", true, now -> {
+            Event e = base(now, null);
+            return clean(prefix + "huge-header-valid", key(e), encode(e), now, e.getId())
+                    .withHeaders(headers(1, 300_000));
+        });
+        kind(
+                prefix + "dlq-named-headers",
+                false,
+                now -> dead(prefix + "dlq-named-headers", smallKey(), garbage(), now, "", Reason.UNDECODABLE)
+                        .withHeaders(List.of(
+                                new RecordHeader(DeadLetterHeaders.REASON, utf8("PAYLOAD_CONTRACT")),
+                                new RecordHeader(DeadLetterHeaders.CUT, utf8("true")),
+                                new RecordHeader(DeadLetterHeaders.REPLAY_OF, utf8("events.dlq/0@0")),
+                                new RecordHeader("no-value", null))));
+        kind(
+                prefix + "huge-header-bad",
+                true,
+                now -> dead(prefix + "huge-header-bad", smallKey(), garbage(), now, "", Reason.UNDECODABLE)
+                        .withHeaders(headers(1, (int) (max + max / 10))));
+    }
+
+    /** {@code n} headers {@code h<i>} of {@code bytes} random bytes each. */
+    private List<Header> headers(int n, int bytes) {
+        List<Header> h = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            h.add(new RecordHeader("h" + i, randomBytes(bytes)));
+        }
+        return h;
+    }
+
+    /** A value no format decodes: no Avro marker, not UTF-8. */
+    private byte[] garbage() {
+        byte[] b = randomBytes(40);
+        b[0] = (byte) 0xFF;
+        return b;
     }
 
     // ------------------------------------------------------------------------------------------------ kind helpers

@@ -1,6 +1,10 @@
 package io.eventpipe.localkit.generate;
 
 import io.eventpipe.common.deadletter.Reason;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
 
 /**
  * One record made by the {@link EventGenerator}, with what the ingest job must do with it.
@@ -12,12 +16,55 @@ import io.eventpipe.common.deadletter.Reason;
  * @param expected CLEAN for a first occurrence of a valid event, DUPLICATE for a repeat of one, DEAD_LETTER for bad
  * @param reason for DEAD_LETTER, why
  * @param kind what sort of record it is, for reports ({@code valid}, or the bad kind's name)
+ * @param headers the record's Kafka headers, in order
  */
 public record GeneratedRecord(
-        byte[] key, byte[] value, long timestamp, String id, Expected expected, Reason reason, String kind) {
+        byte[] key,
+        byte[] value,
+        long timestamp,
+        String id,
+        Expected expected,
+        Reason reason,
+        String kind,
+        List<Header> headers) {
+
+    public GeneratedRecord {
+        headers = List.copyOf(headers);
+    }
+
+    public GeneratedRecord(
+            byte[] key, byte[] value, long timestamp, String id, Expected expected, Reason reason, String kind) {
+        this(key, value, timestamp, id, expected, reason, kind, List.of());
+    }
 
     public GeneratedRecord(byte[] key, byte[] value, long timestamp, String id, Expected expected, Reason reason) {
         this(key, value, timestamp, id, expected, reason, reason == null ? "valid" : reason.name());
+    }
+
+    /** This record with {@code h} as its headers. */
+    public GeneratedRecord withHeaders(List<Header> h) {
+        return new GeneratedRecord(key, value, timestamp, id, expected, reason, kind, h);
+    }
+
+    /** The record to send to {@code topic}: key, value, timestamp and headers, on any partition. */
+    public ProducerRecord<byte[], byte[]> toProducerRecord(String topic) {
+        return new ProducerRecord<>(topic, null, timestamp, key, value, headers);
+    }
+
+    /**
+     * Bytes the record's headers add to its dead letter: key, value and 10 bytes of framing each, for every header
+     * not named {@code eventpipe.dlq.*} (a dead letter's own names, which it does not copy).
+     */
+    public long carriedHeaderBytes() {
+        long bytes = 0;
+        for (Header h : headers) {
+            if (!h.key().startsWith("eventpipe.dlq.")) {
+                bytes += 10
+                        + h.key().getBytes(StandardCharsets.UTF_8).length
+                        + (h.value() == null ? 0 : h.value().length);
+            }
+        }
+        return bytes;
     }
 
     /** Bytes of key plus value, as the ingest job measures a record. */

@@ -22,18 +22,19 @@ public record DeadLetterLimit(long maxRecordBytes, String archiveRoot) implement
 
     /** Sends {@code d} whole to {@code topic}, or whole to {@code archive} and cut to {@code topic}. */
     public void route(DeadLetter d, Consumer<DeadLetter> topic, Consumer<DeadLetter> archive) {
-        if (d.size() + d.carriedHeaderBytes() <= maxRecordBytes) {
+        long headerBytes = d.carriedHeaderBytes();
+        if (d.size() + headerBytes <= maxRecordBytes) {
             topic.accept(d);
         } else {
             archive.accept(d);
-            topic.accept(cut(d));
+            topic.accept(cut(d, headerBytes));
         }
     }
 
-    DeadLetter cut(DeadLetter d) {
+    /** {@code d} cut to fit, where {@code headerBytes} is what its carried input headers take. */
+    DeadLetter cut(DeadLetter d, long headerBytes) {
         int keyKeep = d.key == null ? 0 : (int) Math.min(d.key.length, Math.min(MAX_CUT_KEY_BYTES, maxRecordBytes));
         // the input headers stay where they take at most half of what the key leaves; else only their count does
-        long headerBytes = d.carriedHeaderBytes();
         boolean keepHeaders = headerBytes <= (maxRecordBytes - keyKeep) / 2;
         long valueRoom = maxRecordBytes - keyKeep - (keepHeaders ? headerBytes : 0);
         int valueKeep = d.value == null ? 0 : (int) Math.min(d.value.length, valueRoom);

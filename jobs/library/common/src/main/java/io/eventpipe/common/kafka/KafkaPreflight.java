@@ -86,17 +86,6 @@ public final class KafkaPreflight {
      * timestamps accept every timestamp the job can write there (where it may not, the brokers decide on first use).
      */
     public static void check(KafkaConnection kafka, JobTopics.Preflight plan) {
-        check(kafka, plan.topics(), plan.groups(), plan.transactionalIds(), plan.sizes(), plan.leads());
-    }
-
-    /** See {@link #check(KafkaConnection, JobTopics.Preflight)}. */
-    public static void check(
-            KafkaConnection kafka,
-            List<TopicUse> uses,
-            List<GroupUse> groups,
-            List<TransactionalIdUse> transactionalIds,
-            List<RecordSizeUse> sizes,
-            List<TimestampLeadUse> leads) {
         long timeoutMs = kafka.requestTimeout().toMillis();
         var props = kafka.adminConfig();
         List<String> problems = new ArrayList<>();
@@ -120,11 +109,11 @@ public final class KafkaPreflight {
                 throw connectFailure(kafka, e.getCause());
             }
             Map<String, TopicUse> byTopic = new LinkedHashMap<>();
-            uses.forEach(u -> byTopic.putIfAbsent(u.topic(), u));
+            plan.topics().forEach(u -> byTopic.putIfAbsent(u.topic(), u));
             var described = admin.describeTopics(
                             byTopic.keySet(), new DescribeTopicsOptions().includeAuthorizedOperations(true))
                     .topicNameValues();
-            for (TopicUse use : uses) {
+            for (TopicUse use : plan.topics()) {
                 TopicDescription d;
                 try {
                     d = described.get(use.topic()).get(timeoutMs, TimeUnit.MILLISECONDS);
@@ -150,16 +139,16 @@ public final class KafkaPreflight {
                             + use.configKey() + "); it has " + ops);
                 }
             }
-            for (GroupUse g : groups) {
+            for (GroupUse g : plan.groups()) {
                 checkGroup(admin, g, timeoutMs, problems);
             }
-            for (TransactionalIdUse t : transactionalIds) {
+            for (TransactionalIdUse t : plan.transactionalIds()) {
                 checkTransactionalId(admin, t, timeoutMs, problems);
             }
-            for (RecordSizeUse size : sizes) {
+            for (RecordSizeUse size : plan.sizes()) {
                 checkRecordSize(admin, size, timeoutMs, problems);
             }
-            for (TimestampLeadUse lead : leads) {
+            for (TimestampLeadUse lead : plan.leads()) {
                 checkTimestampLead(admin, lead, timeoutMs, problems);
             }
         } catch (InterruptedException e) {

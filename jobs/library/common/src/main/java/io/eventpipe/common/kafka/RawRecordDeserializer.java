@@ -17,9 +17,10 @@ public final class RawRecordDeserializer implements KafkaRecordDeserializationSc
     public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<RawRecord> out) {
         RawRecord raw = new RawRecord(
                 record.key(), record.value(), record.topic(), record.partition(), record.offset(), record.timestamp());
-        if (record.headers().iterator().hasNext()) {
-            // as many as the record holds: the broker bounded the record, so they are bounded by its size
-            Header[] headers = record.headers().toArray();
+        // as many as the record holds: the broker bounded the record, so they are bounded by its size. toArray()
+        // of a record without headers is a shared empty array: nothing is allocated for the common case
+        Header[] headers = record.headers().toArray();
+        if (headers.length > 0) {
             String[] keys = new String[headers.length];
             byte[][] values = new byte[headers.length][];
             for (int i = 0; i < headers.length; i++) {

@@ -60,8 +60,9 @@ final class CloudEventsDecoder {
             }
             return structured(raw.value);
         }
-        if (header(raw, PREFIX + "specversion") != null) {
-            return binary(raw, media);
+        String specVersion = header(raw, PREFIX + "specversion");
+        if (specVersion != null) {
+            return binary(raw, specVersion, media);
         }
         throw new DecodeException("not a CloudEvent: neither a ce_specversion header (binary mode) nor content-type "
                 + STRUCTURED + " (structured mode)");
@@ -105,8 +106,8 @@ final class CloudEventsDecoder {
         return b.build();
     }
 
-    private Event binary(RawRecord raw, String media) throws DecodeException {
-        specVersion(header(raw, PREFIX + "specversion"));
+    private Event binary(RawRecord raw, String specVersion, String media) throws DecodeException {
+        specVersion(specVersion);
         Event.Builder b = Event.newBuilder()
                 .setId(required(header(raw, PREFIX + "id"), "id"))
                 .setSource(required(header(raw, PREFIX + "source"), "source"))

@@ -1,5 +1,7 @@
 package io.eventpipe.localkit.generate;
 
+import io.eventpipe.common.deadletter.DeadLetter;
+import io.eventpipe.common.deadletter.DeadLetterHeaders;
 import io.eventpipe.common.deadletter.Reason;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -52,14 +54,14 @@ public record GeneratedRecord(
     }
 
     /**
-     * Bytes the record's headers add to its dead letter: key, value and 10 bytes of framing each, for every header
-     * not named {@code eventpipe.dlq.*} (a dead letter's own names, which it does not copy).
+     * Bytes the record's headers add to its dead letter: key, value and Kafka's framing of each, for every header a
+     * letter carries (not those named like a letter's own).
      */
     public long carriedHeaderBytes() {
         long bytes = 0;
         for (Header h : headers) {
-            if (!h.key().startsWith("eventpipe.dlq.")) {
-                bytes += 10
+            if (DeadLetter.carried(h.key())) {
+                bytes += DeadLetterHeaders.FRAMING_BYTES_PER_HEADER
                         + h.key().getBytes(StandardCharsets.UTF_8).length
                         + (h.value() == null ? 0 : h.value().length);
             }
